@@ -1,0 +1,52 @@
+// The interface every driver implements: one live session with one server (or
+// one open SQLite file).
+//
+// A Connection is used by one thread at a time; Database gives each thread its
+// own. Every failure is thrown as a lingo::Error subclass carrying the
+// SQLSTATE, including failures of BEGIN, COMMIT and ROLLBACK.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "lingo/result.h"
+#include "lingo/value.h"
+
+namespace lingo {
+
+enum class TransactionStatus {
+  idle,            // no transaction open
+  in_transaction,  // a transaction is open and healthy
+  in_error,        // a transaction is open and a statement in it failed
+  unknown,         // the connection is broken or closed
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement; `params` are bound to the dialect's placeholders
+  // ($1..$n on both built-in dialects), never spliced into the text. Without
+  // parameters the text may hold several statements; the last one's result
+  // is returned.
+  virtual Result execute(std::string_view sql, std::span<const Value> params) = 0;
+
+  // Transaction control. commit() throws when the server did not commit
+  // (a COMMIT answered with ROLLBACK, for one).
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  [[nodiscard]] virtual TransactionStatus transaction_status() const noexcept = 0;
+  // Alive and not inside a failed transaction.
+  [[nodiscard]] virtual bool is_usable() const noexcept = 0;
+  // The server's version as an integer: 150004 for PostgreSQL 15.4, 3040001
+  // for SQLite 3.40.1.
+  [[nodiscard]] virtual int server_version() = 0;
+  virtual void close() noexcept = 0;
+};
+
+}  // namespace lingo

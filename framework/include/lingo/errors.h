@@ -1,0 +1,127 @@
+// The error hierarchy, shared by the core and every plugin.
+//
+// It follows PEP 249 as peewee does: Error at the root, InterfaceError for
+// misuse of the library, DatabaseError and its children for what the server
+// (or the embedded engine) reported. Every error carries what a caller needs
+// to act without a plugin header: the SQLSTATE (five characters, empty when
+// there is none), the dialect, the statement that failed (never its
+// parameters), the engine's own numeric code, and whether retrying the whole
+// transaction may succeed.
+//
+// All of these types live in the core library, so an exception thrown inside a
+// plugin is caught by its type in the application.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace lingo {
+
+// What a driver knows about a failure, gathered before the exception is made.
+struct ErrorInfo {
+  std::string message;
+  std::string sqlstate;   // "23505"; empty when the engine gives none
+  std::string dialect;    // "postgres", "sqlite", ...
+  std::string statement;  // the SQL text, never the bound values
+  long native_code = 0;   // SQLite's extended result code; 0 for PostgreSQL
+  bool retryable = false; // the dialect's verdict: retrying the transaction may succeed
+};
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  explicit Error(ErrorInfo info);
+
+  [[nodiscard]] const std::string& sqlstate() const noexcept { return info_.sqlstate; }
+  [[nodiscard]] const std::string& dialect() const noexcept { return info_.dialect; }
+  [[nodiscard]] const std::string& statement() const noexcept { return info_.statement; }
+  [[nodiscard]] long native_code() const noexcept { return info_.native_code; }
+  // True when the whole transaction may be retried (serialization failure,
+  // deadlock, SQLite busy). Never true for an ambiguous commit.
+  [[nodiscard]] bool is_retryable() const noexcept { return info_.retryable; }
+  [[nodiscard]] const ErrorInfo& info() const noexcept { return info_; }
+
+ private:
+  ErrorInfo info_;
+};
+
+// The application or its configuration is wrong: a bad URI, an unknown
+// scheme, a plugin that cannot be loaded.
+class ImproperlyConfigured : public Error {
+ public:
+  using Error::Error;
+};
+class UriError : public ImproperlyConfigured {
+ public:
+  using ImproperlyConfigured::ImproperlyConfigured;
+};
+class PluginError : public ImproperlyConfigured {
+ public:
+  using ImproperlyConfigured::ImproperlyConfigured;
+};
+
+// The library was used in a way it does not allow (a closed database, a value
+// read as the wrong type).
+class InterfaceError : public Error {
+ public:
+  using Error::Error;
+};
+
+class DatabaseError : public Error {
+ public:
+  using Error::Error;
+};
+class DataError : public DatabaseError {  // SQLSTATE class 22
+ public:
+  using DatabaseError::DatabaseError;
+};
+class IntegrityError : public DatabaseError {  // class 23
+ public:
+  using DatabaseError::DatabaseError;
+};
+class InternalError : public DatabaseError {  // classes 24, 25, 2B, 2D, XX
+ public:
+  using DatabaseError::DatabaseError;
+};
+class NotSupportedError : public DatabaseError {  // class 0A
+ public:
+  using DatabaseError::DatabaseError;
+};
+class ProgrammingError : public DatabaseError {  // classes 42, 3D, 3F, 26, ...
+ public:
+  using DatabaseError::DatabaseError;
+};
+class OperationalError : public DatabaseError {  // classes 08, 40, 53, 57, ...
+ public:
+  using DatabaseError::DatabaseError;
+};
+// The connection could not be made or was lost (class 08).
+class ConnectionError : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+// 40001: the transaction lost a conflict and may be retried from the start.
+class SerializationFailure : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+// 40P01: the transaction was chosen as a deadlock victim; retryable.
+class DeadlockDetected : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+// The outcome of a COMMIT is unknown (40003, or the connection was lost while
+// committing). Never retried automatically: the transaction may have been
+// applied, and applying it twice could move money twice.
+class AmbiguousCommitError : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+
+// Throws the class that the SQLSTATE's class selects (peewee's / psycopg's
+// mapping; see docs/errors.md). 40001, 40P01 and 40003 get their own classes;
+// class 08 is a ConnectionError.
+[[noreturn]] void throw_database_error(ErrorInfo info);
+
+}  // namespace lingo

@@ -1,0 +1,109 @@
+// Query results: a Result is a table of rows; a Row gives typed values.
+//
+// A driver implements ResultSource over whatever its engine hands back (a
+// PGresult, rows stepped out of SQLite); values are decoded only when read, so
+// a row nobody looks at costs nothing. A Result is cheap to copy (it shares its
+// source). A Row refers into its Result and must not outlive it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lingo/value.h"
+
+namespace lingo {
+
+class ResultSource {
+ public:
+  virtual ~ResultSource() = default;
+  [[nodiscard]] virtual std::size_t row_count() const noexcept = 0;
+  [[nodiscard]] virtual std::size_t column_count() const noexcept = 0;
+  [[nodiscard]] virtual std::string_view column_name(std::size_t column) const = 0;
+  // The type values of this column decode to (text when the driver cannot tell).
+  [[nodiscard]] virtual ValueType column_type(std::size_t column) const = 0;
+  [[nodiscard]] virtual bool is_null(std::size_t row, std::size_t column) const = 0;
+  [[nodiscard]] virtual Value value(std::size_t row, std::size_t column) const = 0;
+  // Rows inserted, updated or deleted; -1 when the statement reports none.
+  [[nodiscard]] virtual std::int64_t rows_affected() const noexcept = 0;
+};
+
+class Row {
+ public:
+  Row(const ResultSource* source, std::size_t row) noexcept : source_(source), row_(row) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return source_->column_count(); }
+  [[nodiscard]] Value operator[](std::size_t column) const;
+  // By column name; throws InterfaceError naming the columns that exist.
+  [[nodiscard]] Value operator[](std::string_view column) const;
+  [[nodiscard]] bool is_null(std::size_t column) const;
+
+  // The column's value read as T (see Value::as): get<std::optional<T>> for
+  // nullable columns; get<T> on a NULL throws DataError.
+  template <class T>
+  [[nodiscard]] T get(std::size_t column) const {
+    return (*this)[column].template as<T>();
+  }
+  template <class T>
+  [[nodiscard]] T get(std::string_view column) const {
+    return (*this)[column].template as<T>();
+  }
+  [[nodiscard]] std::size_t index() const noexcept { return row_; }
+
+ private:
+  const ResultSource* source_;
+  std::size_t row_;
+};
+
+class Result {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Row;
+    iterator(const ResultSource* s, std::size_t r) noexcept : s_(s), r_(r) {}
+    Row operator*() const noexcept { return {s_, r_}; }
+    iterator& operator++() noexcept { ++r_; return *this; }
+    iterator operator++(int) noexcept { auto t = *this; ++r_; return t; }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.r_ == b.r_; }
+   private:
+    const ResultSource* s_;
+    std::size_t r_;
+  };
+
+  Result() = default;
+  explicit Result(std::shared_ptr<const ResultSource> source) noexcept : source_(std::move(source)) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return source_ ? source_->row_count() : 0; }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] std::size_t column_count() const noexcept { return source_ ? source_->column_count() : 0; }
+  [[nodiscard]] std::string_view column_name(std::size_t column) const;
+  [[nodiscard]] ValueType column_type(std::size_t column) const;
+  // Throws InterfaceError naming the columns that exist.
+  [[nodiscard]] std::size_t column_index(std::string_view name) const;
+  [[nodiscard]] std::int64_t rows_affected() const noexcept { return source_ ? source_->rows_affected() : -1; }
+
+  // Throws InterfaceError when the row is out of range.
+  [[nodiscard]] Row operator[](std::size_t row) const;
+  [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0}; }
+  [[nodiscard]] iterator end() const noexcept { return {source_.get(), size()}; }
+
+  // The only value of a one-row, one-column result; throws InterfaceError
+  // when the result has another shape.
+  template <class T>
+  [[nodiscard]] T scalar() const {
+    return scalar_value().template as<T>();
+  }
+  [[nodiscard]] Value scalar_value() const;
+
+ private:
+  std::shared_ptr<const ResultSource> source_;
+};
+
+}  // namespace lingo

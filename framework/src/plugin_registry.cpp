@@ -1,0 +1,230 @@
+#include "lingo/plugin_registry.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "lingo/errors.h"
+#include "lingo/plugin.h"
+
+namespace fs = std::filesystem;
+
+namespace lingo {
+namespace {
+
+[[noreturn]] void plugin_error(std::string message) {
+  ErrorInfo info;
+  info.message = std::move(message);
+  throw PluginError(std::move(info));
+}
+
+std::string version_text(unsigned v) {
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+
+std::string hex(unsigned v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08X", v);
+  return buf;
+}
+
+// The folder holding liblingo.so itself, found through a symbol of ours.
+std::string core_library_folder() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&core_library_folder), &info) == 0 || info.dli_fname == nullptr)
+    return {};
+  std::error_code ec;
+  const fs::path lib = fs::canonical(info.dli_fname, ec);
+  return ec ? std::string{} : lib.parent_path().string();
+}
+
+bool is_plugin_file(const fs::path& p, std::string& name) {
+  const std::string file = p.filename().string();
+  constexpr std::string_view prefix = "liblingo-";
+  constexpr std::string_view suffix = ".so";
+  if (file.size() <= prefix.size() + suffix.size() || !file.starts_with(prefix) || !file.ends_with(suffix))
+    return false;
+  name = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+  return true;
+}
+
+std::string describe_folders() {
+  std::string out;
+  for (const auto& folder : PluginRegistry::search_path()) {
+    if (!out.empty()) out += "; ";
+    out += folder.origin + ": " + folder.path;
+  }
+  return out;
+}
+
+}  // namespace
+
+PluginRegistry& PluginRegistry::instance() {
+  static PluginRegistry registry;
+  return registry;
+}
+
+std::vector<PluginFolder> PluginRegistry::search_path() {
+  std::vector<PluginFolder> folders;
+  if (const char* env = std::getenv("LINGO_PLUGIN_PATH"); env != nullptr) {
+    std::string_view rest = env;
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      const std::string_view item = rest.substr(0, colon);
+      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+      if (!item.empty() && item.front() == '/') folders.push_back({"LINGO_PLUGIN_PATH", std::string(item)});
+    }
+  }
+  if (const auto core = core_library_folder(); !core.empty())
+    folders.push_back({"beside the core library", core + "/" LINGO_PLUGIN_SUBDIR});
+  std::error_code ec;
+  if (fs::is_directory(LINGO_BUILD_PLUGIN_DIR, ec) &&
+      std::none_of(folders.begin(), folders.end(),
+                   [](const PluginFolder& f) { return f.path == LINGO_BUILD_PLUGIN_DIR; }))
+    folders.push_back({"build tree", LINGO_BUILD_PLUGIN_DIR});
+  return folders;
+}
+
+const PluginInfo& PluginRegistry::load(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  return load_locked(path).info;
+}
+
+const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& path) {
+  for (const auto& l : loaded_)
+    if (l.info.path == path) return l;
+
+  std::error_code ec;
+  if (!fs::exists(path, ec)) plugin_error("plugin file '" + path + "' does not exist");
+
+  // RTLD_LOCAL keeps each plugin's symbols (and its libpq) to itself; RTLD_NOW
+  // reports a missing symbol here rather than mid-query; RTLD_NODELETE keeps the
+  // code mapped for the life of the process, since its vtables are in use.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    plugin_error("cannot load plugin '" + path + "': " + (why ? why : "unknown dlopen error"));
+  }
+  auto entry = reinterpret_cast<lingo_plugin_entry_fn>(dlsym(handle, LINGO_PLUGIN_ENTRY_SYMBOL));
+  if (entry == nullptr) {
+    dlclose(handle);
+    plugin_error("'" + path + "' is not a Lingo plugin: it exports no '" LINGO_PLUGIN_ENTRY_SYMBOL
+                 "' entry point (a plugin defines one with the LINGO_PLUGIN macro of lingo/plugin.h)");
+  }
+  const lingo_plugin_info* info = entry();
+  if (info == nullptr) plugin_error("plugin '" + path + "' returned no plugin description");
+  // Check the plain-C fields in order of how little they assume.
+  if (info->magic != LINGO_PLUGIN_MAGIC)
+    plugin_error("'" + path + "' is not a Lingo plugin: its handshake has magic number " + hex(info->magic) +
+                 ", expected " + hex(LINGO_PLUGIN_MAGIC));
+  if (info->abi_version != LINGO_PLUGIN_ABI)
+    plugin_error("plugin '" + path + "' was built for plugin ABI " + std::to_string(info->abi_version) +
+                 ", but this core (Lingo " LINGO_VERSION_STRING ") speaks plugin ABI " +
+                 std::to_string(LINGO_PLUGIN_ABI) + "; rebuild the plugin against this version of Lingo");
+  if (info->cxx_runtime == nullptr || std::string_view(info->cxx_runtime) != LINGO_CXX_RUNTIME)
+    plugin_error("plugin '" + path + "' was built against the C++ runtime '" +
+                 (info->cxx_runtime ? info->cxx_runtime : "?") + "', but the core uses '" LINGO_CXX_RUNTIME
+                 "'; C++ objects cannot cross between them");
+  if (info->core_min > LINGO_VERSION_NUMBER || info->core_max < LINGO_VERSION_NUMBER)
+    plugin_error("plugin '" + path + "' needs a Lingo core from " + version_text(info->core_min) + " to " +
+                 version_text(info->core_max) + ", but this core is " LINGO_VERSION_STRING);
+  if (info->name == nullptr || *info->name == '\0' || info->schemes == nullptr ||
+      info->schemes[0] == nullptr || info->create_dialect == nullptr)
+    plugin_error("plugin '" + path + "' has an incomplete handshake (a name, at least one scheme and a "
+                 "dialect factory are required)");
+  for (const auto& l : loaded_)
+    if (l.info.name == info->name)
+      plugin_error("plugin '" + path + "' is named '" + info->name + "', like the plugin already loaded from '" +
+                   l.info.path + "'");
+
+  const auto* dialect = static_cast<const Dialect*>(info->create_dialect());
+  if (dialect == nullptr) plugin_error("plugin '" + path + "' could not create its dialect");
+
+  Loaded loaded{PluginInfo{info->name, path, info->description ? info->description : "",
+                           info->compiler ? info->compiler : "", {}, info->abi_version, info->core_min,
+                           info->core_max},
+                dialect};
+  for (auto s = info->schemes; *s != nullptr; ++s) loaded.info.schemes.emplace_back(*s);
+  const Loaded& stored = loaded_.emplace_back(std::move(loaded));
+  for (const auto& scheme : stored.info.schemes) {
+    if (auto [it, inserted] = by_scheme_.emplace(scheme, &stored); !inserted)
+      problems_.push_back({path, "scheme '" + scheme + "' is already served by plugin '" + it->second->info.name +
+                                     "' (" + it->second->info.path + "); this plugin's claim is ignored"});
+  }
+  return stored;
+}
+
+void PluginRegistry::discover_locked() {
+  discovered_ = true;
+  for (const auto& folder : search_path()) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder.path, ec)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      std::string name;
+      if (!is_plugin_file(file, name)) continue;
+      const bool have = std::any_of(loaded_.begin(), loaded_.end(), [&](const Loaded& l) {
+        return l.info.name == name || l.info.path == file.string();
+      });
+      if (have) continue;
+      try {
+        load_locked(file.string());
+      } catch (const PluginError& e) {
+        problems_.push_back({file.string(), e.what()});
+      }
+    }
+  }
+}
+
+std::string PluginRegistry::known_schemes_locked() const {
+  std::string out;
+  for (const auto& [scheme, loaded] : by_scheme_) {
+    if (!out.empty()) out += ", ";
+    out += scheme;
+  }
+  return out.empty() ? "(none: no plugin was found)" : out;
+}
+
+const Dialect& PluginRegistry::dialect_for(const Uri& uri) {
+  std::lock_guard lock(mutex_);
+  auto it = by_scheme_.find(uri.scheme());
+  if (it == by_scheme_.end() && !discovered_) {
+    discover_locked();
+    it = by_scheme_.find(uri.scheme());
+  }
+  if (it != by_scheme_.end()) return *it->second->dialect;
+
+  std::string message;
+  if (auto base = by_scheme_.find(uri.base_scheme()); base != by_scheme_.end() && !uri.scheme_variant().empty())
+    message = "the scheme '" + uri.scheme() + "' is not served: plugin '" + base->second->info.name +
+              "' serves '" + uri.base_scheme() + "' but not its '+" + uri.scheme_variant() + "' form" +
+              (uri.scheme_variant() == "pool" ? " (connection pools are not available in this version)" : "") +
+              "; known schemes: " + known_schemes_locked();
+  else
+    message = "no plugin serves the scheme '" + uri.scheme() + "' (in '" + uri.masked() +
+              "'); known schemes: " + known_schemes_locked();
+  message += ". Plugin folders searched: " + describe_folders();
+  if (std::getenv("LINGO_PLUGIN_PATH") == nullptr) message += " (LINGO_PLUGIN_PATH is not set)";
+  for (const auto& p : problems_) message += ". Could not use '" + p.path + "': " + p.message;
+  plugin_error(message);
+}
+
+std::vector<PluginInfo> PluginRegistry::plugins() {
+  std::lock_guard lock(mutex_);
+  if (!discovered_) discover_locked();
+  std::vector<PluginInfo> out;
+  for (const auto& l : loaded_) out.push_back(l.info);
+  return out;
+}
+
+std::vector<PluginProblem> PluginRegistry::problems() {
+  std::lock_guard lock(mutex_);
+  if (!discovered_) discover_locked();
+  return problems_;
+}
+
+}  // namespace lingo

@@ -1,0 +1,243 @@
+#include "lingo/uri.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "lingo/errors.h"
+
+namespace lingo {
+namespace {
+
+constexpr std::string_view kMask = "****";
+
+[[noreturn]] void bad_uri(std::string_view text, const std::string& problem) {
+  ErrorInfo info;
+  info.message = "invalid connection URI '" + mask_uri(text) + "': " + problem;
+  throw UriError(std::move(info));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+UriHost parse_host(std::string_view text, std::string_view raw) {
+  UriHost host;
+  std::string_view port;
+  if (!raw.empty() && raw.front() == '[') {
+    const auto close = raw.find(']');
+    if (close == std::string_view::npos) bad_uri(text, "IPv6 host '" + std::string(raw) + "' lacks its closing ']'");
+    host.name = std::string(raw.substr(1, close - 1));
+    if (host.name.empty()) bad_uri(text, "empty IPv6 host '[]'");
+    std::string_view after = raw.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') bad_uri(text, "unexpected '" + std::string(after) + "' after IPv6 host");
+      port = after.substr(1);
+      if (port.empty()) bad_uri(text, "empty port after ':'");
+    }
+  } else {
+    const auto colon = raw.rfind(':');
+    if (colon != std::string_view::npos) {
+      port = raw.substr(colon + 1);
+      raw = raw.substr(0, colon);
+      if (port.empty()) bad_uri(text, "empty port after ':'");
+    }
+    if (raw.find(':') != std::string_view::npos)
+      bad_uri(text, "host '" + std::string(raw) + "' has ':' in it; write IPv6 addresses in brackets, as [::1]");
+    host.name = percent_decode(raw, "host");
+  }
+  if (!port.empty()) {
+    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      bad_uri(text, "port '" + std::string(port) + "' is not a number from 1 to 65535");
+    const unsigned value = static_cast<unsigned>(std::stoul(std::string(port)));
+    if (value == 0 || value > 65535)
+      bad_uri(text, "port " + std::string(port) + " is out of range (1 to 65535)");
+    host.port = value;
+  }
+  return host;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, std::string_view what) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+    const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      ErrorInfo info;
+      info.message = "malformed percent-encoding in the URI's " + std::string(what) +
+                     ": '%' must be followed by two hex digits";
+      throw UriError(std::move(info));
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+Uri Uri::parse(std::string_view text) {
+  Uri uri;
+  uri.text_ = std::string(text);
+  const auto sep = text.find("://");
+  if (sep == std::string_view::npos)
+    bad_uri(text, "expected scheme://..., for example postgresql://user@host/db or sqlite:///app.db");
+  const std::string_view scheme = text.substr(0, sep);
+  if (scheme.empty()) bad_uri(text, "the scheme before '://' is empty");
+  if (!std::isalpha(static_cast<unsigned char>(scheme.front())) ||
+      !std::all_of(scheme.begin(), scheme.end(), is_scheme_char))
+    bad_uri(text, "the scheme must start with a letter and hold only letters, digits, '+', '-' and '.'");
+  uri.scheme_ = lower(scheme);
+
+  std::string_view rest = text.substr(sep + 3);
+  const auto authority_end = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, authority_end);
+  rest = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+  uri.raw_authority_ = std::string(authority);
+
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    uri.user_ = percent_decode(userinfo.substr(0, colon), "user name");
+    if (colon != std::string_view::npos) uri.password_ = percent_decode(userinfo.substr(colon + 1), "password");
+  }
+  if (!authority.empty()) {
+    std::size_t start = 0;
+    while (true) {
+      const auto comma = authority.find(',', start);
+      const std::string_view item = authority.substr(start, comma == std::string_view::npos ? comma : comma - start);
+      if (item.empty()) bad_uri(text, "empty host in the host list");
+      uri.hosts_.push_back(parse_host(text, item));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+  }
+
+  const auto query_start = rest.find('?');
+  const std::string_view path = rest.substr(0, query_start);
+  if (!path.empty()) {
+    uri.has_path_ = true;
+    uri.raw_path_ = std::string(path);
+    uri.path_ = percent_decode(path.substr(1), "path");
+  }
+  if (query_start != std::string_view::npos) {
+    std::string_view query = rest.substr(query_start + 1);
+    while (!query.empty()) {
+      const auto amp = query.find('&');
+      const std::string_view item = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+      if (item.empty()) continue;
+      const auto eq = item.find('=');
+      const std::string_view key = item.substr(0, eq);
+      const std::string_view value = eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
+      if (key.empty()) bad_uri(text, "query option '" + std::string(item) + "' has no name");
+      uri.raw_options_.emplace_back(std::string(key), std::string(value));
+      uri.options_.emplace_back(percent_decode(key, "query option name"),
+                                percent_decode(value, "query option value"));
+    }
+  }
+  return uri;
+}
+
+std::string Uri::base_scheme() const { return scheme_.substr(0, scheme_.find('+')); }
+
+std::string Uri::scheme_variant() const {
+  const auto plus = scheme_.find('+');
+  return plus == std::string::npos ? std::string{} : scheme_.substr(plus + 1);
+}
+
+std::optional<std::string> Uri::option(std::string_view key) const {
+  for (const auto& [k, v] : options_)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+namespace {
+
+// Reassembles a URI from its raw parts, masking the password and dropping options.
+std::string assemble(std::string_view scheme, std::string_view raw_authority, bool has_password,
+                     std::string_view raw_path,
+                     const std::vector<std::pair<std::string, std::string>>& raw_options,
+                     const std::vector<std::pair<std::string, std::string>>& options,
+                     const std::vector<std::string>& drop, bool mask) {
+  std::string out(scheme);
+  out += "://";
+  std::string_view authority = raw_authority;
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    if (mask && has_password) {
+      out += userinfo.substr(0, userinfo.find(':'));
+      out += ':';
+      out += kMask;
+    } else {
+      out += userinfo;
+    }
+    out += '@';
+    authority = authority.substr(at + 1);
+  }
+  out += authority;
+  out += raw_path;
+  char sep = '?';
+  for (std::size_t i = 0; i < raw_options.size(); ++i) {
+    if (std::find(drop.begin(), drop.end(), options[i].first) != drop.end()) continue;
+    out += sep;
+    sep = '&';
+    out += raw_options[i].first;
+    out += '=';
+    out += mask && options[i].first == "password" ? std::string(kMask) : raw_options[i].second;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Uri::masked() const {
+  return assemble(scheme_, raw_authority_, password_.has_value(), raw_path_, raw_options_, options_, {}, true);
+}
+
+std::string Uri::rebuild(std::string_view new_scheme, const std::vector<std::string>& drop_options) const {
+  return assemble(new_scheme, raw_authority_, password_.has_value(), raw_path_, raw_options_, options_,
+                  drop_options, false);
+}
+
+std::string mask_uri(std::string_view text) {
+  // Work on the raw text so that even a URI that does not parse is masked.
+  std::string out(text);
+  const auto sep = out.find("://");
+  if (sep != std::string::npos) {
+    const auto authority_end = out.find_first_of("/?", sep + 3);
+    const auto at = out.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+    if (at != std::string::npos && at > sep) {
+      const auto colon = out.find(':', sep + 3);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+    }
+  }
+  for (std::size_t pos = out.find("password="); pos != std::string::npos;
+       pos = out.find("password=", pos + 1)) {
+    const auto start = pos + 9;
+    const auto end = out.find('&', start);
+    out.replace(start, end == std::string::npos ? std::string::npos : end - start, kMask);
+  }
+  return out;
+}
+
+}  // namespace lingo

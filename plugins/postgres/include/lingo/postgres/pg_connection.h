@@ -1,0 +1,70 @@
+// One libpq session.
+//
+// Statements with parameters are prepared once per connection and cached by
+// their SQL text and parameter types; later calls only bind and execute.
+// Results come back in text format and are decoded by type OID when read.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lingo/connection.h"
+#include "lingo/postgres/export.h"
+
+namespace lingo::postgres {
+
+class ParamEncoder;
+
+class LINGO_POSTGRES_API PgConnection : public Connection {
+ public:
+  // Takes ownership of an open connection. `dialect` names the dialect in errors.
+  PgConnection(PGconn* conn, std::string dialect);
+  ~PgConnection() override;
+
+  Result execute(std::string_view sql, std::span<const Value> params) override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  [[nodiscard]] TransactionStatus transaction_status() const noexcept override;
+  [[nodiscard]] bool is_usable() const noexcept override;
+  [[nodiscard]] int server_version() override;
+  void close() noexcept override;
+
+  [[nodiscard]] PGconn* native_handle() const noexcept { return conn_; }
+  // Prepared statements currently cached on this connection.
+  [[nodiscard]] std::size_t cached_statements() const noexcept { return cached_count_; }
+
+ protected:
+  // Runs a statement with no parameters through the simple protocol and
+  // throws on failure; returns the (checked) result.
+  PGresult* run_simple(std::string_view sql);
+  [[noreturn]] void fail(const PGresult* res, std::string_view sql);
+
+ private:
+  struct Prepared {
+    std::string sql;
+    std::vector<Oid> types;
+    std::string name;
+  };
+  const Prepared* find_prepared(std::string_view sql, std::size_t hash, const std::vector<Oid>& types) const;
+  const Prepared* prepare(std::string_view sql, std::size_t hash, const std::vector<Oid>& types);
+  void forget_prepared(const Prepared* stmt);
+  void deallocate_forgotten();
+  PGresult* exec_prepared(const Prepared* stmt);
+  void ensure_open(std::string_view sql) const;
+
+  PGconn* conn_;
+  std::string dialect_;
+  std::unique_ptr<ParamEncoder> encoder_;  // reused: binding allocates nothing once warm
+  std::unordered_map<std::size_t, std::vector<Prepared>> prepared_;
+  std::size_t cached_count_ = 0;
+  std::uint64_t next_statement_ = 0;
+  std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
+};
+
+}  // namespace lingo::postgres

@@ -1,0 +1,27 @@
+// The PostgreSQL dialect: schemes postgres:// and postgresql://.
+//
+// Connection URIs go to libpq whole (PQconninfoParse, then PQconnectdbParams),
+// so every libpq option works: sslmode, connect_timeout, application_name,
+// several hosts, target_session_attrs, and the rest.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lingo/dialect.h"
+#include "lingo/postgres/export.h"
+
+namespace lingo::postgres {
+
+class LINGO_POSTGRES_API PgDialect : public Dialect {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "postgres"; }
+  [[nodiscard]] std::unique_ptr<Connection> connect(const Uri& uri) const override;
+
+ protected:
+  // The libpq connection URI for a Lingo URI; derived dialects rewrite their
+  // scheme and fill in their defaults here.
+  [[nodiscard]] virtual std::string libpq_uri(const Uri& uri) const;
+};
+
+}  // namespace lingo::postgres

@@ -1,0 +1,206 @@
+#include "lingo/postgres/pg_connection.h"
+
+#include <cstring>
+#include <functional>
+#include <memory>
+
+#include "pg_errors.h"
+#include "pg_params.h"
+#include "pg_result.h"
+
+namespace lingo::postgres {
+namespace {
+
+// Past this many cached statements, new ones run unnamed (prepared and
+// discarded by the server per call) instead of growing the cache further.
+constexpr std::size_t kMaxCachedStatements = 1024;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+bool succeeded(const PGresult* res) {
+  const auto status = PQresultStatus(res);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
+bool is_plan_invalidated(const PGresult* res) {
+  // PostgreSQL refuses to run a prepared statement whose result columns
+  // changed under it (a table altered since PREPARE).
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  return state && std::strcmp(state, "0A000") == 0 && msg &&
+         std::strstr(msg, "cached plan must not change result type") != nullptr;
+}
+
+}  // namespace
+
+PgConnection::PgConnection(PGconn* conn, std::string dialect)
+    : conn_(conn), dialect_(std::move(dialect)), encoder_(std::make_unique<ParamEncoder>()) {}
+
+PgConnection::~PgConnection() { close(); }
+
+void PgConnection::close() noexcept {
+  if (conn_ != nullptr) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+  }
+  prepared_.clear();
+  cached_count_ = 0;
+  forgotten_.clear();
+}
+
+void PgConnection::ensure_open(std::string_view sql) const {
+  if (conn_ != nullptr) return;
+  ErrorInfo info;
+  info.message = "the connection is closed";
+  info.sqlstate = "08003";
+  info.dialect = dialect_;
+  info.statement = std::string(sql);
+  throw InterfaceError(std::move(info));
+}
+
+void PgConnection::fail(const PGresult* res, std::string_view sql) {
+  throw_database_error(error_info(conn_, res, sql, dialect_));
+}
+
+PGresult* PgConnection::run_simple(std::string_view sql) {
+  ensure_open(sql);
+  const std::string text(sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  if (res == nullptr || !succeeded(res)) {
+    ResultPtr guard(res);
+    fail(res, sql);
+  }
+  return res;
+}
+
+const PgConnection::Prepared* PgConnection::find_prepared(std::string_view sql, std::size_t hash,
+                                                          const std::vector<Oid>& types) const {
+  const auto it = prepared_.find(hash);
+  if (it == prepared_.end()) return nullptr;
+  for (const auto& p : it->second)
+    if (p.sql == sql && p.types == types) return &p;
+  return nullptr;
+}
+
+const PgConnection::Prepared* PgConnection::prepare(std::string_view sql, std::size_t hash,
+                                                    const std::vector<Oid>& types) {
+  const std::string text(sql);
+  const bool cache = cached_count_ < kMaxCachedStatements;
+  std::string name = cache ? "lingo_" + std::to_string(++next_statement_) : std::string{};
+  ResultPtr res(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()), types.data()));
+  if (res == nullptr || !succeeded(res.get())) fail(res.get(), sql);
+  auto& bucket = prepared_[hash];
+  bucket.push_back(Prepared{text, types, std::move(name)});
+  if (cache) ++cached_count_;
+  return &bucket.back();
+}
+
+void PgConnection::forget_prepared(const Prepared* stmt) {
+  for (auto& [hash, bucket] : prepared_) {
+    for (auto it = bucket.begin(); it != bucket.end(); ++it) {
+      if (&*it != stmt) continue;
+      if (!it->name.empty()) {
+        forgotten_.push_back(it->name);
+        --cached_count_;
+      }
+      bucket.erase(it);
+      return;
+    }
+  }
+}
+
+void PgConnection::deallocate_forgotten() {
+  // DEALLOCATE fails inside an aborted transaction, so it waits for idle time.
+  if (forgotten_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
+  for (const auto& name : forgotten_) ResultPtr(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+  forgotten_.clear();
+}
+
+PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
+  // An empty name is the unnamed statement, prepared just before this call.
+  return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
+                        encoder_->formats(), 0);
+}
+
+Result PgConnection::execute(std::string_view sql, std::span<const Value> params) {
+  ensure_open(sql);
+  if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
+
+  encoder_->encode(params);  // may throw: nothing has been sent yet
+  deallocate_forgotten();
+  const std::size_t hash = std::hash<std::string_view>{}(sql);
+  const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
+  if (stmt == nullptr) stmt = prepare(sql, hash, encoder_->types());
+
+  ResultPtr res(exec_prepared(stmt));
+  if (res != nullptr && is_plan_invalidated(res.get())) {
+    forget_prepared(stmt);
+    // Outside a transaction nothing was lost: prepare afresh and run it again.
+    // Inside one, the transaction is already aborted and the error must stand.
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+      deallocate_forgotten();
+      stmt = prepare(sql, hash, encoder_->types());
+      res.reset(exec_prepared(stmt));
+    }
+  }
+  if (stmt->name.empty()) forget_prepared(stmt);
+  if (res == nullptr || !succeeded(res.get())) fail(res.get(), sql);
+  return Result(std::make_shared<PgResult>(res.release()));
+}
+
+void PgConnection::begin() { PQclear(run_simple("BEGIN")); }
+
+void PgConnection::commit() {
+  ensure_open("COMMIT");
+  ResultPtr res(PQexec(conn_, "COMMIT"));
+  if (res == nullptr || !succeeded(res.get())) {
+    ErrorInfo info = error_info(conn_, res.get(), "COMMIT", dialect_);
+    // A connection lost while committing leaves the outcome unknown: the
+    // server may have committed before the connection dropped.
+    if (info.sqlstate.starts_with("08")) {
+      info.message = "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
+                     info.message;
+      info.retryable = false;
+      throw AmbiguousCommitError(std::move(info));
+    }
+    throw_database_error(std::move(info));
+  }
+  // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no
+  // error; treating that as success would hide lost writes.
+  if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
+    ErrorInfo info;
+    info.message = "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so the "
+                   "server rolled the whole transaction back and nothing was committed";
+    info.sqlstate = "40000";
+    info.dialect = dialect_;
+    info.statement = "COMMIT";
+    throw_database_error(std::move(info));
+  }
+}
+
+void PgConnection::rollback() { PQclear(run_simple("ROLLBACK")); }
+
+TransactionStatus PgConnection::transaction_status() const noexcept {
+  if (conn_ == nullptr) return TransactionStatus::unknown;
+  switch (PQtransactionStatus(conn_)) {
+    case PQTRANS_IDLE: return TransactionStatus::idle;
+    case PQTRANS_INTRANS:
+    case PQTRANS_ACTIVE: return TransactionStatus::in_transaction;
+    case PQTRANS_INERROR: return TransactionStatus::in_error;
+    default: return TransactionStatus::unknown;
+  }
+}
+
+bool PgConnection::is_usable() const noexcept {
+  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR;
+}
+
+int PgConnection::server_version() {
+  ensure_open("(server version)");
+  return PQserverVersion(conn_);
+}
+
+}  // namespace lingo::postgres

@@ -1,0 +1,142 @@
+#include "pg_params.h"
+
+#include <charconv>
+
+#include "lingo/errors.h"
+#include "pg_oids.h"
+
+namespace lingo::postgres {
+namespace {
+
+ValueType innermost_element(const Array& a) {
+  if (a.element_type != ValueType::array) return a.element_type;
+  for (const auto& item : a.items)
+    if (item.type() == ValueType::array) return innermost_element(std::get<Array>(item.storage()));
+  return ValueType::text;
+}
+
+Oid scalar_oid(ValueType t) {
+  switch (t) {
+    case ValueType::boolean: return oid::boolean;
+    case ValueType::int16: return oid::int2;
+    case ValueType::int32: return oid::int4;
+    case ValueType::int64: return oid::int8;
+    case ValueType::float32: return oid::float4;
+    case ValueType::float64: return oid::float8;
+    case ValueType::decimal: return oid::numeric;
+    case ValueType::bytes: return oid::bytea;
+    case ValueType::date: return oid::date;
+    case ValueType::time: return oid::time;
+    case ValueType::timestamp: return oid::timestamp;
+    case ValueType::timestamptz: return oid::timestamptz;
+    case ValueType::uuid: return oid::uuid;
+    case ValueType::json: return oid::jsonb;
+    default: return oid::unknown;  // text and NULL: the server infers from context
+  }
+}
+
+Oid array_oid(ValueType element) {
+  switch (element) {
+    case ValueType::boolean: return oid::bool_array;
+    case ValueType::int16: return oid::int2_array;
+    case ValueType::int32: return oid::int4_array;
+    case ValueType::int64: return oid::int8_array;
+    case ValueType::float32: return oid::float4_array;
+    case ValueType::float64: return oid::float8_array;
+    case ValueType::decimal: return oid::numeric_array;
+    case ValueType::bytes: return oid::bytea_array;
+    case ValueType::date: return oid::date_array;
+    case ValueType::time: return oid::time_array;
+    case ValueType::timestamp: return oid::timestamp_array;
+    case ValueType::timestamptz: return oid::timestamptz_array;
+    case ValueType::uuid: return oid::uuid_array;
+    case ValueType::json: return oid::jsonb_array;
+    default: return oid::text_array;
+  }
+}
+
+void check_no_nul(const std::string& s) {
+  if (s.find('\0') != std::string::npos) {
+    ErrorInfo info;
+    info.message = "PostgreSQL text cannot hold a NUL byte (found one in a text parameter of " +
+                   std::to_string(s.size()) + " bytes); send binary data as lingo::Bytes";
+    info.sqlstate = "22021";
+    info.dialect = "postgres";
+    throw DataError(std::move(info));
+  }
+}
+
+void check_array_text(const Array& a) {
+  for (const auto& item : a.items) {
+    if (auto s = std::get_if<std::string>(&item.storage())) check_no_nul(*s);
+    if (auto nested = std::get_if<Array>(&item.storage())) check_array_text(*nested);
+  }
+}
+
+}  // namespace
+
+Oid type_oid_of(const Value& v) {
+  if (v.type() == ValueType::array) return array_oid(innermost_element(std::get<Array>(v.storage())));
+  return scalar_oid(v.type());
+}
+
+void append_text(const Value& v, std::string& out) {
+  char buf[24];
+  switch (v.type()) {
+    case ValueType::boolean:
+      out += std::get<bool>(v.storage()) ? 't' : 'f';
+      return;
+    case ValueType::int16:
+    case ValueType::int32:
+    case ValueType::int64: {
+      const std::int64_t i = v.as<std::int64_t>();
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, i).ptr);
+      return;
+    }
+    default:
+      out += v.to_string();
+  }
+}
+
+void ParamEncoder::encode(std::span<const Value> params) {
+  types_.clear();
+  values_.clear();
+  lengths_.clear();
+  formats_.clear();
+  arena_offsets_.clear();
+  arena_.clear();
+  for (const Value& v : params) {
+    types_.push_back(type_oid_of(v));
+    formats_.push_back(0);
+    const auto& s = v.storage();
+    if (v.is_null()) {
+      values_.push_back(nullptr);
+      lengths_.push_back(0);
+      arena_offsets_.push_back(-1);
+    } else if (auto text = std::get_if<std::string>(&s)) {
+      // Point at the caller's string: no copy for the commonest parameter.
+      check_no_nul(*text);
+      values_.push_back(text->c_str());
+      lengths_.push_back(static_cast<int>(text->size()));
+      arena_offsets_.push_back(-1);
+    } else if (auto bytes = std::get_if<Bytes>(&s)) {
+      values_.push_back(bytes->data.data());
+      lengths_.push_back(static_cast<int>(bytes->data.size()));
+      formats_.back() = 1;  // binary: the bytes as they are
+      arena_offsets_.push_back(-1);
+    } else {
+      if (auto array = std::get_if<Array>(&s)) check_array_text(*array);
+      const std::size_t start = arena_.size();
+      append_text(v, arena_);
+      arena_.push_back('\0');
+      values_.push_back(nullptr);
+      lengths_.push_back(static_cast<int>(arena_.size() - start - 1));
+      arena_offsets_.push_back(static_cast<long>(start));
+    }
+  }
+  // The arena has stopped growing: its addresses are final now.
+  for (std::size_t i = 0; i < values_.size(); ++i)
+    if (arena_offsets_[i] >= 0) values_[i] = arena_.data() + arena_offsets_[i];
+}
+
+}  // namespace lingo::postgres

@@ -1,0 +1,43 @@
+// Helpers the suites share: where the test server is, fresh names, and
+// assertions on thrown lingo errors.
+#pragma once
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <functional>
+#include <string>
+
+#include "lingo/errors.h"
+
+namespace lingo_test {
+
+// The throwaway PostgreSQL server's URI (LINGO_TEST_PG_URI).
+std::string pg_uri();
+// A name unique to this process and call, for tables and files.
+std::string unique_name(const std::string& prefix);
+// A fresh temporary folder, removed by the caller.
+std::string temp_dir();
+std::string build_dir();   // the CMake binary dir
+std::string source_dir();  // the source tree
+
+// Runs fn, which must throw E; returns the exception for further checks.
+template <class E>
+E expect_throw(const std::function<void()>& fn, const std::string& what) {
+  try {
+    fn();
+  } catch (const E& e) {
+    return e;
+  } catch (const std::exception& e) {
+    CPPUNIT_FAIL(what + ": threw the wrong type: " + e.what());
+  }
+  CPPUNIT_FAIL(what + ": did not throw");
+  throw;  // unreachable
+}
+
+// True when haystack contains needle; for message checks with a readable failure.
+#define LINGO_ASSERT_CONTAINS(haystack, needle)                                           \
+  CPPUNIT_ASSERT_MESSAGE(std::string("expected \"") + (needle) + "\" in \"" + (haystack) + \
+                             "\"",                                                         \
+                         std::string(haystack).find(needle) != std::string::npos)
+
+}  // namespace lingo_test
