@@ -235,6 +235,8 @@ ValueType element_type_of() {
   else if constexpr (std::is_same_v<T, TimestampTz>) return ValueType::timestamptz;
   else if constexpr (std::is_same_v<T, Uuid>) return ValueType::uuid;
   else if constexpr (std::is_same_v<T, boost::json::value>) return ValueType::json;
+  else if constexpr (optional_traits<T>::is_optional)
+    return element_type_of<typename optional_traits<T>::value_type>();
   else {
     static_assert(is_vector<T>::value, "lingo::Value: this element type cannot be stored in an array");
     return ValueType::array;

@@ -62,7 +62,14 @@ void PgConnection::ensure_open(std::string_view sql) const {
 }
 
 void PgConnection::fail(const PGresult* res, std::string_view sql) {
-  throw_database_error(error_info(conn_, res, sql, dialect_));
+  ErrorInfo info = error_info(conn_, res, sql, dialect_);
+  // Whatever the server said last (57P01 when terminated by an administrator),
+  // a connection that is gone is what the caller must act on.
+  if (PQstatus(conn_) == CONNECTION_BAD) throw ConnectionError(std::move(info));
+  // 08P01 on a healthy connection means the statement was given the wrong
+  // number of parameters: the caller's mistake, not a connection failure.
+  if (info.sqlstate == "08P01") throw ProgrammingError(std::move(info));
+  throw_database_error(std::move(info));
 }
 
 PGresult* PgConnection::run_simple(std::string_view sql) {

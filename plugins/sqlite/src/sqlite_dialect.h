@@ -1,0 +1,26 @@
+// The SQLite dialect: opens sqlite:// URIs.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "lingo/dialect.h"
+#include "sqlite_connection.h"
+
+namespace lingo::sqlite {
+
+class SqliteDialect final : public Dialect {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "sqlite"; }
+  [[nodiscard]] std::unique_ptr<Connection> connect(const Uri& uri) const override;
+};
+
+// Reads a sqlite URI:
+//   sqlite://  and  sqlite:///:memory:   a private in-memory database
+//   sqlite:///app.db                     "app.db", relative to the working directory
+//   sqlite:////tmp/app.db                "/tmp/app.db"
+// with options timeout (seconds), foreign_keys, journal_mode, synchronous and
+// mode. Throws UriError for a host, user, unknown option or bad value.
+[[nodiscard]] OpenOptions parse_uri(const Uri& uri);
+
+}  // namespace lingo::sqlite

@@ -1,0 +1,143 @@
+// The `lingo` command, run as a real process: output, exit status (0 / 1 / 2)
+// and messages on stderr.
+#include <sys/wait.h>
+
+#include <boost/json/parse.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "test_support.h"
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Run run_lingo(const std::vector<std::string>& args) {
+  const std::string err_file = lingo_test::temp_dir() + "/stderr";
+  std::string cmd = quote(LINGO_CLI);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " 2>" + quote(err_file);
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  CPPUNIT_ASSERT(pipe != nullptr);
+  Run run{};
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
+  const int raw = ::pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::ifstream in(err_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  run.err = ss.str();
+  return run;
+}
+
+}  // namespace
+
+class CliTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(CliTest);
+  CPPUNIT_TEST(testPluginsListsBothDialectsWithTheirSchemes);
+  CPPUNIT_TEST(testSqlOnInMemorySqlitePrintsATable);
+  CPPUNIT_TEST(testSqlOnPostgresBindsParameters);
+  CPPUNIT_TEST(testJsonOutputIsParseable);
+  CPPUNIT_TEST(testStatementWithoutRowsReportsCount);
+  CPPUNIT_TEST(testPingReportsTheServer);
+  CPPUNIT_TEST(testUnknownSchemeExitsOneListingKnownSchemes);
+  CPPUNIT_TEST(testDatabaseErrorExitsOneWithMessage);
+  CPPUNIT_TEST(testUsageErrorsExitTwo);
+  CPPUNIT_TEST(testPasswordNeverPrinted);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testPluginsListsBothDialectsWithTheirSchemes() {
+    const auto r = run_lingo({"plugins"});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    LINGO_ASSERT_CONTAINS(r.out, "postgres\n  schemes:  postgres, postgresql\n");
+    LINGO_ASSERT_CONTAINS(r.out, "sqlite\n  schemes:  sqlite\n");
+    LINGO_ASSERT_CONTAINS(r.out, "liblingo-postgres.so");
+  }
+
+  void testSqlOnInMemorySqlitePrintsATable() {
+    const auto r = run_lingo({"sql", "sqlite://", "select 1 as one, 'x' as letter"});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string(" one | letter\n-----+--------\n   1 | x     \n(1 row)\n"), r.out);
+  }
+
+  void testSqlOnPostgresBindsParameters() {
+    const auto r = run_lingo({"sql", lingo_test::pg_uri(), "select $1::int + 1 as n, $2 as s", "41", "it's"});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    LINGO_ASSERT_CONTAINS(r.out, " 42 | it's");
+  }
+
+  void testJsonOutputIsParseable() {
+    const auto r = run_lingo({"sql", "--json", lingo_test::pg_uri(),
+                          "select 42 as n, 1.50::numeric as d, null::text as z, '{\"a\":[1]}'::jsonb as j"});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    const auto rows = boost::json::parse(r.out).as_array();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rows.size());
+    const auto& row = rows[0].as_object();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{42}, row.at("n").as_int64());
+    CPPUNIT_ASSERT(row.at("d").as_string() == "1.50");
+    CPPUNIT_ASSERT(row.at("z").is_null());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, row.at("j").at("a").as_array()[0].as_int64());
+  }
+
+  void testStatementWithoutRowsReportsCount() {
+    const auto r = run_lingo({"sql", "sqlite://", "create table t(x int); insert into t values (1), (2)"});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("OK, 2 rows affected\n"), r.out);
+  }
+
+  void testPingReportsTheServer() {
+    const auto r = run_lingo({"ping", lingo_test::pg_uri()});
+    CPPUNIT_ASSERT_EQUAL(0, r.status);
+    LINGO_ASSERT_CONTAINS(r.out, "ok: postgres server version 15");
+  }
+
+  void testUnknownSchemeExitsOneListingKnownSchemes() {
+    const auto r = run_lingo({"sql", "nosuch://x", "select 1"});
+    CPPUNIT_ASSERT_EQUAL(1, r.status);
+    CPPUNIT_ASSERT(r.out.empty());
+    LINGO_ASSERT_CONTAINS(r.err, "no plugin serves the scheme 'nosuch'");
+    LINGO_ASSERT_CONTAINS(r.err, "known schemes: postgres, postgresql, sqlite");
+  }
+
+  void testDatabaseErrorExitsOneWithMessage() {
+    const auto r = run_lingo({"sql", "sqlite://", "select * from missing_table"});
+    CPPUNIT_ASSERT_EQUAL(1, r.status);
+    LINGO_ASSERT_CONTAINS(r.err, "missing_table");
+    LINGO_ASSERT_CONTAINS(r.err, "42P01");
+    const auto pg = run_lingo({"sql", lingo_test::pg_uri(), "select * from missing_table"});
+    CPPUNIT_ASSERT_EQUAL(1, pg.status);
+    LINGO_ASSERT_CONTAINS(pg.err, "relation \"missing_table\" does not exist (SQLSTATE 42P01)");
+  }
+
+  void testUsageErrorsExitTwo() {
+    CPPUNIT_ASSERT_EQUAL(2, run_lingo({}).status);
+    CPPUNIT_ASSERT_EQUAL(2, run_lingo({"frobnicate"}).status);
+    CPPUNIT_ASSERT_EQUAL(2, run_lingo({"sql", "sqlite://"}).status);
+    CPPUNIT_ASSERT_EQUAL(2, run_lingo({"ping"}).status);
+    const auto r = run_lingo({"sql"});
+    LINGO_ASSERT_CONTAINS(r.err, "usage: lingo plugins");
+    CPPUNIT_ASSERT_EQUAL(0, run_lingo({"--help"}).status);
+  }
+
+  void testPasswordNeverPrinted() {
+    const auto r = run_lingo({"ping", "postgresql://lingo:hunter2@127.0.0.1:1/nowhere?connect_timeout=2"});
+    CPPUNIT_ASSERT_EQUAL(1, r.status);
+    LINGO_ASSERT_CONTAINS(r.err, "cannot connect to postgresql://lingo:****@127.0.0.1:1/nowhere");
+    CPPUNIT_ASSERT(r.err.find("hunter2") == std::string::npos);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CliTest);

@@ -1,0 +1,191 @@
+// The plugin loader: the handshake checks, every error a broken plugin can
+// cause, the search order, and what `nosuch://` tells the user.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "lingo/errors.h"
+#include "lingo/plugin_registry.h"
+#include "test_support.h"
+
+using lingo::PluginError;
+using lingo::PluginRegistry;
+using lingo::Uri;
+using lingo_test::expect_throw;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string bad(const std::string& name) { return std::string(LINGO_BAD_PLUGIN_DIR) + "/liblingo-" + name + ".so"; }
+
+std::string built_plugin(const std::string& name) {
+  return lingo_test::build_dir() + "/lib/lingo/plugins/liblingo-" + name + ".so";
+}
+
+// Sets an environment variable for one test and restores it afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+class PluginLoaderTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(PluginLoaderTest);
+  CPPUNIT_TEST(testBuiltInPluginsServePeeweeSchemes);
+  CPPUNIT_TEST(testWrongAbiIsRefusedNamingBothVersions);
+  CPPUNIT_TEST(testLibraryWithoutEntryPointIsRefused);
+  CPPUNIT_TEST(testWrongMagicIsRefused);
+  CPPUNIT_TEST(testPluginForAnotherCoreVersionIsRefused);
+  CPPUNIT_TEST(testPluginOfAnotherCxxRuntimeIsRefused);
+  CPPUNIT_TEST(testFileThatIsNotALibraryIsRefused);
+  CPPUNIT_TEST(testMissingFileIsRefused);
+  CPPUNIT_TEST(testUnknownSchemeListsSchemesFoldersAndBrokenPlugins);
+  CPPUNIT_TEST(testPoolSchemeIsRefusedClearly);
+  CPPUNIT_TEST(testPluginPathComesFirstAndIgnoresRelativeEntries);
+  CPPUNIT_TEST(testFirstPluginOfANameWins);
+  CPPUNIT_TEST(testCurrentDirectoryIsNeverSearched);
+  CPPUNIT_TEST(testLoadingTwiceReturnsTheSamePlugin);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testBuiltInPluginsServePeeweeSchemes() {
+    PluginRegistry registry;
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(registry.dialect_for(Uri::parse("postgres://h/db")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(registry.dialect_for(Uri::parse("postgresql://h/db")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
+  }
+
+  void testWrongAbiIsRefusedNamingBothVersions() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("wrongabi")); }, "wrong ABI");
+    LINGO_ASSERT_CONTAINS(e.what(), "built for plugin ABI 42");
+    LINGO_ASSERT_CONTAINS(e.what(), "speaks plugin ABI 1");
+  }
+
+  void testLibraryWithoutEntryPointIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("noentry")); }, "no entry point");
+    LINGO_ASSERT_CONTAINS(e.what(), "is not a Lingo plugin: it exports no 'lingo_plugin_entry'");
+  }
+
+  void testWrongMagicIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("wrongmagic")); }, "wrong magic");
+    LINGO_ASSERT_CONTAINS(e.what(), "magic number 0xDEADBEEF");
+  }
+
+  void testPluginForAnotherCoreVersionIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("futurecore")); }, "future core");
+    LINGO_ASSERT_CONTAINS(e.what(), "needs a Lingo core from 99.0.0 to 99.99.99, but this core is 0.1.0");
+  }
+
+  void testPluginOfAnotherCxxRuntimeIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("wrongruntime")); }, "libc++ plugin");
+    LINGO_ASSERT_CONTAINS(e.what(), "C++ runtime 'libc++'");
+  }
+
+  void testFileThatIsNotALibraryIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("notelf")); }, "text file");
+    LINGO_ASSERT_CONTAINS(e.what(), "cannot load plugin");
+  }
+
+  void testMissingFileIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load("/nonexistent/liblingo-x.so"); }, "missing");
+    LINGO_ASSERT_CONTAINS(e.what(), "'/nonexistent/liblingo-x.so' does not exist");
+  }
+
+  void testUnknownSchemeListsSchemesFoldersAndBrokenPlugins() {
+    ScopedEnv env("LINGO_PLUGIN_PATH", LINGO_BAD_PLUGIN_DIR);
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { (void)registry.dialect_for(Uri::parse("nosuch://u:pw@x/db")); },
+                                       "unknown scheme");
+    const std::string msg = e.what();
+    LINGO_ASSERT_CONTAINS(msg, "no plugin serves the scheme 'nosuch'");
+    LINGO_ASSERT_CONTAINS(msg, "postgres, postgresql, sqlite");
+    LINGO_ASSERT_CONTAINS(msg, std::string("LINGO_PLUGIN_PATH: ") + LINGO_BAD_PLUGIN_DIR);
+    LINGO_ASSERT_CONTAINS(msg, "beside the core library");
+    LINGO_ASSERT_CONTAINS(msg, "liblingo-wrongabi.so");
+    LINGO_ASSERT_CONTAINS(msg, "liblingo-noentry.so");
+    CPPUNIT_ASSERT(msg.find("pw@") == std::string::npos);
+    // The broken plugins do not stop the good ones from working.
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"),
+                         std::string(registry.dialect_for(Uri::parse("postgresql://h/db")).name()));
+    CPPUNIT_ASSERT(registry.problems().size() >= 6);
+  }
+
+  void testPoolSchemeIsRefusedClearly() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { (void)registry.dialect_for(Uri::parse("postgresql+pool://h/db")); },
+                                       "pool scheme");
+    LINGO_ASSERT_CONTAINS(e.what(), "serves 'postgresql' but not its '+pool' form");
+    LINGO_ASSERT_CONTAINS(e.what(), "connection pools are not available");
+  }
+
+  void testPluginPathComesFirstAndIgnoresRelativeEntries() {
+    ScopedEnv env("LINGO_PLUGIN_PATH", "relative/dir:/abs/one::/abs/two");
+    const auto folders = PluginRegistry::search_path();
+    CPPUNIT_ASSERT(folders.size() >= 3);
+    CPPUNIT_ASSERT_EQUAL(std::string("/abs/one"), folders[0].path);
+    CPPUNIT_ASSERT_EQUAL(std::string("/abs/two"), folders[1].path);
+    CPPUNIT_ASSERT_EQUAL(std::string("beside the core library"), folders[2].origin);
+    for (const auto& f : folders) CPPUNIT_ASSERT(f.path.find("relative") == std::string::npos);
+  }
+
+  void testFirstPluginOfANameWins() {
+    const std::string dir = lingo_test::temp_dir();
+    fs::copy_file(built_plugin("sqlite"), dir + "/liblingo-sqlite.so");
+    ScopedEnv env("LINGO_PLUGIN_PATH", dir);
+    PluginRegistry registry;
+    bool found = false;
+    for (const auto& p : registry.plugins())
+      if (p.name == "sqlite") {
+        CPPUNIT_ASSERT_EQUAL(dir + "/liblingo-sqlite.so", p.path);
+        found = true;
+      }
+    CPPUNIT_ASSERT(found);
+    fs::remove_all(dir);
+  }
+
+  void testCurrentDirectoryIsNeverSearched() {
+    const std::string dir = lingo_test::temp_dir();
+    fs::copy_file(bad("wrongabi"), dir + "/liblingo-cwdonly.so");
+    const auto old = fs::current_path();
+    fs::current_path(dir);
+    PluginRegistry registry;
+    const auto problems = registry.problems();
+    const auto plugins = registry.plugins();
+    fs::current_path(old);
+    for (const auto& p : problems) CPPUNIT_ASSERT(p.path.find("cwdonly") == std::string::npos);
+    for (const auto& p : plugins) CPPUNIT_ASSERT(p.path.find(dir) == std::string::npos);
+    fs::remove_all(dir);
+  }
+
+  void testLoadingTwiceReturnsTheSamePlugin() {
+    PluginRegistry registry;
+    const auto& first = registry.load(built_plugin("postgres"));
+    const auto& second = registry.load(built_plugin("postgres"));
+    CPPUNIT_ASSERT_EQUAL(&first, &second);
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), first.name);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PluginLoaderTest);
