@@ -44,7 +44,9 @@ std::size_t skip_trivia(std::string_view s, bool semicolons) {
   return i;
 }
 
-bool only_trivia(std::string_view s) { return skip_trivia(s, true) == s.size(); }
+bool only_trivia(std::string_view s) {
+  return skip_trivia(s, true) == s.size();
+}
 
 // sqlite3_changes64 keeps the count of the last INSERT, UPDATE or DELETE
 // until another one runs, so after a SELECT or a CREATE it would report a
@@ -106,8 +108,8 @@ using OwnedStatement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
 }  // namespace
 
 SqliteConnection::SqliteConnection(const OpenOptions& options) {
-  const int rc = sqlite3_open_v2(options.filename.c_str(), &db_,
-                                 options.flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(options.filename.c_str(), &db_, options.flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     ErrorInfo info;
     info.message = "cannot open sqlite database \"" + options.filename + "\": ";
@@ -138,7 +140,9 @@ SqliteConnection::SqliteConnection(const OpenOptions& options) {
   }
 }
 
-SqliteConnection::~SqliteConnection() { close(); }
+SqliteConnection::~SqliteConnection() {
+  close();
+}
 
 Result SqliteConnection::execute(std::string_view sql, std::span<const Value> params) {
   require_open(sql);
@@ -156,9 +160,13 @@ Result SqliteConnection::execute(std::string_view sql, std::span<const Value> pa
 // in turn, uncached, and returns the last one's result.
 Result SqliteConnection::prepare_and_run(std::string_view sql, std::span<const Value> params) {
   if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
-    throw_programming_error("statement text of " + std::to_string(sql.size()) +
-                                " bytes is longer than sqlite accepts",
-                            "54000", sql.substr(0, 200));
+    ErrorInfo info;
+    info.message = "statement text of " + std::to_string(sql.size()) +
+                   " bytes is longer than sqlite accepts";
+    info.sqlstate = "54000";  // program_limit_exceeded
+    info.dialect = "sqlite";
+    info.statement = std::string(sql.substr(0, 200));
+    throw_database_error(std::move(info));
   }
   const char* const end = sql.data() + sql.size();
   const char* start = sql.data();
@@ -244,10 +252,10 @@ void SqliteConnection::bind_params(sqlite3_stmt* stmt, std::string_view sql,
                             "42P02", sql);
   }
   if (params.size() > highest) {
-    throw_programming_error(count_of_values(params.size()) + " given but the statement uses " +
-                                (highest == 0 ? std::string("no placeholders")
-                                              : "placeholders up to " + highest_name),
-                            "42P02", sql);
+    throw_programming_error(
+        count_of_values(params.size()) + " given but the statement uses " +
+            (highest == 0 ? std::string("no placeholders") : "placeholders up to " + highest_name),
+        "42P02", sql);
   }
   for (int i = 1; i <= count; ++i) {
     const std::size_t number = numbers[static_cast<std::size_t>(i - 1)];
@@ -268,9 +276,15 @@ bool SqliteConnection::remember(std::string_view sql, sqlite3_stmt* stmt) {
   return true;
 }
 
-void SqliteConnection::begin() { execute("BEGIN", {}); }
-void SqliteConnection::commit() { execute("COMMIT", {}); }
-void SqliteConnection::rollback() { execute("ROLLBACK", {}); }
+void SqliteConnection::begin() {
+  execute("BEGIN", {});
+}
+void SqliteConnection::commit() {
+  execute("COMMIT", {});
+}
+void SqliteConnection::rollback() {
+  execute("ROLLBACK", {});
+}
 
 // SQLite has no failed-transaction state: a statement that fails inside a
 // transaction leaves it usable, and errors that abort it turn autocommit back
@@ -281,7 +295,9 @@ TransactionStatus SqliteConnection::transaction_status() const noexcept {
                                           : TransactionStatus::in_transaction;
 }
 
-int SqliteConnection::server_version() { return sqlite3_libversion_number(); }
+int SqliteConnection::server_version() {
+  return sqlite3_libversion_number();
+}
 
 void SqliteConnection::close() noexcept {
   finalize_cache();

@@ -47,8 +47,7 @@ class SqliteConnection final : public Connection {
       return std::hash<std::string_view>{}(s);
     }
   };
-  using StatementCache =
-      std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>>;
+  using StatementCache = std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>>;
 
   void require_open(std::string_view sql) const;
   Result prepare_and_run(std::string_view sql, std::span<const Value> params);

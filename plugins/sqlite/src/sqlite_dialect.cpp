@@ -13,7 +13,8 @@
 namespace lingo::sqlite {
 namespace {
 
-constexpr std::string_view accepted_options = "timeout, foreign_keys, journal_mode, synchronous, mode";
+constexpr std::string_view accepted_options =
+    "timeout, foreign_keys, journal_mode, synchronous, mode";
 
 std::string lower(std::string_view s) {
   std::string out(s);

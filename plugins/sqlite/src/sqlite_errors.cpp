@@ -56,6 +56,7 @@ std::string_view sqlstate_for_error_message(std::string_view message) noexcept {
     std::string_view sqlstate;
   };
   // Order matters: "no such table" must win over a later, vaguer fragment.
+  // clang-format off
   static constexpr Rule rules[] = {
       {"no such table", "42P01"},
       {"no such column", "42703"},
@@ -73,6 +74,7 @@ std::string_view sqlstate_for_error_message(std::string_view message) noexcept {
       {"integer overflow", "22003"},
       {"malformed JSON", "22032"},
   };
+  // clang-format on
   for (const auto& rule : rules) {
     if (contains(message, rule.fragment)) return rule.sqlstate;
   }
@@ -168,8 +170,7 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view sql, std::string
   throw_database_error(std::move(info));
 }
 
-void throw_programming_error(std::string message, std::string_view sqlstate,
-                             std::string_view sql) {
+void throw_programming_error(std::string message, std::string_view sqlstate, std::string_view sql) {
   ErrorInfo info;
   info.message = std::move(message);
   info.sqlstate = std::string(sqlstate);

@@ -50,7 +50,9 @@ bool SqliteResult::is_null(std::size_t row, std::size_t column) const {
   return at(row, column).is_null();
 }
 
-Value SqliteResult::value(std::size_t row, std::size_t column) const { return at(row, column); }
+Value SqliteResult::value(std::size_t row, std::size_t column) const {
+  return at(row, column);
+}
 
 const Value& SqliteResult::at(std::size_t row, std::size_t column) const {
   if (row >= row_count_ || column >= names_.size()) {

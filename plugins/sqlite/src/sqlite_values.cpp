@@ -201,8 +201,8 @@ Value read_blob(const void* data, int size, ValueType declared) {
     return Value(uuid);
   }
   // sqlite3_column_blob gives a null pointer for a zero-length blob.
-  return Value(Bytes{bytes != nullptr ? std::string(bytes, static_cast<std::size_t>(size))
-                                      : std::string()});
+  return Value(
+      Bytes{bytes != nullptr ? std::string(bytes, static_cast<std::size_t>(size)) : std::string()});
 }
 
 }  // namespace

@@ -101,8 +101,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
   }
 
   void testSyntaxErrorIsProgrammingError() {
-    const auto e = expect_throw<lingo::ProgrammingError>(
-        [&] { db().execute_sql("SELEC 1"); }, "misspelt SELECT");
+    const auto e = expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELEC 1"); },
+                                                         "misspelt SELECT");
     CPPUNIT_ASSERT_EQUAL(std::string("42601"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(1L, e.native_code());  // SQLITE_ERROR
     CPPUNIT_ASSERT_EQUAL(std::string("SELEC 1"), e.statement());
@@ -154,8 +154,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
   }
 
   void testCommitOrRollbackWithoutTransactionIsInternalError() {
-    const auto commit = expect_throw<lingo::InternalError>([&] { db().commit(); },
-                                                           "COMMIT outside a transaction");
+    const auto commit =
+        expect_throw<lingo::InternalError>([&] { db().commit(); }, "COMMIT outside a transaction");
     CPPUNIT_ASSERT_EQUAL(std::string("25P01"), commit.sqlstate());
     CPPUNIT_ASSERT_EQUAL(std::string("COMMIT"), commit.statement());
     const auto rollback = expect_throw<lingo::InternalError>([&] { db().rollback(); },

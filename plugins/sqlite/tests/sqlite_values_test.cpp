@@ -1,15 +1,15 @@
 // Values through the SQLite plugin: every Lingo type stored and read back,
 // placeholders, scripts, and the sqlite URI forms and options.
-#include <unistd.h>
-
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lingo/lingo.h"
 #include "test_support.h"
@@ -96,10 +96,9 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     const Value back = round_trip("DECIMAL_TEXT(38,10)", exact);
     CPPUNIT_ASSERT(back.type() == lingo::ValueType::decimal);
     CPPUNIT_ASSERT_EQUAL(exact.to_string(), back.as<lingo::Decimal>().to_string());
-    CPPUNIT_ASSERT_EQUAL(std::string("1.50"),
-                         round_trip("DECIMAL_TEXT(10,2)", lingo::Decimal("1.50"))
-                             .as<lingo::Decimal>()
-                             .to_string());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("1.50"),
+        round_trip("DECIMAL_TEXT(10,2)", lingo::Decimal("1.50")).as<lingo::Decimal>().to_string());
   }
 
   // DECIMAL(p,s) has NUMERIC affinity: SQLite converts the text to REAL before
@@ -172,9 +171,10 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     db().execute_sql(
         "CREATE TABLE n (b BOOLEAN, i SMALLINT, l BIGINT, d DOUBLE, m DECIMAL_TEXT(9,2), t TEXT, "
         "y BLOB, dt DATE, tm TIME, ts TIMESTAMP, tz TIMESTAMPTZ, u UUID, j JSON)");
-    db().execute_sql("INSERT INTO n VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                     {nullptr, std::nullopt, Value(), Value(), Value(), Value(), Value(), Value(),
-                      Value(), Value(), Value(), Value(), Value()});
+    db().execute_sql(
+        "INSERT INTO n VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        {nullptr, std::nullopt, Value(), Value(), Value(), Value(), Value(), Value(), Value(),
+         Value(), Value(), Value(), Value()});
     const auto result = db().execute_sql("SELECT * FROM n");
     const auto row = result[0];
     CPPUNIT_ASSERT(!row.get<std::optional<bool>>(0));
@@ -224,15 +224,22 @@ class SqliteValuesTest : public CppUnit::TestFixture {
 
   void testTooFewValuesIsProgrammingError() {
     const auto e = expect_throw<lingo::ProgrammingError>(
-        [&] { db().execute_sql("SELECT $1, $3", {1, 2}); }, "$3 with two values");
+        [&] {
+          db().execute_sql("SELECT $1, $3", {1, 2});
+        },
+        "$3 with two values");
     LINGO_ASSERT_CONTAINS(e.what(), "$3 is used but only 2 values were given");
     CPPUNIT_ASSERT_EQUAL(std::string("SELECT $1, $3"), e.statement());
-    expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELECT ?"); }, "? without values");
+    expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELECT ?"); },
+                                          "? without values");
   }
 
   void testTooManyValuesIsProgrammingError() {
     const auto e = expect_throw<lingo::ProgrammingError>(
-        [&] { db().execute_sql("SELECT $1", {1, 2}); }, "two values for $1");
+        [&] {
+          db().execute_sql("SELECT $1", {1, 2});
+        },
+        "two values for $1");
     LINGO_ASSERT_CONTAINS(e.what(), "2 values given");
     expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELECT 1", {1}); },
                                           "a value with no placeholder");
@@ -262,15 +269,17 @@ class SqliteValuesTest : public CppUnit::TestFixture {
   void testHostileStringIsStoredAsAValue() {
     const std::string hostile = "'; DROP TABLE t; --";
     CPPUNIT_ASSERT(hostile == round_trip("TEXT", hostile).as<std::string>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         db().execute_sql(
-                                 "SELECT count(*) FROM sqlite_master WHERE name = $1", {table_})
-                             .scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        db().execute_sql("SELECT count(*) FROM sqlite_master WHERE name = $1", {table_})
+            .scalar<std::int64_t>());
   }
 
   void testArrayParameterIsNotSupported() {
     const auto e = expect_throw<lingo::NotSupportedError>(
-        [&] { db().execute_sql("SELECT $1", {Value(std::vector<std::int32_t>{1, 2})}); },
+        [&] {
+          db().execute_sql("SELECT $1", {Value(std::vector<std::int32_t>{1, 2})});
+        },
         "array parameter");
     LINGO_ASSERT_CONTAINS(e.what(), "sqlite has no array type");
   }
@@ -279,9 +288,9 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     db().execute_sql("CREATE TABLE r (a INTEGER)");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
                          db().execute_sql("INSERT INTO r VALUES (1), (2), (3)").rows_affected());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
-                         db().execute_sql("UPDATE r SET a = a + 1 WHERE a > $1", {1})
-                             .rows_affected());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{2},
+        db().execute_sql("UPDATE r SET a = a + 1 WHERE a > $1", {1}).rows_affected());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{-1}, db().execute_sql("SELECT * FROM r").rows_affected());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{-1},
                          db().execute_sql("CREATE TABLE r2 (a INTEGER)").rows_affected());
@@ -379,8 +388,8 @@ class SqliteValuesTest : public CppUnit::TestFixture {
   }
 
   void testHostIsRejected() {
-    const auto e = expect_throw<lingo::UriError>(
-        [] { (void)lingo::connect("sqlite://host/x.db"); }, "host in a sqlite URI");
+    const auto e = expect_throw<lingo::UriError>([] { (void)lingo::connect("sqlite://host/x.db"); },
+                                                 "host in a sqlite URI");
     LINGO_ASSERT_CONTAINS(e.what(), "sqlite URIs take no host");
   }
 
