@@ -64,7 +64,7 @@ ValueType Result::column_type(std::size_t column) const {
 
 std::size_t Result::column_index(std::string_view name) const { return find_column(source_.get(), name); }
 
-Row Result::operator[](std::size_t row) const {
+Row Result::operator[](std::size_t row) const& {
   if (row >= size())
     interface_error("row " + std::to_string(row) + " is out of range; the result has " +
                     std::to_string(size()) + " rows");

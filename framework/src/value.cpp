@@ -107,11 +107,20 @@ bool operator==(const Array& a, const Array& b) {
   return a.element_type == b.element_type && a.items == b.items;
 }
 
-template <> bool Value::as<bool>() const { return exact<bool>(*this, "bool"); }
+template <> bool Value::as<bool>() const {
+  // Engines without a boolean type (SQLite) hand back 0 and 1.
+  if (auto i = stored_integer(v_); i && (*i == 0 || *i == 1)) return *i == 1;
+  return exact<bool>(*this, "bool");
+}
 template <> std::int16_t Value::as<std::int16_t>() const { return checked_integer<std::int16_t>(*this, "int16"); }
 template <> std::int32_t Value::as<std::int32_t>() const { return checked_integer<std::int32_t>(*this, "int32"); }
 template <> std::int64_t Value::as<std::int64_t>() const { return checked_integer<std::int64_t>(*this, "int64"); }
-template <> float Value::as<float>() const { return exact<float>(*this, "float"); }
+template <> float Value::as<float>() const {
+  // A double that a float holds exactly (SQLite keeps only doubles) narrows.
+  if (auto d = std::get_if<double>(&v_); d && (std::isnan(*d) || static_cast<double>(static_cast<float>(*d)) == *d))
+    return static_cast<float>(*d);
+  return exact<float>(*this, "float");
+}
 
 template <> double Value::as<double>() const {
   if (auto p = std::get_if<double>(&v_)) return *p;

@@ -4,11 +4,18 @@
 #include <limits>
 
 #include "lingo/errors.h"
+#include "lingo/result.h"
 #include "lingo/value.h"
 #include "test_support.h"
 
 using namespace lingo;
 using lingo_test::expect_throw;
+
+// A Row taken from a temporary Result would point into freed rows: refused at compile time.
+template <class R>
+concept indexable = requires(R&& r) { std::forward<R>(r)[0]; };
+static_assert(!indexable<Result>);
+static_assert(indexable<const Result&>);
 using namespace std::chrono;
 
 class ValueTest : public CppUnit::TestFixture {
@@ -21,6 +28,8 @@ class ValueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testIntegersWidenAndNarrowChecked);
   CPPUNIT_TEST(testNullReadsOnlyAsOptional);
   CPPUNIT_TEST(testWrongTypeIsDataError);
+  CPPUNIT_TEST(testZeroAndOneReadAsBool);
+  CPPUNIT_TEST(testExactDoubleNarrowsToFloat);
   CPPUNIT_TEST(testDateTimeTextRoundTrips);
   CPPUNIT_TEST(testTimestampTzOffsetsConvertToUtc);
   CPPUNIT_TEST(testMalformedDatesAreDataErrors);
@@ -98,6 +107,18 @@ class ValueTest : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.what(), "a text value cannot be read as int64");
     expect_throw<DataError>([] { (void)Value(1.5).as<std::int32_t>(); }, "double as int");
     expect_throw<DataError>([] { (void)Value(true).as<std::string>(); }, "bool as string");
+  }
+
+  void testZeroAndOneReadAsBool() {
+    CPPUNIT_ASSERT_EQUAL(true, Value(std::int64_t{1}).as<bool>());
+    CPPUNIT_ASSERT_EQUAL(false, Value(0).as<bool>());
+    expect_throw<DataError>([] { (void)Value(2).as<bool>(); }, "2 as bool");
+  }
+
+  void testExactDoubleNarrowsToFloat() {
+    CPPUNIT_ASSERT_EQUAL(1.5f, Value(1.5).as<float>());
+    CPPUNIT_ASSERT(std::isnan(Value(std::nan("")).as<float>()));
+    expect_throw<DataError>([] { (void)Value(0.1).as<float>(); }, "0.1 as float loses bits");
   }
 
   void testDateTimeTextRoundTrips() {

@@ -89,8 +89,10 @@ class Result {
   [[nodiscard]] std::size_t column_index(std::string_view name) const;
   [[nodiscard]] std::int64_t rows_affected() const noexcept { return source_ ? source_->rows_affected() : -1; }
 
-  // Throws InterfaceError when the row is out of range.
-  [[nodiscard]] Row operator[](std::size_t row) const;
+  // Throws InterfaceError when the row is out of range. Not on a temporary
+  // Result: the Row would outlive the rows it points into.
+  [[nodiscard]] Row operator[](std::size_t row) const&;
+  Row operator[](std::size_t row) const&& = delete;
   [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0}; }
   [[nodiscard]] iterator end() const noexcept { return {source_.get(), size()}; }
 

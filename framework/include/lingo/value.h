@@ -142,9 +142,10 @@ class Value {
   [[nodiscard]] const Storage& storage() const noexcept { return v_; }
 
   // The value as T, checked. Integers widen freely and narrow only when the
-  // value fits; float32 widens to double; a decimal reads as double only on
-  // request (as<double>), never implicitly as an integer. A NULL reads as
-  // std::optional<T>{} and as nothing else.
+  // value fits; float32 widens to double, and a double narrows to float only
+  // when exact; the integers 0 and 1 read as bool; a decimal reads as double
+  // only on request (as<double>), never implicitly as an integer. A NULL
+  // reads as std::optional<T>{} and as nothing else.
   template <class T>
   [[nodiscard]] T as() const;
 
