@@ -72,7 +72,30 @@ int rank(const Decimal& d) {
 
 Decimal::Decimal(std::int64_t value) : text_(std::to_string(value)) {}
 
+namespace {
+// True for text already in canonical form ("-12.50", "0.5", "7"): what
+// PostgreSQL sends, so reading a numeric column costs one copy.
+bool is_canonical(std::string_view s) {
+  std::size_t i = s.size() > 1 && s[0] == '-' ? 1 : 0;
+  const std::size_t int_start = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  const std::size_t int_len = i - int_start;
+  if (int_len == 0 || (int_len > 1 && s[int_start] == '0')) return false;
+  if (i < s.size()) {
+    if (s[i] != '.' || i + 1 == s.size()) return false;
+    for (++i; i < s.size(); ++i)
+      if (!is_digit(s[i])) return false;
+  }
+  // "-0" and "-0.00" are not canonical: zero has no sign.
+  return s[0] != '-' || s.find_first_not_of("0.", 1) != std::string_view::npos;
+}
+}  // namespace
+
 Decimal::Decimal(std::string_view text) {
+  if (is_canonical(text)) {
+    text_ = text;
+    return;
+  }
   std::string_view s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);

@@ -107,22 +107,22 @@ bool operator==(const Array& a, const Array& b) {
   return a.element_type == b.element_type && a.items == b.items;
 }
 
-template <> bool Value::as<bool>() const {
+template <> bool Value::as<bool>() const& {
   // Engines without a boolean type (SQLite) hand back 0 and 1.
   if (auto i = stored_integer(v_); i && (*i == 0 || *i == 1)) return *i == 1;
   return exact<bool>(*this, "bool");
 }
-template <> std::int16_t Value::as<std::int16_t>() const { return checked_integer<std::int16_t>(*this, "int16"); }
-template <> std::int32_t Value::as<std::int32_t>() const { return checked_integer<std::int32_t>(*this, "int32"); }
-template <> std::int64_t Value::as<std::int64_t>() const { return checked_integer<std::int64_t>(*this, "int64"); }
-template <> float Value::as<float>() const {
+template <> std::int16_t Value::as<std::int16_t>() const& { return checked_integer<std::int16_t>(*this, "int16"); }
+template <> std::int32_t Value::as<std::int32_t>() const& { return checked_integer<std::int32_t>(*this, "int32"); }
+template <> std::int64_t Value::as<std::int64_t>() const& { return checked_integer<std::int64_t>(*this, "int64"); }
+template <> float Value::as<float>() const& {
   // A double that a float holds exactly (SQLite keeps only doubles) narrows.
   if (auto d = std::get_if<double>(&v_); d && (std::isnan(*d) || static_cast<double>(static_cast<float>(*d)) == *d))
     return static_cast<float>(*d);
   return exact<float>(*this, "float");
 }
 
-template <> double Value::as<double>() const {
+template <> double Value::as<double>() const& {
   if (auto p = std::get_if<double>(&v_)) return *p;
   if (auto p = std::get_if<float>(&v_)) return *p;
   if (auto p = std::get_if<Decimal>(&v_)) return p->to_double();
@@ -130,30 +130,30 @@ template <> double Value::as<double>() const {
   wrong_type(*this, "double");
 }
 
-template <> Decimal Value::as<Decimal>() const {
+template <> Decimal Value::as<Decimal>() const& {
   if (auto p = std::get_if<Decimal>(&v_)) return *p;
   if (auto i = stored_integer(v_)) return Decimal(*i);
   wrong_type(*this, "Decimal");
 }
 
-template <> std::string Value::as<std::string>() const { return exact<std::string>(*this, "std::string"); }
-template <> Bytes Value::as<Bytes>() const { return exact<Bytes>(*this, "Bytes"); }
-template <> Date Value::as<Date>() const { return exact<Date>(*this, "Date"); }
-template <> Time Value::as<Time>() const { return exact<Time>(*this, "Time"); }
-template <> Timestamp Value::as<Timestamp>() const { return exact<Timestamp>(*this, "Timestamp"); }
-template <> TimestampTz Value::as<TimestampTz>() const { return exact<TimestampTz>(*this, "TimestampTz"); }
+template <> std::string Value::as<std::string>() const& { return exact<std::string>(*this, "std::string"); }
+template <> Bytes Value::as<Bytes>() const& { return exact<Bytes>(*this, "Bytes"); }
+template <> Date Value::as<Date>() const& { return exact<Date>(*this, "Date"); }
+template <> Time Value::as<Time>() const& { return exact<Time>(*this, "Time"); }
+template <> Timestamp Value::as<Timestamp>() const& { return exact<Timestamp>(*this, "Timestamp"); }
+template <> TimestampTz Value::as<TimestampTz>() const& { return exact<TimestampTz>(*this, "TimestampTz"); }
 
-template <> Uuid Value::as<Uuid>() const {
+template <> Uuid Value::as<Uuid>() const& {
   // A UUID stored as text (SQLite has no UUID type) reads as a Uuid too.
   if (auto p = std::get_if<std::string>(&v_)) return Uuid::parse(*p);
   return exact<Uuid>(*this, "Uuid");
 }
 
-template <> boost::json::value Value::as<boost::json::value>() const {
+template <> boost::json::value Value::as<boost::json::value>() const& {
   return exact<boost::json::value>(*this, "boost::json::value");
 }
-template <> Array Value::as<Array>() const { return exact<Array>(*this, "Array"); }
-template <> Value Value::as<Value>() const { return *this; }
+template <> Array Value::as<Array>() const& { return exact<Array>(*this, "Array"); }
+template <> Value Value::as<Value>() const& { return *this; }
 
 std::string Value::to_string() const {
   struct Visitor {

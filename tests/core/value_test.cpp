@@ -54,6 +54,9 @@ class ValueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("0.015"), Decimal("1.5E-2").to_string());
     CPPUNIT_ASSERT_EQUAL(std::string("0.00"), Decimal("-0.00").to_string());
     CPPUNIT_ASSERT_EQUAL(std::string("0.5"), Decimal(".5").to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("0"), Decimal("-0").to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("7"), Decimal("007").to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), Decimal("1.").to_string());
     CPPUNIT_ASSERT_EQUAL(std::string("-9223372036854775808"),
                          Decimal(std::numeric_limits<std::int64_t>::min()).to_string());
   }

@@ -147,7 +147,11 @@ class Value {
   // only on request (as<double>), never implicitly as an integer. A NULL
   // reads as std::optional<T>{} and as nothing else.
   template <class T>
-  [[nodiscard]] T as() const;
+  [[nodiscard]] T as() const&;
+  // The same, moving the held string, bytes, JSON or array out when T is
+  // exactly what the value holds.
+  template <class T>
+  [[nodiscard]] T as() &&;
 
   // A display form: what psql would print (NULL prints as "NULL").
   [[nodiscard]] std::string to_string() const;
@@ -180,26 +184,39 @@ ValueType element_type_of();
 }  // namespace detail
 
 // Checked reads of a non-null value; defined in value.cpp for these types.
-template <> bool Value::as<bool>() const;
-template <> std::int16_t Value::as<std::int16_t>() const;
-template <> std::int32_t Value::as<std::int32_t>() const;
-template <> std::int64_t Value::as<std::int64_t>() const;
-template <> float Value::as<float>() const;
-template <> double Value::as<double>() const;
-template <> Decimal Value::as<Decimal>() const;
-template <> std::string Value::as<std::string>() const;
-template <> Bytes Value::as<Bytes>() const;
-template <> Date Value::as<Date>() const;
-template <> Time Value::as<Time>() const;
-template <> Timestamp Value::as<Timestamp>() const;
-template <> TimestampTz Value::as<TimestampTz>() const;
-template <> Uuid Value::as<Uuid>() const;
-template <> boost::json::value Value::as<boost::json::value>() const;
-template <> Array Value::as<Array>() const;
-template <> Value Value::as<Value>() const;
+template <> bool Value::as<bool>() const&;
+template <> std::int16_t Value::as<std::int16_t>() const&;
+template <> std::int32_t Value::as<std::int32_t>() const&;
+template <> std::int64_t Value::as<std::int64_t>() const&;
+template <> float Value::as<float>() const&;
+template <> double Value::as<double>() const&;
+template <> Decimal Value::as<Decimal>() const&;
+template <> std::string Value::as<std::string>() const&;
+template <> Bytes Value::as<Bytes>() const&;
+template <> Date Value::as<Date>() const&;
+template <> Time Value::as<Time>() const&;
+template <> Timestamp Value::as<Timestamp>() const&;
+template <> TimestampTz Value::as<TimestampTz>() const&;
+template <> Uuid Value::as<Uuid>() const&;
+template <> boost::json::value Value::as<boost::json::value>() const&;
+template <> Array Value::as<Array>() const&;
+template <> Value Value::as<Value>() const&;
 
 template <class T>
-T Value::as() const {
+T Value::as() && {
+  if constexpr (detail::optional_traits<T>::is_optional) {
+    if (is_null()) return std::nullopt;
+    return std::move(*this).template as<typename detail::optional_traits<T>::value_type>();
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> ||
+                std::is_same_v<T, boost::json::value> || std::is_same_v<T, Array> ||
+                std::is_same_v<T, Decimal>) {
+    if (auto p = std::get_if<T>(&v_)) return std::move(*p);
+  }
+  return static_cast<const Value&>(*this).as<T>();
+}
+
+template <class T>
+T Value::as() const& {
   if constexpr (detail::optional_traits<T>::is_optional) {
     if (is_null()) return std::nullopt;
     return as<typename detail::optional_traits<T>::value_type>();
