@@ -1,9 +1,15 @@
-# lingo_add_plugin(NAME SOURCES...) builds liblingo-<NAME>.so into the plugin
-# folder beside the core library, where the core's loader looks for it.
-# Only the entry point is exported; everything else stays hidden.
+# lingo_add_plugin(NAME [EXPORTED] SOURCES...) builds liblingo-<NAME>.so into
+# the plugin folder beside the core library, where the core's loader looks for it.
+# Only the entry point and what the plugin marks for export are visible.
+#
+# EXPORTED puts the plugin in the installed CMake package as lingo::<NAME>, for
+# dialects that derive from it (cmake/LingoPackage.cmake installs the export
+# set lingo-<NAME>-targets). Its interface carries lingo::lingo, since its
+# headers include the core's.
 function(lingo_add_plugin name)
+  cmake_parse_arguments(P "EXPORTED" "" "" ${ARGN})
   set(target lingo-${name})
-  add_library(${target} SHARED ${ARGN})
+  add_library(${target} SHARED ${P_UNPARSED_ARGUMENTS})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME lingo-${name}
     PREFIX lib
@@ -11,6 +17,13 @@ function(lingo_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     INSTALL_RPATH "$ORIGIN:$ORIGIN/../..")
-  target_link_libraries(${target} PRIVATE lingo::lingo lingo_warnings)
-  install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
+  target_link_libraries(${target} PUBLIC lingo::lingo PRIVATE lingo_warnings)
+  if(P_EXPORTED)
+    set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+    add_library(lingo::${name} ALIAS ${target})
+    install(TARGETS ${target} EXPORT lingo-${name}-targets
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
+  else()
+    install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
+  endif()
 endfunction()

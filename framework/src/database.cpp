@@ -40,6 +40,16 @@ struct Database::Impl {
     return *slot;
   }
 
+  const Introspector& introspector() const {
+    if (const Introspector* found = dialect->introspector()) return *found;
+    ErrorInfo info;
+    info.message = "the " + std::string(dialect->name()) +
+                   " dialect does not support schema introspection (get_tables, get_columns, ...)";
+    info.sqlstate = "0A000";
+    info.dialect = std::string(dialect->name());
+    throw NotSupportedError(std::move(info));
+  }
+
   ~Impl() {
     for (auto& [id, conn] : connections) conn->close();
   }
@@ -91,6 +101,31 @@ Connection& Database::connection() {
   return impl_->open();
 }
 
+std::vector<std::string> Database::get_tables(std::string_view schema) {
+  const auto& introspector = impl_->introspector();
+  return introspector.get_tables(connection(), schema);
+}
+
+std::vector<ColumnMetadata> Database::get_columns(std::string_view table, std::string_view schema) {
+  const auto& introspector = impl_->introspector();
+  return introspector.get_columns(connection(), table, schema);
+}
+
+std::vector<IndexMetadata> Database::get_indexes(std::string_view table, std::string_view schema) {
+  const auto& introspector = impl_->introspector();
+  return introspector.get_indexes(connection(), table, schema);
+}
+
+std::vector<std::string> Database::get_primary_keys(std::string_view table, std::string_view schema) {
+  const auto& introspector = impl_->introspector();
+  return introspector.get_primary_keys(connection(), table, schema);
+}
+
+std::vector<ForeignKeyMetadata> Database::get_foreign_keys(std::string_view table, std::string_view schema) {
+  const auto& introspector = impl_->introspector();
+  return introspector.get_foreign_keys(connection(), table, schema);
+}
+
 Result Database::execute_sql(std::string_view sql, std::initializer_list<Value> params) {
   return connection().execute(sql, std::span<const Value>(params.begin(), params.size()));
 }
@@ -113,6 +148,8 @@ int Database::server_version() {
 }
 
 std::string_view Database::dialect_name() const noexcept { return impl_->dialect->name(); }
+
+const Dialect& Database::dialect() const noexcept { return *impl_->dialect; }
 
 const std::string& Database::uri() const noexcept { return impl_->masked_uri; }
 

@@ -11,6 +11,10 @@ namespace {
   throw InterfaceError(std::move(info));
 }
 
+}  // namespace
+[[noreturn]] void interface_error_out_of_range(std::size_t row, std::size_t size);
+namespace {
+
 std::string column_list(const ResultSource& source) {
   std::string names;
   for (std::size_t i = 0; i < source.column_count(); ++i) {
@@ -35,6 +39,11 @@ void check_column(const ResultSource& source, std::size_t column) {
 }
 
 }  // namespace
+
+void interface_error_out_of_range(std::size_t row, std::size_t size) {
+  interface_error("row " + std::to_string(row) + " is out of range; the result has " + std::to_string(size) +
+                  " rows");
+}
 
 Value Row::operator[](std::size_t column) const {
   check_column(*source_, column);
@@ -65,9 +74,7 @@ ValueType Result::column_type(std::size_t column) const {
 std::size_t Result::column_index(std::string_view name) const { return find_column(source_.get(), name); }
 
 Row Result::operator[](std::size_t row) const& {
-  if (row >= size())
-    interface_error("row " + std::to_string(row) + " is out of range; the result has " +
-                    std::to_string(size()) + " rows");
+  if (row >= size()) interface_error_out_of_range(row, size());
   return {source_.get(), row};
 }
 
@@ -77,6 +84,16 @@ Value Result::scalar_value() const {
                     std::to_string(size()) + " rows of " + std::to_string(column_count()) +
                     " columns");
   return source_->value(0, 0);
+}
+
+}  // namespace lingo
+
+namespace lingo {
+
+Row Result::owned_row(std::size_t row) const {
+  if (row >= size())
+    interface_error_out_of_range(row, size());
+  return Row(source_, row);
 }
 
 }  // namespace lingo

@@ -3,6 +3,8 @@
 //   lingo plugins               the plugins found, their schemes and files
 //   lingo ping URI              connect and report the server
 //   lingo sql [--json] URI SQL [PARAM...]
+//   lingo tables URI            the tables of the default schema, one a line
+//   lingo describe URI TABLE    a table's columns, indexes and foreign keys
 //
 // Exit status: 0 on success, 2 on a usage error, 1 on any database or
 // configuration error, with the message on stderr.
@@ -23,11 +25,14 @@ constexpr const char* kUsageText =
     "usage: lingo plugins\n"
     "       lingo ping URI\n"
     "       lingo sql [--json] URI SQL [PARAM...]\n"
+    "       lingo tables URI\n"
+    "       lingo describe URI TABLE\n"
     "       lingo --help | --version\n"
     "\n"
     "URIs name their dialect by scheme: postgresql://user:pw@host:5432/db, sqlite:///app.db,\n"
     "sqlite:// (in memory). PARAMs bind to $1, $2, ... in SQL as text values; the server\n"
-    "converts them where the statement needs another type. `lingo plugins` lists every scheme.\n";
+    "converts them where the statement needs another type. `lingo plugins` lists every scheme.\n"
+    "`tables` and `describe` read the default schema (public on PostgreSQL, main on SQLite).\n";
 
 int usage(const std::string& problem) {
   std::cerr << "lingo: " << problem << "\n" << kUsageText;
@@ -80,6 +85,75 @@ int cmd_sql(std::vector<std::string> args) {
   return kOk;
 }
 
+int cmd_tables(const std::vector<std::string>& args) {
+  if (args.size() != 1) return usage("'tables' takes exactly one URI");
+  auto db = lingo::connect(args[0]);
+  for (const auto& table : db.get_tables()) std::cout << table << "\n";
+  return kOk;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  // SQLite does not report the text of an expression key.
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + (item.empty() ? "<expression>" : item);
+  return out;
+}
+
+void print_indexes(const std::vector<lingo::IndexMetadata>& indexes) {
+  if (indexes.empty()) return;
+  std::cout << "Indexes:\n";
+  for (const auto& index : indexes) {
+    std::cout << "    \"" << index.name << "\" "
+              << (index.primary ? "PRIMARY KEY, " : index.unique ? "UNIQUE, " : "") << index.method << " ("
+              << join(index.columns) << ")\n";
+  }
+}
+
+// One line per constraint: the entries of a key over several columns arrive
+// together and share its name (SQLite names none, so there each pair of
+// columns is a line of its own).
+void print_foreign_keys(const std::vector<lingo::ForeignKeyMetadata>& keys) {
+  if (keys.empty()) return;
+  std::cout << "Foreign keys:\n";
+  for (std::size_t i = 0; i < keys.size();) {
+    const auto& first = keys[i];
+    std::vector<std::string> columns;
+    std::vector<std::string> dest_columns;
+    do {
+      columns.push_back(keys[i].column);
+      dest_columns.push_back(keys[i].dest_column);
+      ++i;
+    } while (i < keys.size() && !first.name.empty() && keys[i].name == first.name &&
+             keys[i].dest_table == first.dest_table);
+    std::cout << "    " << (first.name.empty() ? "" : "\"" + first.name + "\" ") << "FOREIGN KEY ("
+              << join(columns) << ") REFERENCES " << first.dest_table << " (" << join(dest_columns) << ")";
+    if (first.on_delete != "NO ACTION") std::cout << " ON DELETE " << first.on_delete;
+    if (first.on_update != "NO ACTION") std::cout << " ON UPDATE " << first.on_update;
+    std::cout << "\n";
+  }
+}
+
+int cmd_describe(const std::vector<std::string>& args) {
+  if (args.size() != 2) return usage("'describe' takes a URI and a table name");
+  auto db = lingo::connect(args[0]);
+  const std::string& table = args[1];
+  const auto columns = db.get_columns(table);
+  if (columns.empty()) {
+    std::cerr << "lingo: no table \"" << table << "\" at " << db.uri() << "\n";
+    return kFailed;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : columns) {
+    rows.push_back({c.name, c.data_type, c.nullable ? "yes" : "no", c.default_sql.value_or(""),
+                    c.primary_key ? "yes" : "no"});
+  }
+  std::cout << "Table \"" << table << "\"\n";
+  lingo::cli::print_text_table({"column", "type", "nullable", "default", "primary key"}, rows, std::cout);
+  print_indexes(db.get_indexes(table));
+  print_foreign_keys(db.get_foreign_keys(table));
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +173,8 @@ int main(int argc, char** argv) {
     if (command == "plugins") return cmd_plugins(args);
     if (command == "ping") return cmd_ping(args);
     if (command == "sql") return cmd_sql(args);
+    if (command == "tables") return cmd_tables(args);
+    if (command == "describe") return cmd_describe(args);
     return usage("unknown command '" + command + "'");
   } catch (const lingo::Error& e) {
     std::cerr << "lingo: " << e.what() << "\n";

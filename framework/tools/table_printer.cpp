@@ -1,5 +1,6 @@
 #include "table_printer.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <string>
 #include <vector>
@@ -34,33 +35,18 @@ bool is_numeric(ValueType t) {
          t == ValueType::float64 || t == ValueType::decimal;
 }
 
-}  // namespace
-
-void print_table(const Result& result, std::ostream& out) {
-  const std::size_t columns = result.column_count();
-  if (columns == 0) {
-    out << "OK";
-    if (result.rows_affected() >= 0) out << ", " << result.rows_affected() << " rows affected";
-    out << "\n";
-    return;
-  }
-  std::vector<std::vector<std::string>> cells;
+// The header, a rule, the rows, and a count of them, as psql prints them.
+void render(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& cells,
+            const std::vector<bool>& right, std::ostream& out) {
+  const std::size_t columns = headers.size();
   std::vector<std::size_t> widths(columns);
-  std::vector<bool> right(columns);
   for (std::size_t c = 0; c < columns; ++c) {
-    widths[c] = display_width(std::string(result.column_name(c)));
-    right[c] = is_numeric(result.column_type(c));
-  }
-  for (const Row row : result) {
-    auto& line = cells.emplace_back();
-    for (std::size_t c = 0; c < columns; ++c) {
-      line.push_back(cell_text(row[c]));
-      widths[c] = std::max(widths[c], display_width(line.back()));
-    }
+    widths[c] = display_width(headers[c]);
+    for (const auto& line : cells) widths[c] = std::max(widths[c], display_width(line[c]));
   }
   for (std::size_t c = 0; c < columns; ++c) {
     out << (c ? " | " : " ");
-    pad(out, std::string(result.column_name(c)), widths[c], false);
+    pad(out, headers[c], widths[c], false);
   }
   out << "\n";
   for (std::size_t c = 0; c < columns; ++c) out << (c ? "-+-" : "-") << std::string(widths[c], '-');
@@ -73,6 +59,35 @@ void print_table(const Result& result, std::ostream& out) {
     out << "\n";
   }
   out << "(" << cells.size() << (cells.size() == 1 ? " row)\n" : " rows)\n");
+}
+
+}  // namespace
+
+void print_table(const Result& result, std::ostream& out) {
+  const std::size_t columns = result.column_count();
+  if (columns == 0) {
+    out << "OK";
+    if (result.rows_affected() >= 0) out << ", " << result.rows_affected() << " rows affected";
+    out << "\n";
+    return;
+  }
+  std::vector<std::string> headers;
+  std::vector<bool> right(columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    headers.emplace_back(result.column_name(c));
+    right[c] = is_numeric(result.column_type(c));
+  }
+  std::vector<std::vector<std::string>> cells;
+  for (const Row row : result) {
+    auto& line = cells.emplace_back();
+    for (std::size_t c = 0; c < columns; ++c) line.push_back(cell_text(row[c]));
+  }
+  render(headers, cells, right, out);
+}
+
+void print_text_table(const std::vector<std::string>& headers,
+                      const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  render(headers, rows, std::vector<bool>(headers.size(), false), out);
 }
 
 void print_json(const Result& result, std::ostream& out) {

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -56,6 +57,10 @@ class CliTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDatabaseErrorExitsOneWithMessage);
   CPPUNIT_TEST(testUsageErrorsExitTwo);
   CPPUNIT_TEST(testPasswordNeverPrinted);
+  CPPUNIT_TEST(testTablesAndDescribeOnASqliteFile);
+  CPPUNIT_TEST(testDescribeOnPostgres);
+  CPPUNIT_TEST(testDescribeOfAMissingTableExitsOne);
+  CPPUNIT_TEST(testUsageErrorsOfTablesAndDescribe);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -137,6 +142,91 @@ class CliTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, r.status);
     LINGO_ASSERT_CONTAINS(r.err, "cannot connect to postgresql://lingo:****@127.0.0.1:1/nowhere");
     CPPUNIT_ASSERT(r.err.find("hunter2") == std::string::npos);
+  }
+
+  // An in-memory database lives only as long as one process, so the tables
+  // go into a file that the three commands share.
+  void testTablesAndDescribeOnASqliteFile() {
+    const std::string dir = lingo_test::temp_dir();
+    const std::string uri = "sqlite:///" + dir + "/x.db";  // dir is absolute: sqlite:////tmp/...
+    const auto created = run_lingo(
+        {"sql", uri,
+         "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x');"
+         "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id) "
+         "  ON DELETE CASCADE, code VARCHAR(8) UNIQUE, created TIMESTAMP DEFAULT CURRENT_TIMESTAMP);"
+         "CREATE INDEX child_parent_code ON child (parent_id, code)"});
+    CPPUNIT_ASSERT_EQUAL(0, created.status);
+
+    const auto tables = run_lingo({"tables", uri});
+    CPPUNIT_ASSERT_EQUAL(0, tables.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("child\nparent\n"), tables.out);
+
+    const auto described = run_lingo({"describe", uri, "child"});
+    std::filesystem::remove_all(dir);
+    CPPUNIT_ASSERT_EQUAL(0, described.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("Table \"child\"\n"
+                                     " column    | type       | nullable | default           | primary key\n"
+                                     "-----------+------------+----------+-------------------+-------------\n"
+                                     " id        | INTEGER    | yes      |                   | yes        \n"
+                                     " parent_id | INTEGER    | no       |                   | no         \n"
+                                     " code      | VARCHAR(8) | yes      |                   | no         \n"
+                                     " created   | TIMESTAMP  | yes      | CURRENT_TIMESTAMP | no         \n"
+                                     "(4 rows)\n"
+                                     "Indexes:\n"
+                                     "    \"sqlite_autoindex_child_1\" UNIQUE, btree (code)\n"
+                                     "    \"child_parent_code\" btree (parent_id, code)\n"
+                                     "Foreign keys:\n"
+                                     "    FOREIGN KEY (parent_id) REFERENCES parent (id) "
+                                     "ON DELETE CASCADE\n"),
+                         described.out);
+  }
+
+  void testDescribeOnPostgres() {
+    const std::string p = lingo_test::unique_name("cli_parent");
+    const std::string c = lingo_test::unique_name("cli_child");
+    const auto created = run_lingo(
+        {"sql", lingo_test::pg_uri(),
+         "CREATE TABLE " + p + " (a int, b text, PRIMARY KEY (a, b));"
+         "CREATE TABLE " + c + " (id serial PRIMARY KEY, pa int, pb text, data jsonb DEFAULT '{}', "
+         "  FOREIGN KEY (pa, pb) REFERENCES " + p + " ON DELETE CASCADE ON UPDATE SET NULL);"
+         "CREATE INDEX " + c + "_gin ON " + c + " USING gin (data)"});
+    CPPUNIT_ASSERT_EQUAL(0, created.status);
+    const auto tables = run_lingo({"tables", lingo_test::pg_uri()});
+    const auto described = run_lingo({"describe", lingo_test::pg_uri(), c});
+    run_lingo({"sql", lingo_test::pg_uri(), "DROP TABLE " + c + ", " + p});
+    CPPUNIT_ASSERT_EQUAL(0, tables.status);
+    LINGO_ASSERT_CONTAINS("\n" + tables.out, "\n" + c + "\n");
+    LINGO_ASSERT_CONTAINS("\n" + tables.out, "\n" + p + "\n");
+    CPPUNIT_ASSERT_EQUAL(0, described.status);
+    LINGO_ASSERT_CONTAINS(described.out, "Table \"" + c + "\"\n");
+    LINGO_ASSERT_CONTAINS(described.out, " data   | jsonb   | yes      | '{}'::jsonb ");
+    LINGO_ASSERT_CONTAINS(described.out, " pa     | integer | yes      |");
+    LINGO_ASSERT_CONTAINS(described.out, "Indexes:\n    \"" + c + "_pkey\" PRIMARY KEY, btree (id)\n");
+    LINGO_ASSERT_CONTAINS(described.out, "    \"" + c + "_gin\" gin (data)\n");
+    const std::string fk = "\"" + c + "_pa_pb_fkey\" FOREIGN KEY (pa, pb) REFERENCES " + p + " (a, b)";
+    LINGO_ASSERT_CONTAINS(described.out,
+                          "Foreign keys:\n    " + fk + " ON DELETE CASCADE ON UPDATE SET NULL\n");
+  }
+
+  void testDescribeOfAMissingTableExitsOne() {
+    const auto r = run_lingo({"describe", "sqlite://", "no_such_table"});
+    CPPUNIT_ASSERT_EQUAL(1, r.status);
+    CPPUNIT_ASSERT(r.out.empty());
+    LINGO_ASSERT_CONTAINS(r.err, "no table \"no_such_table\" at sqlite://");
+    const auto empty = run_lingo({"tables", "sqlite://"});
+    CPPUNIT_ASSERT_EQUAL(0, empty.status);
+    CPPUNIT_ASSERT(empty.out.empty());
+  }
+
+  void testUsageErrorsOfTablesAndDescribe() {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"tables"}, {"tables", "sqlite://", "extra"}, {"describe"}, {"describe", "sqlite://"},
+             {"describe", "sqlite://", "t", "extra"}}) {
+      const auto r = run_lingo(args);
+      CPPUNIT_ASSERT_EQUAL(2, r.status);
+      LINGO_ASSERT_CONTAINS(r.err, "lingo describe URI TABLE");
+    }
+    LINGO_ASSERT_CONTAINS(run_lingo({"--help"}).out, "lingo tables URI\n");
   }
 };
 

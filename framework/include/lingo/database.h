@@ -8,8 +8,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lingo/connection.h"
+#include "lingo/introspection.h"
+#include "lingo/query.h"
 #include "lingo/result.h"
 #include "lingo/value.h"
 
@@ -52,6 +55,36 @@ class Database {
 
   // This thread's connection, opened if needed.
   Connection& connection();
+
+  // Queries, compiled by this database's dialect (lingo/query.h).
+  template <class... E>
+  [[nodiscard]] Select select(const E&... columns) {
+    return Select(this, {columns.node()...});
+  }
+  [[nodiscard]] Insert insert(const Table& table) { return Insert(this, table); }
+  [[nodiscard]] Update update(const Table& table) { return Update(this, table); }
+  [[nodiscard]] Delete delete_from(const Table& table) { return Delete(this, table); }
+
+  // Schema. create_tables orders the tables so that referenced ones come
+  // first, then creates each table's indexes; drop_tables goes in reverse.
+  void create_tables(std::initializer_list<const Table*> tables, bool safe = false);
+  void drop_tables(std::initializer_list<const Table*> tables, bool safe = false, bool cascade = false);
+  void create_index(const Table& table, const IndexDef& index, bool safe = false);
+  [[nodiscard]] const Compiler& compiler() const;
+  // The dialect plugin serving this database's URI.
+  [[nodiscard]] const Dialect& dialect() const noexcept;
+
+  // Schema introspection on this thread's connection (see
+  // lingo/introspection.h). An empty schema is the dialect's default
+  // ("public", "main"). A dialect without an introspector throws
+  // NotSupportedError naming it.
+  [[nodiscard]] std::vector<std::string> get_tables(std::string_view schema = {});
+  [[nodiscard]] std::vector<ColumnMetadata> get_columns(std::string_view table, std::string_view schema = {});
+  [[nodiscard]] std::vector<IndexMetadata> get_indexes(std::string_view table, std::string_view schema = {});
+  [[nodiscard]] std::vector<std::string> get_primary_keys(std::string_view table,
+                                                          std::string_view schema = {});
+  [[nodiscard]] std::vector<ForeignKeyMetadata> get_foreign_keys(std::string_view table,
+                                                                 std::string_view schema = {});
 
  private:
   struct Impl;

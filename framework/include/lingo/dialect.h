@@ -10,9 +10,12 @@
 #include <string_view>
 
 #include "lingo/connection.h"
+#include "lingo/introspection.h"
 #include "lingo/uri.h"
 
 namespace lingo {
+
+class Compiler;
 
 class Dialect {
  public:
@@ -22,6 +25,12 @@ class Dialect {
   // Opens a connection; throws UriError for options the dialect does not
   // accept and ConnectionError when the server cannot be reached.
   [[nodiscard]] virtual std::unique_ptr<Connection> connect(const Uri& uri) const = 0;
+  // Schema introspection (lingo/introspection.h); nullptr when the dialect
+  // has none, which Database reports as NotSupportedError.
+  [[nodiscard]] virtual const Introspector* introspector() const noexcept { return nullptr; }
+  // The SQL compiler for queries and DDL (lingo/compiler.h). The default
+  // writes standard SQL with $n placeholders and knows no field types.
+  [[nodiscard]] virtual const Compiler& compiler() const;
 };
 
 }  // namespace lingo

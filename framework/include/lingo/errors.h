@@ -119,6 +119,17 @@ class AmbiguousCommitError : public OperationalError {
   using OperationalError::OperationalError;
 };
 
+// one() found no row (peewee's DoesNotExist).
+class DoesNotExist : public InterfaceError {
+ public:
+  using InterfaceError::InterfaceError;
+};
+// one() found several rows where one was expected.
+class MultipleRowsReturned : public InterfaceError {
+ public:
+  using InterfaceError::InterfaceError;
+};
+
 // Throws the class that the SQLSTATE's class selects (peewee's / psycopg's
 // mapping; see docs/errors.md). 40001, 40P01 and 40003 get their own classes;
 // class 08 is a ConnectionError.

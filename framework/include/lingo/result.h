@@ -17,6 +17,9 @@
 
 namespace lingo {
 
+template <class T>
+class TypedExpr;
+
 class ResultSource {
  public:
   virtual ~ResultSource() = default;
@@ -34,12 +37,19 @@ class ResultSource {
 class Row {
  public:
   Row(const ResultSource* source, std::size_t row) noexcept : source_(source), row_(row) {}
+  // A row that keeps its result alive (what one() and first() return).
+  Row(std::shared_ptr<const ResultSource> owner, std::size_t row) noexcept
+      : source_(owner.get()), row_(row), owner_(std::move(owner)) {}
 
   [[nodiscard]] std::size_t size() const noexcept { return source_->column_count(); }
   [[nodiscard]] Value operator[](std::size_t column) const;
   // By column name; throws InterfaceError naming the columns that exist.
   [[nodiscard]] Value operator[](std::string_view column) const;
   [[nodiscard]] bool is_null(std::size_t column) const;
+  // The value of a selected column or aliased expression, as the column's
+  // C++ type: row[account.balance] is a Decimal (defined in expr.h).
+  template <class T>
+  [[nodiscard]] T operator[](const TypedExpr<T>& column) const;
 
   // The column's value read as T (see Value::as): get<std::optional<T>> for
   // nullable columns; get<T> on a NULL throws DataError.
@@ -56,6 +66,7 @@ class Row {
  private:
   const ResultSource* source_;
   std::size_t row_;
+  std::shared_ptr<const ResultSource> owner_;  // empty for rows iterated from a Result
 };
 
 class Result {
@@ -93,6 +104,8 @@ class Result {
   // Result: the Row would outlive the rows it points into.
   [[nodiscard]] Row operator[](std::size_t row) const&;
   Row operator[](std::size_t row) const&& = delete;
+  // A row that shares ownership of the rows, safe to keep after the Result is gone.
+  [[nodiscard]] Row owned_row(std::size_t row) const;
   [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0}; }
   [[nodiscard]] iterator end() const noexcept { return {source_.get(), size()}; }
 

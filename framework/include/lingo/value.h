@@ -220,6 +220,13 @@ T Value::as() const& {
   if constexpr (detail::optional_traits<T>::is_optional) {
     if (is_null()) return std::nullopt;
     return as<typename detail::optional_traits<T>::value_type>();
+  } else if constexpr (detail::is_vector<T>::value) {
+    // An array reads as a vector of its items, each read as the element type.
+    const Array items = as<Array>();
+    T out;
+    out.reserve(items.items.size());
+    for (const auto& item : items.items) out.push_back(item.template as<typename T::value_type>());
+    return out;
   } else {
     static_assert(sizeof(T) == 0, "lingo::Value::as<T>: T is not a type a Value can hold");
     return T{};

@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "lingo/errors.h"
+#include "lingo/postgres/pg_compiler.h"
 #include "lingo/postgres/pg_connection.h"
+#include "lingo/postgres/pg_introspection.h"
 
 namespace lingo::postgres {
 namespace {
@@ -83,6 +85,16 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
   if (datestyle == nullptr || std::string_view(datestyle).substr(0, 3) != "ISO")
     connection->execute("SET DateStyle = ISO", {});
   return connection;
+}
+
+const Introspector* PgDialect::introspector() const noexcept {
+  static const PgIntrospector introspector;
+  return &introspector;
+}
+
+const Compiler& PgDialect::compiler() const {
+  static const PgCompiler compiler;
+  return compiler;
 }
 
 }  // namespace lingo::postgres

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "lingo/errors.h"
+#include "sqlite_introspection.h"
+#include "sqlite_compiler.h"
 
 namespace lingo::sqlite {
 namespace {
@@ -102,6 +104,16 @@ OpenOptions parse_uri(const Uri& uri) {
 
 std::unique_ptr<Connection> SqliteDialect::connect(const Uri& uri) const {
   return std::make_unique<SqliteConnection>(parse_uri(uri));
+}
+
+const Introspector* SqliteDialect::introspector() const noexcept {
+  static const SqliteIntrospector introspector;  // stateless, shared by every connection
+  return &introspector;
+}
+
+const Compiler& SqliteDialect::compiler() const {
+  static const SqliteCompiler compiler;
+  return compiler;
 }
 
 }  // namespace lingo::sqlite

@@ -13,6 +13,8 @@ class SqliteDialect final : public Dialect {
  public:
   [[nodiscard]] std::string_view name() const noexcept override { return "sqlite"; }
   [[nodiscard]] std::unique_ptr<Connection> connect(const Uri& uri) const override;
+  [[nodiscard]] const Introspector* introspector() const noexcept override;
+  [[nodiscard]] const Compiler& compiler() const override;
 };
 
 // Reads a sqlite URI:

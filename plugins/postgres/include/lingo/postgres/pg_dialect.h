@@ -17,6 +17,9 @@ class LINGO_POSTGRES_API PgDialect : public Dialect {
  public:
   [[nodiscard]] std::string_view name() const noexcept override { return "postgres"; }
   [[nodiscard]] std::unique_ptr<Connection> connect(const Uri& uri) const override;
+  // A PgIntrospector shared by every connection (it holds no state).
+  [[nodiscard]] const Introspector* introspector() const noexcept override;
+  [[nodiscard]] const Compiler& compiler() const override;
 
  protected:
   // The libpq connection URI for a Lingo URI; derived dialects rewrite their

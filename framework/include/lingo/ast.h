@@ -1,0 +1,172 @@
+// The query tree: immutable nodes that a dialect's Compiler turns into SQL
+// text and a parameter list. Applications build them through Expr, Column
+// and the query builders, not directly; dialects read them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lingo/value.h"
+
+namespace lingo {
+class Table;
+struct SelectData;
+}  // namespace lingo
+
+namespace lingo::ast {
+
+enum class Kind : std::uint8_t {
+  column,     // "t"."c"
+  param,      // a bound value
+  raw,        // SQL text from the program (defaults, function names)
+  unary,      // NOT x, -x, x IS NULL, x IS NOT NULL
+  binary,     // x op y
+  in_list,    // x [NOT] IN (a, b, ...)
+  in_select,  // x [NOT] IN (SELECT ...)
+  between,    // x BETWEEN a AND b
+  function,   // f(a, b), count(*), count(DISTINCT x)
+  cast,       // CAST(x AS type)
+  case_when,  // CASE WHEN ... THEN ... ELSE ... END
+  subquery,   // (SELECT ...)
+  exists,     // EXISTS (SELECT ...)
+  star,       // * or "t".*
+  alias,      // x AS "name"
+  array_index,// x[i] (the API is 0-based; the node holds the SQL index)
+  excluded,   // EXCLUDED."c" in ON CONFLICT DO UPDATE
+};
+
+struct Node {
+  explicit Node(Kind k) noexcept : kind(k) {}
+  virtual ~Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  const Kind kind;
+};
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Column final : Node {
+  Column(std::string table_, std::string name_) : Node(Kind::column), table(std::move(table_)), name(std::move(name_)) {}
+  std::string table;  // the table's name or alias; empty for an unqualified column
+  std::string name;
+};
+
+struct Param final : Node {
+  explicit Param(Value v) : Node(Kind::param), value(std::move(v)) {}
+  Value value;
+};
+
+struct Raw final : Node {
+  explicit Raw(std::string s) : Node(Kind::raw), sql(std::move(s)) {}
+  std::string sql;
+};
+
+enum class UnaryOp : std::uint8_t { negate, logical_not, is_null, is_not_null };
+struct Unary final : Node {
+  Unary(UnaryOp o, NodePtr x) : Node(Kind::unary), op(o), operand(std::move(x)) {}
+  UnaryOp op;
+  NodePtr operand;
+};
+
+enum class BinaryOp : std::uint8_t {
+  eq, ne, lt, le, gt, ge,
+  logical_and, logical_or,
+  add, sub, mul, div, mod,
+  like, ilike, concat,
+  // PostgreSQL JSONB and array operators; a dialect without them refuses them.
+  json_get,        // ->
+  json_get_text,   // ->>
+  contains,        // @>
+  contained_by,    // <@
+  has_key,         // ?
+  has_any_keys,    // ?|
+  has_all_keys,    // ?&
+  overlaps,        // &&
+  json_remove,     // -
+};
+struct Binary final : Node {
+  Binary(BinaryOp o, NodePtr l, NodePtr r) : Node(Kind::binary), op(o), lhs(std::move(l)), rhs(std::move(r)) {}
+  BinaryOp op;
+  NodePtr lhs;
+  NodePtr rhs;
+};
+
+struct InList final : Node {
+  InList(NodePtr x, std::vector<NodePtr> items_, bool negated_)
+      : Node(Kind::in_list), operand(std::move(x)), items(std::move(items_)), negated(negated_) {}
+  NodePtr operand;
+  std::vector<NodePtr> items;
+  bool negated;
+};
+
+struct InSelect final : Node {
+  InSelect(NodePtr x, std::shared_ptr<const SelectData> q, bool negated_)
+      : Node(Kind::in_select), operand(std::move(x)), query(std::move(q)), negated(negated_) {}
+  NodePtr operand;
+  std::shared_ptr<const SelectData> query;
+  bool negated;
+};
+
+struct Between final : Node {
+  Between(NodePtr x, NodePtr lo, NodePtr hi) : Node(Kind::between), operand(std::move(x)), low(std::move(lo)), high(std::move(hi)) {}
+  NodePtr operand;
+  NodePtr low;
+  NodePtr high;
+};
+
+struct Function final : Node {
+  Function(std::string n, std::vector<NodePtr> a, bool d = false)
+      : Node(Kind::function), name(std::move(n)), args(std::move(a)), distinct(d) {}
+  std::string name;  // from the program; checked to be a plain identifier
+  std::vector<NodePtr> args;
+  bool distinct;
+};
+
+struct Cast final : Node {
+  Cast(NodePtr x, ValueType t, std::string type_sql_)
+      : Node(Kind::cast), operand(std::move(x)), type(t), type_sql(std::move(type_sql_)) {}
+  NodePtr operand;
+  ValueType type;        // the target, for the dialect to spell
+  std::string type_sql;  // or an explicit type name, written as given
+};
+
+struct CaseWhen final : Node {
+  CaseWhen() : Node(Kind::case_when) {}
+  std::vector<std::pair<NodePtr, NodePtr>> whens;
+  NodePtr otherwise;  // may be null
+};
+
+struct Subquery final : Node {
+  explicit Subquery(std::shared_ptr<const SelectData> q) : Node(Kind::subquery), query(std::move(q)) {}
+  std::shared_ptr<const SelectData> query;
+};
+
+struct Exists final : Node {
+  Exists(std::shared_ptr<const SelectData> q, bool negated_) : Node(Kind::exists), query(std::move(q)), negated(negated_) {}
+  std::shared_ptr<const SelectData> query;
+  bool negated;
+};
+
+struct Star final : Node {
+  explicit Star(std::string t = {}) : Node(Kind::star), table(std::move(t)) {}
+  std::string table;
+};
+
+struct Alias final : Node {
+  Alias(NodePtr x, std::string n) : Node(Kind::alias), operand(std::move(x)), name(std::move(n)) {}
+  NodePtr operand;
+  std::string name;
+};
+
+struct ArrayIndex final : Node {
+  ArrayIndex(NodePtr x, NodePtr i) : Node(Kind::array_index), operand(std::move(x)), index(std::move(i)) {}
+  NodePtr operand;
+  NodePtr index;  // already 1-based
+};
+
+struct Excluded final : Node {
+  explicit Excluded(std::string c) : Node(Kind::excluded), column(std::move(c)) {}
+  std::string column;
+};
+
+}  // namespace lingo::ast

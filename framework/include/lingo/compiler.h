@@ -1,0 +1,107 @@
+// The SQL compiler: turns query data into SQL text and a parameter list.
+//
+// The base class writes standard SQL with $n placeholders; a dialect derives
+// from it and overrides only what it spells differently (an operator it lacks,
+// an upsert form, its type names). A Compiler holds no per-query state, so one
+// object per dialect serves every thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lingo/ast.h"
+#include "lingo/query.h"
+#include "lingo/table.h"
+
+namespace lingo {
+
+class Compiler;
+
+// Where a statement is written while it is compiled.
+struct SqlWriter {
+  std::string& sql;
+  std::vector<Value>& params;
+};
+
+// Field kind -> column type DDL, filled by each dialect.
+class FieldTypes {
+ public:
+  using Spell = std::function<std::string(const Field&)>;
+  void add(std::string kind, Spell spell) { spells_[std::move(kind)] = std::move(spell); }
+  void add(std::string kind, std::string type) {
+    spells_[std::move(kind)] = [type = std::move(type)](const Field&) { return type; };
+  }
+  [[nodiscard]] const Spell* find(const std::string& kind) const {
+    auto it = spells_.find(kind);
+    return it == spells_.end() ? nullptr : &it->second;
+  }
+  [[nodiscard]] std::string kinds() const;  // "AutoField, BigAutoField, ..."
+
+ private:
+  std::map<std::string, Spell> spells_;
+};
+
+struct CreateTableOptions {
+  bool safe = false;  // IF NOT EXISTS
+};
+
+class Compiler {
+ public:
+  explicit Compiler(std::string dialect) : dialect_(std::move(dialect)) {}
+  virtual ~Compiler() = default;
+  Compiler(const Compiler&) = delete;
+  Compiler& operator=(const Compiler&) = delete;
+
+  [[nodiscard]] const std::string& dialect() const noexcept { return dialect_; }
+  [[nodiscard]] const FieldTypes& field_types() const noexcept { return field_types_; }
+
+  // Statements.
+  virtual void select(const SelectData& q, SqlWriter& w) const;
+  virtual void insert(const InsertData& q, SqlWriter& w) const;
+  virtual void update(const UpdateData& q, SqlWriter& w) const;
+  virtual void remove(const DeleteData& q, SqlWriter& w) const;
+  virtual void create_table(const Table& t, const CreateTableOptions& options, SqlWriter& w) const;
+  virtual void create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const;
+  virtual void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const;
+
+  // Pieces a dialect may respell.
+  virtual void identifier(std::string_view name, std::string& out) const;  // "name"
+  virtual void placeholder(std::size_t index, std::string& out) const;    // $1, $2, ...
+  virtual void expr(const ast::Node& node, SqlWriter& w) const;
+  virtual void binary(const ast::Binary& node, SqlWriter& w) const;
+  virtual void function(const ast::Function& node, SqlWriter& w) const;
+  virtual void cast(const ast::Cast& node, SqlWriter& w) const;
+  virtual void limit_offset(const SelectData& q, SqlWriter& w) const;
+  virtual void on_conflict(const InsertData& q, SqlWriter& w) const;
+  virtual void returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w) const;
+  virtual void for_update(SqlWriter& w) const;
+  // The operator's SQL spelling; empty when the dialect has no such operator.
+  [[nodiscard]] virtual std::string_view binary_operator(ast::BinaryOp op) const;
+  // The type CAST uses for a value type.
+  [[nodiscard]] virtual std::string cast_type(ValueType type) const;
+  // The column type DDL for a field; NotSupportedError naming the kind, the
+  // dialect and the kinds it provides when the dialect lacks it.
+  [[nodiscard]] virtual std::string column_type(const Field& field) const;
+  // A literal for DDL defaults, where parameters cannot go: quoted safely.
+  virtual void literal(const Value& v, std::string& out) const;
+  [[nodiscard]] virtual bool supports_returning() const noexcept { return true; }
+
+  // Throws NotSupportedError naming the construct and this dialect.
+  [[noreturn]] void not_supported(std::string_view construct, std::string_view advice = {}) const;
+
+ protected:
+  void param(const Value& v, SqlWriter& w) const;
+  void expr_list(const std::vector<ast::NodePtr>& items, SqlWriter& w) const;
+  void qualified(const ColumnBase& c, SqlWriter& w) const;
+  void column_definition(const ColumnBase& c, bool inline_pk, SqlWriter& w) const;
+  [[nodiscard]] static std::string_view action_sql(ReferentialAction a);
+  FieldTypes field_types_;
+
+ private:
+  std::string dialect_;
+};
+
+}  // namespace lingo

@@ -1,0 +1,337 @@
+// Expressions: typed handles over the query tree.
+//
+// TypedExpr<T> is an expression whose SQL value reads back as T. Operators on
+// it build new nodes; values on either side become bound parameters, never
+// SQL text:
+//
+//     account.balance - amount            TypedExpr<Decimal>
+//     account.id == 7 && !account.closed  TypedExpr<bool>
+//     account.owner.like("h%")            TypedExpr<bool>
+//     account.closed_at == std::nullopt   renders IS NULL
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "lingo/ast.h"
+#include "lingo/result.h"
+#include "lingo/value.h"
+
+namespace lingo {
+
+class Select;
+template <class T>
+class TypedExpr;
+
+// ORDER BY item: an expression, its direction and where NULLs go.
+struct Ordering {
+  enum class Nulls : std::uint8_t { unspecified, first, last };
+  ast::NodePtr expr;
+  bool descending = false;
+  Nulls nulls = Nulls::unspecified;
+  Ordering nulls_first() const { Ordering o = *this; o.nulls = Nulls::first; return o; }
+  Ordering nulls_last() const { Ordering o = *this; o.nulls = Nulls::last; return o; }
+};
+
+// An expression of no particular C++ type.
+class Expr {
+ public:
+  Expr() = default;
+  explicit Expr(ast::NodePtr node) noexcept : node_(std::move(node)) {}
+  [[nodiscard]] const ast::NodePtr& node() const noexcept { return node_; }
+  [[nodiscard]] Ordering asc() const { return {node_, false}; }
+  [[nodiscard]] Ordering desc() const { return {node_, true}; }
+  // The name a selected expression is read back by ("AS name").
+  [[nodiscard]] std::string result_name() const;
+
+ protected:
+  ast::NodePtr node_;
+};
+
+namespace detail {
+
+template <class T>
+struct strip_optional { using type = T; };
+template <class T>
+struct strip_optional<std::optional<T>> { using type = T; };
+
+template <class V>
+ast::NodePtr operand(const V& v) {
+  if constexpr (std::is_base_of_v<Expr, V>) return v.node();
+  else return std::make_shared<ast::Param>(Value(v));
+}
+
+template <class V>
+constexpr bool is_null_literal = std::is_same_v<V, std::nullopt_t> || std::is_same_v<V, std::nullptr_t>;
+
+template <class R>
+TypedExpr<R> binary(ast::BinaryOp op, ast::NodePtr l, ast::NodePtr r) {
+  return TypedExpr<R>(std::make_shared<ast::Binary>(op, std::move(l), std::move(r)));
+}
+
+// Checks a function or type name written into SQL as text.
+void check_identifier(std::string_view name, std::string_view what);
+
+}  // namespace detail
+
+template <class T>
+class TypedExpr : public Expr {
+ public:
+  using value_type = T;
+  TypedExpr() = default;
+  explicit TypedExpr(ast::NodePtr node) noexcept : Expr(std::move(node)) {}
+
+  // "expr AS name": the result column is then read back by that name.
+  [[nodiscard]] TypedExpr<T> as(std::string name) const {
+    return TypedExpr<T>(std::make_shared<ast::Alias>(node_, std::move(name)));
+  }
+  [[nodiscard]] TypedExpr<bool> is_null() const {
+    return TypedExpr<bool>(std::make_shared<ast::Unary>(ast::UnaryOp::is_null, node_));
+  }
+  [[nodiscard]] TypedExpr<bool> is_not_null() const {
+    return TypedExpr<bool>(std::make_shared<ast::Unary>(ast::UnaryOp::is_not_null, node_));
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> in(const std::vector<V>& items) const { return in_list(items, false); }
+  [[nodiscard]] TypedExpr<bool> in(std::initializer_list<typename detail::strip_optional<T>::type> items) const {
+    return in_list(std::vector(items), false);
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> not_in(const std::vector<V>& items) const { return in_list(items, true); }
+  [[nodiscard]] TypedExpr<bool> not_in(std::initializer_list<typename detail::strip_optional<T>::type> items) const {
+    return in_list(std::vector(items), true);
+  }
+  [[nodiscard]] TypedExpr<bool> in(const Select& query) const;
+  [[nodiscard]] TypedExpr<bool> not_in(const Select& query) const;
+  template <class A, class B>
+  [[nodiscard]] TypedExpr<bool> between(const A& low, const B& high) const {
+    return TypedExpr<bool>(std::make_shared<ast::Between>(node_, detail::operand(low), detail::operand(high)));
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> like(const V& pattern) const {
+    return detail::binary<bool>(ast::BinaryOp::like, node_, detail::operand(pattern));
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> ilike(const V& pattern) const {
+    return detail::binary<bool>(ast::BinaryOp::ilike, node_, detail::operand(pattern));
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<std::string> concat(const V& other) const {
+    return detail::binary<std::string>(ast::BinaryOp::concat, node_, detail::operand(other));
+  }
+
+  // JSON (boost::json::value) columns: PostgreSQL's operators.
+  template <class K>
+  [[nodiscard]] TypedExpr<boost::json::value> operator[](const K& key) const
+    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
+  {
+    return detail::binary<boost::json::value>(ast::BinaryOp::json_get, node_, detail::operand(key));
+  }
+  template <class K>
+  [[nodiscard]] TypedExpr<std::string> get_text(const K& key) const
+    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
+  {
+    return detail::binary<std::string>(ast::BinaryOp::json_get_text, node_, detail::operand(key));
+  }
+  [[nodiscard]] TypedExpr<bool> has_key(std::string key) const {
+    return detail::binary<bool>(ast::BinaryOp::has_key, node_, detail::operand(std::move(key)));
+  }
+  [[nodiscard]] TypedExpr<bool> has_any_keys(std::vector<std::string> keys) const {
+    return detail::binary<bool>(ast::BinaryOp::has_any_keys, node_, detail::operand(Value(keys)));
+  }
+  [[nodiscard]] TypedExpr<bool> has_all_keys(std::vector<std::string> keys) const {
+    return detail::binary<bool>(ast::BinaryOp::has_all_keys, node_, detail::operand(Value(keys)));
+  }
+  // JSON: @> a document; arrays: @> the items.
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> contains(const V& other) const {
+    return detail::binary<bool>(ast::BinaryOp::contains, node_, detail::operand(other));
+  }
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> contained_by(const V& other) const {
+    return detail::binary<bool>(ast::BinaryOp::contained_by, node_, detail::operand(other));
+  }
+  // Arrays: && (shares at least one item).
+  template <class V>
+  [[nodiscard]] TypedExpr<bool> contains_any(const V& other) const {
+    return detail::binary<bool>(ast::BinaryOp::overlaps, node_, detail::operand(other));
+  }
+  // Arrays: the element at a 0-based index (SQL arrays count from 1).
+  [[nodiscard]] auto at(std::int64_t index) const
+    requires requires { typename detail::strip_optional<T>::type::value_type; }
+  {
+    using E = typename detail::strip_optional<T>::type::value_type;
+    return TypedExpr<E>(std::make_shared<ast::ArrayIndex>(node_, detail::operand(index + 1)));
+  }
+
+ private:
+  template <class V>
+  TypedExpr<bool> in_list(const std::vector<V>& items, bool negated) const {
+    std::vector<ast::NodePtr> nodes;
+    nodes.reserve(items.size());
+    for (const auto& item : items) nodes.push_back(detail::operand(item));
+    return TypedExpr<bool>(std::make_shared<ast::InList>(node_, std::move(nodes), negated));
+  }
+};
+
+// Raw SQL from the program (a default, a function the builder lacks). Never
+// pass user input here: it is written into the statement as it is.
+template <class T = Value>
+[[nodiscard]] TypedExpr<T> sql(std::string text) {
+  return TypedExpr<T>(std::make_shared<ast::Raw>(std::move(text)));
+}
+
+// A value as an expression (a bound parameter), for the left of an operator.
+template <class T>
+[[nodiscard]] TypedExpr<T> value(T v) {
+  return TypedExpr<T>(std::make_shared<ast::Param>(Value(std::move(v))));
+}
+
+// Comparisons. Comparing with std::nullopt renders IS [NOT] NULL, as peewee does.
+#define LINGO_COMPARISON(op, code)                                                         \
+  template <class T, class V>                                                              \
+  TypedExpr<bool> operator op(const TypedExpr<T>& a, const V& b) {                         \
+    return detail::binary<bool>(ast::BinaryOp::code, a.node(), detail::operand(b));        \
+  }
+LINGO_COMPARISON(<, lt)
+LINGO_COMPARISON(<=, le)
+LINGO_COMPARISON(>, gt)
+LINGO_COMPARISON(>=, ge)
+#undef LINGO_COMPARISON
+
+template <class T, class V>
+TypedExpr<bool> operator==(const TypedExpr<T>& a, const V& b) {
+  if constexpr (detail::is_null_literal<V>) return a.is_null();
+  else return detail::binary<bool>(ast::BinaryOp::eq, a.node(), detail::operand(b));
+}
+template <class T, class V>
+TypedExpr<bool> operator!=(const TypedExpr<T>& a, const V& b) {
+  if constexpr (detail::is_null_literal<V>) return a.is_not_null();
+  else return detail::binary<bool>(ast::BinaryOp::ne, a.node(), detail::operand(b));
+}
+
+inline TypedExpr<bool> operator&&(const TypedExpr<bool>& a, const TypedExpr<bool>& b) {
+  return detail::binary<bool>(ast::BinaryOp::logical_and, a.node(), b.node());
+}
+inline TypedExpr<bool> operator||(const TypedExpr<bool>& a, const TypedExpr<bool>& b) {
+  return detail::binary<bool>(ast::BinaryOp::logical_or, a.node(), b.node());
+}
+inline TypedExpr<bool> operator!(const TypedExpr<bool>& a) {
+  return TypedExpr<bool>(std::make_shared<ast::Unary>(ast::UnaryOp::logical_not, a.node()));
+}
+
+// Arithmetic keeps the left operand's type; + on text is concatenation.
+template <class T, class V>
+TypedExpr<T> operator+(const TypedExpr<T>& a, const V& b) {
+  if constexpr (std::is_same_v<typename detail::strip_optional<T>::type, std::string>)
+    return detail::binary<T>(ast::BinaryOp::concat, a.node(), detail::operand(b));
+  else return detail::binary<T>(ast::BinaryOp::add, a.node(), detail::operand(b));
+}
+#define LINGO_ARITHMETIC(op, code)                                                   \
+  template <class T, class V>                                                        \
+  TypedExpr<T> operator op(const TypedExpr<T>& a, const V& b) {                      \
+    return detail::binary<T>(ast::BinaryOp::code, a.node(), detail::operand(b));     \
+  }
+LINGO_ARITHMETIC(-, sub)
+LINGO_ARITHMETIC(*, mul)
+LINGO_ARITHMETIC(/, div)
+LINGO_ARITHMETIC(%, mod)
+#undef LINGO_ARITHMETIC
+
+template <class T>
+TypedExpr<T> operator-(const TypedExpr<T>& a) {
+  return TypedExpr<T>(std::make_shared<ast::Unary>(ast::UnaryOp::negate, a.node()));
+}
+
+// CAST(x AS type): the dialect spells the type of T.
+template <class T>
+[[nodiscard]] TypedExpr<T> cast(const Expr& x) {
+  return TypedExpr<T>(std::make_shared<ast::Cast>(x.node(), detail::element_type_of<T>(), std::string{}));
+}
+// CAST(x AS <type_sql>), the type named as the program gives it.
+template <class T>
+[[nodiscard]] TypedExpr<T> cast(const Expr& x, std::string type_sql) {
+  detail::check_identifier(type_sql, "type name");
+  return TypedExpr<T>(std::make_shared<ast::Cast>(x.node(), detail::element_type_of<T>(), std::move(type_sql)));
+}
+
+// CASE WHEN c1 THEN v1 ... ELSE v END, read back as T.
+template <class T>
+class Case {
+ public:
+  Case() : node_(std::make_shared<ast::CaseWhen>()) {}
+  template <class V>
+  Case& when(const TypedExpr<bool>& condition, const V& result) {
+    node_->whens.emplace_back(condition.node(), detail::operand(result));
+    return *this;
+  }
+  template <class V>
+  TypedExpr<T> otherwise(const V& result) {
+    node_->otherwise = detail::operand(result);
+    return end();
+  }
+  TypedExpr<T> end() const { return TypedExpr<T>(node_); }
+  operator TypedExpr<T>() const { return end(); }  // NOLINT(google-explicit-constructor)
+
+ private:
+  std::shared_ptr<ast::CaseWhen> node_;
+};
+
+[[nodiscard]] TypedExpr<bool> exists(const Select& query);
+[[nodiscard]] TypedExpr<bool> not_exists(const Select& query);
+// A scalar subquery, read back as T.
+template <class T>
+[[nodiscard]] TypedExpr<T> subquery(const Select& query);
+
+// "*" or "table".*
+[[nodiscard]] Expr star();
+
+namespace fn {
+
+// f(args...) for any function; the name is checked to be a plain identifier.
+template <class T, class... Args>
+[[nodiscard]] TypedExpr<T> call(std::string name, const Args&... args) {
+  detail::check_identifier(name, "function name");
+  return TypedExpr<T>(std::make_shared<ast::Function>(std::move(name), std::vector<ast::NodePtr>{detail::operand(args)...}));
+}
+[[nodiscard]] TypedExpr<std::int64_t> count();  // count(*)
+[[nodiscard]] TypedExpr<std::int64_t> count(const Expr& x);
+[[nodiscard]] TypedExpr<std::int64_t> count_distinct(const Expr& x);
+template <class T>
+[[nodiscard]] TypedExpr<std::optional<typename detail::strip_optional<T>::type>> sum(const TypedExpr<T>& x) {
+  return call<std::optional<typename detail::strip_optional<T>::type>>("sum", x);
+}
+template <class T>
+[[nodiscard]] TypedExpr<std::optional<double>> avg(const TypedExpr<T>& x) { return call<std::optional<double>>("avg", x); }
+template <class T>
+[[nodiscard]] TypedExpr<std::optional<typename detail::strip_optional<T>::type>> min(const TypedExpr<T>& x) {
+  return call<std::optional<typename detail::strip_optional<T>::type>>("min", x);
+}
+template <class T>
+[[nodiscard]] TypedExpr<std::optional<typename detail::strip_optional<T>::type>> max(const TypedExpr<T>& x) {
+  return call<std::optional<typename detail::strip_optional<T>::type>>("max", x);
+}
+template <class T>
+[[nodiscard]] TypedExpr<T> lower(const TypedExpr<T>& x) { return call<T>("lower", x); }
+template <class T>
+[[nodiscard]] TypedExpr<T> upper(const TypedExpr<T>& x) { return call<T>("upper", x); }
+template <class T, class... Rest>
+[[nodiscard]] TypedExpr<typename detail::strip_optional<T>::type> coalesce(const TypedExpr<T>& x, const Rest&... rest) {
+  return call<typename detail::strip_optional<T>::type>("coalesce", x, rest...);
+}
+// The current instant; CURRENT_TIMESTAMP on every dialect.
+[[nodiscard]] TypedExpr<TimestampTz> now();
+
+}  // namespace fn
+
+// row[expr]: the value of a selected column or aliased expression as T.
+template <class T>
+T Row::operator[](const TypedExpr<T>& column) const {
+  return get<T>(std::string_view(column.result_name()));
+}
+
+}  // namespace lingo

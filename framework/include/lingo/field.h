@@ -1,0 +1,128 @@
+// Field kinds: what a column holds and the constraints on it, independent of
+// any dialect.
+//
+// The core names the kinds; each dialect says how to spell each kind it
+// supports in DDL (see FieldTypes in compiler.h) and may add kinds of its own.
+// A kind the dialect does not provide fails at create_table with an error
+// naming the kind, the dialect and the kinds it does provide.
+//
+//     lingo::DecimalField{14, 2}.null().check("balance >= 0")
+//     lingo::TextField{}.unique().default_value("n/a")
+//     lingo::DateTimeField{}.default_sql("CURRENT_TIMESTAMP")
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "lingo/value.h"
+
+namespace lingo {
+
+class ColumnBase;
+
+// ON DELETE / ON UPDATE actions.
+enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
+
+struct ForeignKeyRef {
+  std::string table;
+  std::string column;
+  ReferentialAction on_delete = ReferentialAction::no_action;
+  ReferentialAction on_update = ReferentialAction::no_action;
+};
+
+class Field {
+ public:
+  Field(std::string kind, ValueType type) : kind_(std::move(kind)), type_(type) {}
+
+  // Constraints, chainable. Every column is NOT NULL unless null() is called.
+  Field& null(bool nullable = true) { nullable_ = nullable; return *this; }
+  Field& unique(bool unique = true) { unique_ = unique; return *this; }
+  Field& primary_key(bool pk = true) { primary_key_ = pk; return *this; }
+  Field& index(bool indexed = true) { indexed_ = indexed; return *this; }
+  // The index method for index(): "GIN" for JSONB and arrays on PostgreSQL.
+  Field& index_method(std::string method) { index_method_ = std::move(method); indexed_ = true; return *this; }
+  // A default value, rendered as a safely quoted literal in the DDL.
+  Field& default_value(Value v) { default_value_ = std::move(v); return *this; }
+  // A default SQL expression ("now()", "CURRENT_TIMESTAMP"), written as given:
+  // it comes from the program, never from user input.
+  Field& default_sql(std::string sql) { default_sql_ = std::move(sql); return *this; }
+  // A CHECK constraint expression, written as given (program text).
+  Field& check(std::string sql) { check_sql_ = std::move(sql); return *this; }
+  Field& on_delete(ReferentialAction a) { if (references_) references_->on_delete = a; return *this; }
+  Field& on_update(ReferentialAction a) { if (references_) references_->on_update = a; return *this; }
+
+  [[nodiscard]] const std::string& kind() const noexcept { return kind_; }
+  [[nodiscard]] ValueType type() const noexcept { return type_; }
+  [[nodiscard]] bool is_nullable() const noexcept { return nullable_; }
+  [[nodiscard]] bool is_unique() const noexcept { return unique_; }
+  [[nodiscard]] bool is_primary_key() const noexcept { return primary_key_; }
+  [[nodiscard]] bool is_indexed() const noexcept { return indexed_; }
+  [[nodiscard]] const std::string& index_method() const noexcept { return index_method_; }
+  [[nodiscard]] const std::optional<Value>& default_value() const noexcept { return default_value_; }
+  [[nodiscard]] const std::string& default_sql() const noexcept { return default_sql_; }
+  [[nodiscard]] const std::string& check() const noexcept { return check_sql_; }
+  [[nodiscard]] const std::optional<ForeignKeyRef>& references() const noexcept { return references_; }
+  // True for keys whose value the database generates (auto, serial, rowid, uuid default).
+  [[nodiscard]] bool is_generated() const noexcept { return generated_; }
+
+  // Parameters of the parameterised kinds.
+  int length = 0;     // CharField(n)
+  int precision = 0;  // DecimalField(p, s)
+  int scale = 0;
+  ValueType element_type = ValueType::null;  // ArrayField
+  int dimensions = 0;
+
+ protected:
+  Field& generated() { generated_ = true; return *this; }
+  Field& references(ForeignKeyRef ref) { references_ = std::move(ref); return *this; }
+
+ private:
+  std::string kind_;
+  ValueType type_;
+  bool nullable_ = false;
+  bool unique_ = false;
+  bool primary_key_ = false;
+  bool indexed_ = false;
+  bool generated_ = false;
+  std::string index_method_;
+  std::optional<Value> default_value_;
+  std::string default_sql_;
+  std::string check_sql_;
+  std::optional<ForeignKeyRef> references_;
+};
+
+// The core's kinds. Each is a Field; the names are peewee's.
+struct AutoField : Field { AutoField() : Field("AutoField", ValueType::int32) { primary_key(); generated(); } };
+struct BigAutoField : Field { BigAutoField() : Field("BigAutoField", ValueType::int64) { primary_key(); generated(); } };
+struct SmallIntegerField : Field { SmallIntegerField() : Field("SmallIntegerField", ValueType::int16) {} };
+struct IntegerField : Field { IntegerField() : Field("IntegerField", ValueType::int32) {} };
+struct BigIntegerField : Field { BigIntegerField() : Field("BigIntegerField", ValueType::int64) {} };
+struct FloatField : Field { FloatField() : Field("FloatField", ValueType::float32) {} };
+struct DoubleField : Field { DoubleField() : Field("DoubleField", ValueType::float64) {} };
+struct DecimalField : Field {
+  DecimalField(int p = 10, int s = 2) : Field("DecimalField", ValueType::decimal) { precision = p; scale = s; }
+};
+struct BooleanField : Field { BooleanField() : Field("BooleanField", ValueType::boolean) {} };
+struct CharField : Field { explicit CharField(int n = 255) : Field("CharField", ValueType::text) { length = n; } };
+struct TextField : Field { TextField() : Field("TextField", ValueType::text) {} };
+struct BlobField : Field { BlobField() : Field("BlobField", ValueType::bytes) {} };
+struct DateField : Field { DateField() : Field("DateField", ValueType::date) {} };
+struct TimeField : Field { TimeField() : Field("TimeField", ValueType::time) {} };
+struct DateTimeField : Field { DateTimeField() : Field("DateTimeField", ValueType::timestamp) {} };
+struct TimestampTzField : Field { TimestampTzField() : Field("TimestampTzField", ValueType::timestamptz) {} };
+struct UUIDField : Field { UUIDField() : Field("UUIDField", ValueType::uuid) {} };
+// JSON as text (PostgreSQL json); BinaryJSONField is jsonb.
+struct JSONField : Field { JSONField() : Field("JSONField", ValueType::json) {} };
+struct BinaryJSONField : Field { BinaryJSONField() : Field("BinaryJSONField", ValueType::json) {} };
+struct ArrayField : Field {
+  explicit ArrayField(ValueType element, int dims = 1) : Field("ArrayField", ValueType::array) {
+    element_type = element;
+    dimensions = dims;
+  }
+};
+// A reference to another table's column; the value type follows the target.
+struct ForeignKeyField : Field {
+  explicit ForeignKeyField(const ColumnBase& target);
+};
+
+}  // namespace lingo

@@ -1,0 +1,91 @@
+// Schema introspection, as peewee has it: the tables of a schema, and for one
+// table its columns, indexes, primary key and foreign keys.
+//
+// A dialect that can describe its schemas returns an Introspector from
+// Dialect::introspector(); Database::get_tables() and its siblings call it on
+// the calling thread's connection. Every query an introspector runs binds the
+// table and schema names as values, so any name (quotes, spaces, semicolons
+// included) is looked up as it is and never becomes SQL.
+//
+// What each field holds on each built-in dialect is in docs/introspection.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lingo {
+
+class Connection;
+
+// One column of a table, in the table's column order.
+struct ColumnMetadata {
+  std::string name;
+  // The type as the database names it: "integer", "character varying",
+  // "integer[]" on PostgreSQL; the declared type as written ("VARCHAR(20)",
+  // or "" when none was declared) on SQLite.
+  std::string data_type;
+  bool nullable = true;
+  bool primary_key = false;
+  std::optional<std::string> default_sql;  // the DEFAULT expression's text, if any
+  std::string table;
+};
+
+// One index of a table; unique indexes first, then by name.
+struct IndexMetadata {
+  std::string name;
+  std::string sql;  // the CREATE INDEX text; empty for indexes the engine made itself
+  // The key columns in index order. An expression key is its text on
+  // PostgreSQL ("lower(name)") and "" on SQLite, which does not report it.
+  std::vector<std::string> columns;
+  bool unique = false;
+  std::string table;
+  std::string method;    // "btree", "gin", "gist", ...; always "btree" on SQLite
+  bool primary = false;  // the index that enforces the primary key
+};
+
+// One column pair of a foreign key; a key over several columns is several
+// entries with the same constraint, in key order.
+struct ForeignKeyMetadata {
+  std::string column;
+  std::string dest_table;
+  std::string dest_column;
+  std::string table;
+  std::string name;       // the constraint's name; "" on SQLite, which keeps none
+  std::string on_delete;  // "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"
+  std::string on_update;
+};
+
+// Implemented by each dialect that can describe its schemas. One object
+// serves every connection of its dialect, so it holds no state. An empty
+// `schema` means the dialect's default_schema(). A table that does not exist
+// has no columns, indexes or keys: the lists come back empty.
+class Introspector {
+ public:
+  virtual ~Introspector() = default;
+
+  // "public" on PostgreSQL, "main" on SQLite.
+  [[nodiscard]] virtual std::string_view default_schema() const noexcept = 0;
+
+  // The names of the schema's ordinary tables (no views), sorted.
+  [[nodiscard]] virtual std::vector<std::string> get_tables(Connection& conn,
+                                                            std::string_view schema) const = 0;
+  [[nodiscard]] virtual std::vector<ColumnMetadata> get_columns(Connection& conn, std::string_view table,
+                                                                std::string_view schema) const = 0;
+  [[nodiscard]] virtual std::vector<IndexMetadata> get_indexes(Connection& conn, std::string_view table,
+                                                               std::string_view schema) const = 0;
+  // The primary key's columns in key order; empty when the table has none.
+  [[nodiscard]] virtual std::vector<std::string> get_primary_keys(Connection& conn, std::string_view table,
+                                                                  std::string_view schema) const = 0;
+  [[nodiscard]] virtual std::vector<ForeignKeyMetadata> get_foreign_keys(Connection& conn,
+                                                                         std::string_view table,
+                                                                         std::string_view schema) const = 0;
+
+ protected:
+  [[nodiscard]] std::string_view schema_or_default(std::string_view schema) const noexcept {
+    return schema.empty() ? default_schema() : schema;
+  }
+};
+
+}  // namespace lingo

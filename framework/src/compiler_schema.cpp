@@ -1,0 +1,162 @@
+// The DDL half of the standard compiler: CREATE TABLE, CREATE INDEX, DROP
+// TABLE, column types from the dialect's field registry, and the literals DDL
+// defaults need (DDL takes no parameters, so values are quoted here, safely).
+#include <boost/json/serialize.hpp>
+#include <cmath>
+
+#include "lingo/compiler.h"
+#include "lingo/errors.h"
+
+namespace lingo {
+
+std::string Compiler::column_type(const Field& field) const {
+  if (const auto* spell = field_types_.find(field.kind())) return (*spell)(field);
+  ErrorInfo info;
+  info.message = "the field kind " + field.kind() + " is not provided by the " + dialect_ +
+                 " dialect; it provides: " + field_types_.kinds();
+  info.sqlstate = "0A000";
+  info.dialect = dialect_;
+  throw NotSupportedError(std::move(info));
+}
+
+std::string_view Compiler::action_sql(ReferentialAction a) {
+  switch (a) {
+    case ReferentialAction::no_action: return "NO ACTION";
+    case ReferentialAction::restrict: return "RESTRICT";
+    case ReferentialAction::cascade: return "CASCADE";
+    case ReferentialAction::set_null: return "SET NULL";
+    case ReferentialAction::set_default: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+void Compiler::literal(const Value& v, std::string& out) const {
+  auto quoted = [&](std::string_view s) {
+    if (s.find('\0') != std::string_view::npos) not_supported("a NUL byte in a DDL literal");
+    out += '\'';
+    for (char c : s) {
+      if (c == '\'') out += '\'';
+      out += c;
+    }
+    out += '\'';
+  };
+  switch (v.type()) {
+    case ValueType::null: out += "NULL"; return;
+    case ValueType::boolean: out += std::get<bool>(v.storage()) ? "TRUE" : "FALSE"; return;
+    case ValueType::int16:
+    case ValueType::int32:
+    case ValueType::int64: out += v.to_string(); return;
+    case ValueType::float32:
+    case ValueType::float64:
+      if (!std::isfinite(v.as<double>())) not_supported("a NaN or infinite default");
+      out += v.to_string();
+      return;
+    case ValueType::decimal:
+      if (v.as<Decimal>().is_nan() || v.as<Decimal>().is_infinite()) not_supported("a NaN or infinite default");
+      out += v.to_string();
+      return;
+    case ValueType::bytes: {
+      const std::string hex = v.to_string();  // \x...
+      out += "X'";
+      out += hex.substr(2);
+      out += '\'';
+      return;
+    }
+    case ValueType::json: quoted(boost::json::serialize(std::get<boost::json::value>(v.storage()))); return;
+    case ValueType::array: not_supported("an array default");
+    default: quoted(v.to_string()); return;
+  }
+}
+
+void Compiler::column_definition(const ColumnBase& c, bool inline_pk, SqlWriter& w) const {
+  const Field& f = c.field();
+  identifier(c.name(), w.sql);
+  w.sql += ' ';
+  w.sql += column_type(f);
+  if (!f.is_nullable()) w.sql += " NOT NULL";
+  if (inline_pk && f.is_primary_key()) w.sql += " PRIMARY KEY";
+  if (f.is_unique() && !f.is_primary_key()) w.sql += " UNIQUE";
+  if (f.default_value()) {
+    w.sql += " DEFAULT ";
+    literal(*f.default_value(), w.sql);
+  } else if (!f.default_sql().empty()) {
+    w.sql += " DEFAULT ";
+    w.sql += f.default_sql();
+  }
+  if (!f.check().empty()) {
+    w.sql += " CHECK (";
+    w.sql += f.check();
+    w.sql += ')';
+  }
+  if (const auto& ref = f.references()) {
+    w.sql += " REFERENCES ";
+    identifier(ref->table, w.sql);
+    w.sql += " (";
+    identifier(ref->column, w.sql);
+    w.sql += ')';
+    if (ref->on_delete != ReferentialAction::no_action) {
+      w.sql += " ON DELETE ";
+      w.sql += action_sql(ref->on_delete);
+    }
+    if (ref->on_update != ReferentialAction::no_action) {
+      w.sql += " ON UPDATE ";
+      w.sql += action_sql(ref->on_update);
+    }
+  }
+}
+
+void Compiler::create_table(const Table& t, const CreateTableOptions& options, SqlWriter& w) const {
+  const auto key = t.primary_key();
+  const bool composite = key.size() > 1;
+  w.sql += options.safe ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
+  identifier(t.name(), w.sql);
+  w.sql += " (";
+  for (std::size_t i = 0; i < t.columns().size(); ++i) {
+    if (i) w.sql += ", ";
+    column_definition(*t.columns()[i], !composite, w);
+  }
+  if (composite) {
+    w.sql += ", PRIMARY KEY (";
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      if (i) w.sql += ", ";
+      identifier(key[i]->name(), w.sql);
+    }
+    w.sql += ')';
+  }
+  w.sql += ')';
+}
+
+void Compiler::create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const {
+  w.sql += index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+  if (safe) w.sql += "IF NOT EXISTS ";
+  std::string name = index.name;
+  if (name.empty()) {
+    name = t.name();
+    for (const ColumnBase* c : index.columns) name += "_" + c->name();
+  }
+  identifier(name, w.sql);
+  w.sql += " ON ";
+  identifier(t.name(), w.sql);
+  if (!index.method.empty()) {
+    w.sql += " USING ";
+    w.sql += index.method;
+  }
+  w.sql += " (";
+  for (std::size_t i = 0; i < index.columns.size(); ++i) {
+    if (i) w.sql += ", ";
+    identifier(index.columns[i]->name(), w.sql);
+  }
+  w.sql += ')';
+  if (!index.where.empty()) {
+    w.sql += " WHERE ";
+    w.sql += index.where;
+  }
+}
+
+void Compiler::drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const {
+  w.sql += safe ? "DROP TABLE IF EXISTS " : "DROP TABLE ";
+  identifier(t.name(), w.sql);
+  if (cascade) w.sql += " CASCADE";
+}
+
+}  // namespace lingo

@@ -1,0 +1,64 @@
+#include "lingo/expr.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "lingo/errors.h"
+#include "lingo/query.h"
+
+namespace lingo {
+
+void detail::check_identifier(std::string_view name, std::string_view what) {
+  // Function and type names are written into the SQL, so they must be plain
+  // words: letters, digits, '_', '.', and the spaces and parentheses of
+  // "double precision" or "numeric(10, 2)".
+  const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ' ' || c == '(' ||
+           c == ')' || c == ',' || c == '[' || c == ']';
+  });
+  if (!ok) {
+    ErrorInfo info;
+    info.message = "'" + std::string(name.substr(0, 60)) + "' is not a valid " + std::string(what) +
+                   " (letters, digits, '_', '.' only)";
+    info.sqlstate = "42602";
+    throw ProgrammingError(std::move(info));
+  }
+}
+
+std::string Expr::result_name() const {
+  if (!node_) return {};
+  switch (node_->kind) {
+    case ast::Kind::column: return static_cast<const ast::Column&>(*node_).name;
+    case ast::Kind::alias: return static_cast<const ast::Alias&>(*node_).name;
+    default: {
+      ErrorInfo info;
+      info.message = "this expression has no name to read it back by; select it with .as(\"name\")";
+      throw InterfaceError(std::move(info));
+    }
+  }
+}
+
+TypedExpr<bool> exists(const Select& query) {
+  return TypedExpr<bool>(std::make_shared<ast::Exists>(query.data(), false));
+}
+TypedExpr<bool> not_exists(const Select& query) {
+  return TypedExpr<bool>(std::make_shared<ast::Exists>(query.data(), true));
+}
+Expr star() { return Expr(std::make_shared<ast::Star>()); }
+
+namespace fn {
+TypedExpr<std::int64_t> count() {
+  return TypedExpr<std::int64_t>(
+      std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{std::make_shared<ast::Star>()}));
+}
+TypedExpr<std::int64_t> count(const Expr& x) {
+  return TypedExpr<std::int64_t>(std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{x.node()}));
+}
+TypedExpr<std::int64_t> count_distinct(const Expr& x) {
+  return TypedExpr<std::int64_t>(
+      std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{x.node()}, true));
+}
+TypedExpr<TimestampTz> now() { return sql<TimestampTz>("CURRENT_TIMESTAMP"); }
+}  // namespace fn
+
+}  // namespace lingo

@@ -1,0 +1,237 @@
+#include "lingo/query.h"
+
+#include "lingo/compiler.h"
+#include "lingo/database.h"
+#include "lingo/errors.h"
+
+namespace lingo {
+namespace {
+
+[[noreturn]] void usage_error(std::string message) {
+  ErrorInfo info;
+  info.message = std::move(message);
+  throw InterfaceError(std::move(info));
+}
+
+Row only_row(const Result& result, std::string_view what) {
+  if (result.size() == 1) return result.owned_row(0);
+  ErrorInfo info;
+  info.message = std::string(what) + " expected exactly one row and got " + std::to_string(result.size());
+  if (result.empty()) throw DoesNotExist(std::move(info));
+  throw MultipleRowsReturned(std::move(info));
+}
+
+}  // namespace
+
+Database& QueryBase::database() const {
+  if (db_ == nullptr) usage_error("this query is not bound to a database");
+  return *db_;
+}
+
+CompiledQuery QueryBase::compile() const {
+  CompiledQuery out;
+  out.sql.reserve(256);
+  compile_into(database().compiler(), out);
+  return out;
+}
+
+Result QueryBase::all() const {
+  const CompiledQuery q = compile();
+  return database().execute_sql(q.sql, std::span<const Value>(q.params));
+}
+
+Row QueryBase::one_row() const { return only_row(all(), "one()"); }
+
+// --- SELECT ---
+
+Select::Select(Database* db, std::vector<ast::NodePtr> columns)
+    : QueryBase(db), data_(std::make_shared<SelectData>()), cdata_(data_) {
+  data_->columns = std::move(columns);
+}
+
+SelectData& Select::mut() {
+  // Copies share their data until one of them changes it.
+  if (data_.use_count() > 2) {  // data_ and cdata_ are ours; more means shared
+    data_ = std::make_shared<SelectData>(*data_);
+    cdata_ = data_;
+  }
+  return *data_;
+}
+
+Select& Select::from(const Table& table, std::string alias) {
+  mut().from = FromItem{table.name(), std::move(alias), nullptr};
+  return *this;
+}
+
+Select& Select::from(const Select& subquery, std::string alias) {
+  if (alias.empty()) usage_error("a subquery in FROM needs an alias");
+  mut().from = FromItem{{}, std::move(alias), subquery.data()};
+  return *this;
+}
+
+Select& Select::join(const Table& table, const TypedExpr<bool>& on, JoinType type) {
+  mut().joins.push_back({type, FromItem{table.name(), {}, nullptr}, on.node()});
+  return *this;
+}
+
+Select& Select::cross_join(const Table& table) {
+  mut().joins.push_back({JoinType::cross, FromItem{table.name(), {}, nullptr}, nullptr});
+  return *this;
+}
+
+Select& Select::where(const TypedExpr<bool>& condition) {
+  auto& d = mut();
+  d.where = d.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.where, condition.node())
+                    : condition.node();
+  return *this;
+}
+
+Select& Select::having(const TypedExpr<bool>& condition) {
+  auto& d = mut();
+  d.having = d.having ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, condition.node())
+                      : condition.node();
+  return *this;
+}
+
+Select& Select::order_by(std::initializer_list<Ordering> orderings) {
+  auto& d = mut();
+  d.order_by.insert(d.order_by.end(), orderings.begin(), orderings.end());
+  return *this;
+}
+
+Select& Select::with(std::string name, const Select& query) {
+  mut().ctes.push_back({std::move(name), query.data()});
+  return *this;
+}
+
+void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
+  SqlWriter w{out.sql, out.params};
+  c.select(*data_, w);
+}
+
+Row Select::one() const { return only_row(all(), "one()"); }
+
+std::optional<Row> Select::first() const {
+  Select limited = *this;
+  if (!data_->limit) limited.limit(1);
+  const Result r = limited.all();
+  if (r.empty()) return std::nullopt;
+  return r.owned_row(0);
+}
+
+std::int64_t Select::count() const {
+  Select outer(db_, {fn::count().node()});
+  outer.from(*this, "_lingo_count");
+  return outer.scalar<std::int64_t>();
+}
+
+bool Select::exists() const {
+  Select probe(db_, {sql<std::int32_t>("1").node()});
+  probe.mut().where = lingo::exists(*this).node();
+  return !probe.all().empty();
+}
+
+// --- INSERT ---
+
+Insert::Insert(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+
+void Insert::add_value(const ColumnBase& column, ast::NodePtr value) {
+  if (&column.table() != data_.table)
+    usage_error("column " + column.table().name() + "." + column.name() + " is not a column of " +
+                data_.table->name());
+  if (data_.rows.size() > 1) usage_error("set() adds to a single row; use columns() and row() for several");
+  if (data_.rows.empty()) data_.rows.emplace_back();
+  data_.columns.push_back(&column);
+  data_.rows.back().push_back(std::move(value));
+}
+
+Insert& Insert::columns(std::initializer_list<const ColumnBase*> columns) {
+  for (const ColumnBase* c : columns)
+    if (&c->table() != data_.table) usage_error("column " + c->name() + " is not a column of " + data_.table->name());
+  data_.columns = columns;
+  return *this;
+}
+
+Insert& Insert::row(std::vector<Value> values) {
+  if (values.size() != data_.columns.size())
+    usage_error("row() got " + std::to_string(values.size()) + " values for " +
+                std::to_string(data_.columns.size()) + " columns");
+  auto& row = data_.rows.emplace_back();
+  row.reserve(values.size());
+  for (auto& v : values) row.push_back(std::make_shared<ast::Param>(std::move(v)));
+  return *this;
+}
+
+Insert& Insert::from_select(std::initializer_list<const ColumnBase*> columns, const Select& query) {
+  data_.columns = columns;
+  data_.from_select = query.data();
+  return *this;
+}
+
+Insert& Insert::on_conflict_ignore(std::initializer_list<const ColumnBase*> target) {
+  data_.on_conflict = ConflictAction::ignore;
+  data_.conflict_target = target;
+  return *this;
+}
+
+Insert& Insert::on_conflict_replace() {
+  data_.on_conflict = ConflictAction::replace;
+  data_.conflict_target = data_.table->primary_key();
+  return *this;
+}
+
+Insert& Insert::on_conflict_update(std::initializer_list<const ColumnBase*> target) {
+  data_.on_conflict = ConflictAction::update;
+  data_.conflict_target = target;
+  return *this;
+}
+
+void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
+  SqlWriter w{out.sql, out.params};
+  c.insert(data_, w);
+}
+
+Row Insert::one() const { return only_row(all(), "one()"); }
+
+std::optional<Value> Insert::execute_returning_key() {
+  const auto key = data_.table->primary_key();
+  if (key.size() != 1) usage_error("execute_returning_key() needs a table with a single-column primary key");
+  data_.returning = {std::make_shared<ast::Column>(std::string{}, key[0]->name())};
+  const Result r = all();
+  if (r.empty()) return std::nullopt;  // a conflict was ignored
+  return r[0][0];
+}
+
+// --- UPDATE / DELETE ---
+
+Update::Update(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+
+Update& Update::where(const TypedExpr<bool>& condition) {
+  data_.where = data_.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
+                            : condition.node();
+  return *this;
+}
+
+void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
+  SqlWriter w{out.sql, out.params};
+  c.update(data_, w);
+}
+
+Row Update::one() const { return only_row(all(), "one()"); }
+
+Delete::Delete(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+
+Delete& Delete::where(const TypedExpr<bool>& condition) {
+  data_.where = data_.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
+                            : condition.node();
+  return *this;
+}
+
+void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
+  SqlWriter w{out.sql, out.params};
+  c.remove(data_, w);
+}
+
+Row Delete::one() const { return only_row(all(), "one()"); }
+
+}  // namespace lingo

@@ -1,0 +1,82 @@
+// Database's schema operations: tables in foreign-key order, their indexes,
+// and dropping them again.
+#include <algorithm>
+#include <set>
+
+#include "lingo/compiler.h"
+#include "lingo/database.h"
+#include "lingo/dialect.h"
+#include "lingo/errors.h"
+
+namespace lingo {
+namespace {
+
+// Orders tables so that every table comes after the tables it references
+// (among those given). A cycle cannot be created in one pass; it is reported.
+std::vector<const Table*> dependency_order(std::initializer_list<const Table*> tables) {
+  std::vector<const Table*> pending(tables);
+  std::vector<const Table*> ordered;
+  std::set<std::string> done;
+  while (!pending.empty()) {
+    const auto ready = std::find_if(pending.begin(), pending.end(), [&](const Table* t) {
+      return std::all_of(t->columns().begin(), t->columns().end(), [&](const ColumnBase* c) {
+        const auto& ref = c->field().references();
+        if (!ref || ref->table == t->name() || done.count(ref->table)) return true;
+        return std::none_of(pending.begin(), pending.end(), [&](const Table* p) { return p->name() == ref->table; });
+      });
+    });
+    if (ready == pending.end()) {
+      std::string names;
+      for (const Table* t : pending) names += (names.empty() ? "" : ", ") + t->name();
+      ErrorInfo info;
+      info.message = "the foreign keys of these tables form a cycle, so they cannot be created in order: " + names;
+      throw InterfaceError(std::move(info));
+    }
+    done.insert((*ready)->name());
+    ordered.push_back(*ready);
+    pending.erase(ready);
+  }
+  return ordered;
+}
+
+}  // namespace
+
+const Compiler& Database::compiler() const { return dialect().compiler(); }
+
+void Database::create_tables(std::initializer_list<const Table*> tables, bool safe) {
+  const Compiler& c = compiler();
+  for (const Table* t : dependency_order(tables)) {
+    std::string sql;
+    std::vector<Value> params;
+    SqlWriter w{sql, params};
+    c.create_table(*t, {safe}, w);
+    execute_sql(sql, std::span<const Value>(params));
+    for (const ColumnBase* col : t->columns()) {
+      if (!col->field().is_indexed() || col->field().is_unique() || col->field().is_primary_key()) continue;
+      create_index(*t, IndexDef{{}, {col}, false, col->field().index_method(), {}}, safe);
+    }
+    for (const IndexDef& index : t->indexes()) create_index(*t, index, safe);
+  }
+}
+
+void Database::create_index(const Table& table, const IndexDef& index, bool safe) {
+  std::string sql;
+  std::vector<Value> params;
+  SqlWriter w{sql, params};
+  compiler().create_index(table, index, safe, w);
+  execute_sql(sql, std::span<const Value>(params));
+}
+
+void Database::drop_tables(std::initializer_list<const Table*> tables, bool safe, bool cascade) {
+  auto ordered = dependency_order(tables);
+  std::reverse(ordered.begin(), ordered.end());
+  for (const Table* t : ordered) {
+    std::string sql;
+    std::vector<Value> params;
+    SqlWriter w{sql, params};
+    compiler().drop_table(*t, safe, cascade, w);
+    execute_sql(sql, std::span<const Value>(params));
+  }
+}
+
+}  // namespace lingo

@@ -1,0 +1,23 @@
+// PostgreSQL's SQL: the standard compiler plus ILIKE, the JSONB and array
+// operators, its type names, and bytea literals.
+#pragma once
+
+#include "lingo/compiler.h"
+#include "lingo/postgres/export.h"
+
+namespace lingo::postgres {
+
+class LINGO_POSTGRES_API PgCompiler : public Compiler {
+ public:
+  explicit PgCompiler(std::string dialect = "postgres");
+
+  [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
+  [[nodiscard]] std::string cast_type(ValueType type) const override;
+  void literal(const Value& v, std::string& out) const override;
+
+ protected:
+  // The type name of a value type, for array elements and foreign keys.
+  [[nodiscard]] virtual std::string scalar_type(ValueType type, const Field& field) const;
+};
+
+}  // namespace lingo::postgres

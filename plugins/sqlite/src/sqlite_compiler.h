@@ -1,0 +1,22 @@
+// SQLite's SQL: the standard compiler with SQLite's type names (exact
+// decimals in DECIMAL_TEXT columns), INSERT OR REPLACE, and clear refusals of
+// what SQLite lacks (FOR UPDATE, ILIKE, JSONB and array operators, index
+// methods, arrays).
+#pragma once
+
+#include "lingo/compiler.h"
+
+namespace lingo::sqlite {
+
+class SqliteCompiler final : public Compiler {
+ public:
+  SqliteCompiler();
+
+  void insert(const InsertData& q, SqlWriter& w) const override;
+  void create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const override;
+  void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const override;
+  void for_update(SqlWriter& w) const override;
+  [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
+};
+
+}  // namespace lingo::sqlite
