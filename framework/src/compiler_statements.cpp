@@ -43,7 +43,8 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
     w.sql += ' ';
   }
   const bool compound = !q.unions.empty();
-  if (compound) w.sql += '(';
+  const bool parens = compound && parenthesize_compound();
+  if (parens) w.sql += '(';
   w.sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
   if (q.columns.empty()) w.sql += '*';
   else expr_list(q.columns, w);
@@ -89,7 +90,12 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
       w.sql += " ORDER BY ";
       for (std::size_t i = 0; i < q.order_by.size(); ++i) {
         if (i) w.sql += ", ";
-        expr(*q.order_by[i].expr, w);
+        // A compound select is ordered by its result columns, named bare.
+        const ast::Node& item = *q.order_by[i].expr;
+        if (compound && item.kind == ast::Kind::column)
+          identifier(static_cast<const ast::Column&>(item).name, w.sql);
+        else
+          expr(item, w);
         if (q.order_by[i].descending) w.sql += " DESC";
         if (q.order_by[i].nulls == Ordering::Nulls::first) w.sql += " NULLS FIRST";
         if (q.order_by[i].nulls == Ordering::Nulls::last) w.sql += " NULLS LAST";
@@ -99,11 +105,12 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
   };
   if (compound) {
     // ORDER BY and LIMIT of a compound select apply to the whole of it.
-    w.sql += ')';
+    if (parens) w.sql += ')';
     for (const auto& [all, other] : q.unions) {
-      w.sql += all ? " UNION ALL (" : " UNION (";
+      w.sql += all ? " UNION ALL " : " UNION ";
+      if (parens) w.sql += '(';
       select(*other, w);
-      w.sql += ')';
+      if (parens) w.sql += ')';
     }
   }
   order_limit();

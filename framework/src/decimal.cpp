@@ -168,6 +168,31 @@ int Decimal::scale() const noexcept {
   return dot == std::string::npos ? 0 : static_cast<int>(text_.size() - dot - 1);
 }
 
+Decimal Decimal::rescaled(int target) const {
+  if (is_nan() || is_infinite() || target < 0) return *this;
+  const Parts p = split(text_);
+  std::string digits(p.integer);
+  std::string fraction(p.fraction);
+  const auto keep = static_cast<std::size_t>(target);
+  bool round_up = false;
+  if (fraction.size() > keep) {
+    round_up = fraction[keep] >= '5';
+    fraction.resize(keep);
+  }
+  fraction.append(keep - fraction.size(), '0');
+  digits += fraction;
+  if (round_up) {  // add one unit in the last place, carrying leftwards
+    std::size_t i = digits.size();
+    while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+    if (i == 0) digits.insert(digits.begin(), '1');
+    else ++digits[i - 1];
+  }
+  const std::size_t int_len = digits.size() - keep;
+  std::string text = (p.negative ? "-" : "") + digits.substr(0, int_len);
+  if (keep > 0) text += "." + digits.substr(int_len);
+  return Decimal(text);  // normalises "-0.00" to "0.00"
+}
+
 double Decimal::to_double() const {
   if (is_nan()) return std::strtod("nan", nullptr);
   return std::strtod(text_.c_str(), nullptr);

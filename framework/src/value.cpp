@@ -132,6 +132,9 @@ template <> double Value::as<double>() const& {
 
 template <> Decimal Value::as<Decimal>() const& {
   if (auto p = std::get_if<Decimal>(&v_)) return *p;
+  // A double (SQLite's sum() of decimal text) reads as the decimal of its
+  // shortest round-trip text: exactly the double, no invented digits.
+  if (auto d = std::get_if<double>(&v_)) return Decimal(text::format_double(*d));
   if (auto i = stored_integer(v_)) return Decimal(*i);
   wrong_type(*this, "Decimal");
 }

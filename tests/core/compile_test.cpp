@@ -167,8 +167,10 @@ class CompileTest : public CppUnit::TestFixture {
     auto a = pg_->select(author.name).from(author).where(author.id < 3);
     auto b = pg_->select(author.name).from(author).where(author.id > 7);
     ASSERT_SQL(a.union_all(b).order_by(author.name.asc()).limit(5),
-               R"((SELECT "author"."name" FROM "author" WHERE ("author"."id" < $1)) UNION ALL (SELECT "author"."name" FROM "author" WHERE ("author"."id" > $2)) ORDER BY "author"."name" LIMIT 5)",
+               R"((SELECT "author"."name" FROM "author" WHERE ("author"."id" < $1)) UNION ALL (SELECT "author"."name" FROM "author" WHERE ("author"."id" > $2)) ORDER BY "name" LIMIT 5)",
                "[3, 7]");
+    ASSERT_SQL(lite_->select(author.name).from(author).union_(lite_->select(book.title).from(book)).order_by(author.name.desc()),
+               R"(SELECT "author"."name" FROM "author" UNION SELECT "book"."title" FROM "book" ORDER BY "name" DESC)", "[]");
     ASSERT_SQL(lite_->select(book.author_id).distinct().from(book), R"(SELECT DISTINCT "book"."author_id" FROM "book")",
                "[]");
   }
@@ -213,7 +215,7 @@ class CompileTest : public CppUnit::TestFixture {
         std::string(R"(CREATE TABLE "book" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" NUMERIC(10, 2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
         ddl(*pg_, book));
     CPPUNIT_ASSERT_EQUAL(
-        std::string(R"(CREATE TABLE "book" ("id" INTEGER NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" DECIMAL_TEXT(10,2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
+        std::string(R"(CREATE TABLE "book" ("id" INTEGER NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" DECIMAL(10,2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
         ddl(*lite_, book));
     CPPUNIT_ASSERT_EQUAL(
         std::string(R"(CREATE TABLE "author" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(100) NOT NULL UNIQUE, "email" TEXT))"),

@@ -24,6 +24,7 @@ class ValueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDecimalCanonicalForms);
   CPPUNIT_TEST(testDecimalComparesNumerically);
   CPPUNIT_TEST(testDecimalSpecialValues);
+  CPPUNIT_TEST(testDecimalRescaleRoundsHalfAwayFromZero);
   CPPUNIT_TEST(testMalformedDecimalIsDataError);
   CPPUNIT_TEST(testIntegersWidenAndNarrowChecked);
   CPPUNIT_TEST(testNullReadsOnlyAsOptional);
@@ -76,6 +77,15 @@ class ValueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Decimal("NaN") > Decimal("Infinity"));  // PostgreSQL's order
     CPPUNIT_ASSERT(Decimal("NaN") == Decimal("NaN"));
     CPPUNIT_ASSERT(std::isnan(Decimal("NaN").to_double()));
+  }
+
+  void testDecimalRescaleRoundsHalfAwayFromZero() {
+    CPPUNIT_ASSERT_EQUAL(std::string("125.50"), Decimal("125.5").rescaled(2).to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("0.30"), Decimal("0.30000000000000004").rescaled(2).to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("1.00"), Decimal("0.995").rescaled(2).to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("-100"), Decimal("-99.5").rescaled(0).to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("0.00"), Decimal("-0.001").rescaled(2).to_string());
+    CPPUNIT_ASSERT(Decimal("NaN").rescaled(2).is_nan());
   }
 
   void testMalformedDecimalIsDataError() {

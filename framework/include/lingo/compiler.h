@@ -88,6 +88,8 @@ class Compiler {
   // A literal for DDL defaults, where parameters cannot go: quoted safely.
   virtual void literal(const Value& v, std::string& out) const;
   [[nodiscard]] virtual bool supports_returning() const noexcept { return true; }
+  // Whether the members of a UNION are written in parentheses (SQLite forbids them).
+  [[nodiscard]] virtual bool parenthesize_compound() const noexcept { return true; }
 
   // Throws NotSupportedError naming the construct and this dialect.
   [[noreturn]] void not_supported(std::string_view construct, std::string_view advice = {}) const;

@@ -29,6 +29,9 @@ class Decimal {
   [[nodiscard]] bool is_negative() const noexcept { return !text_.empty() && text_[0] == '-'; }
   // Digits after the decimal point (0 for integers and the special values).
   [[nodiscard]] int scale() const noexcept;
+  // The same number with exactly `scale` fraction digits: zeros appended, or
+  // rounded half away from zero (SQL's rule). NaN and infinities are unchanged.
+  [[nodiscard]] Decimal rescaled(int scale) const;
   // Nearest double; loses precision by definition.
   [[nodiscard]] double to_double() const;
 

@@ -83,7 +83,8 @@ class PgIntrospectionTest : public CppUnit::TestFixture {
       CREATE INDEX child_positive_idx ON @.child (amount) WHERE amount > 0;
       CREATE INDEX child_data_gin ON @.child USING gin (data);
       CREATE INDEX parent_lower_name_idx ON @.parent (lower(name), id);
-      CREATE TABLE @.note (body text, child_id integer REFERENCES @.child ON UPDATE CASCADE ON DELETE SET NULL);
+      CREATE TABLE @.note (body text,
+        child_id integer REFERENCES @.child ON UPDATE CASCADE ON DELETE SET NULL);
       CREATE VIEW @.child_view AS SELECT id FROM @.child;)"));
   }
 

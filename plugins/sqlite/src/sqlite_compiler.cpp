@@ -11,7 +11,7 @@ std::string type_for(ValueType type) {
     case ValueType::int64: return "BIGINT";
     case ValueType::float32:
     case ValueType::float64: return "REAL";
-    case ValueType::decimal: return "DECIMAL_TEXT";
+    case ValueType::decimal: return "DECIMAL";
     case ValueType::bytes: return "BLOB";
     case ValueType::date: return "DATE";
     case ValueType::time: return "TIME";
@@ -34,10 +34,12 @@ SqliteCompiler::SqliteCompiler() : Compiler("sqlite") {
   field_types_.add("BigIntegerField", "BIGINT");
   field_types_.add("FloatField", "REAL");
   field_types_.add("DoubleField", "REAL");
-  // NUMERIC affinity would turn '1.50' into the REAL 1.5; a declared type
-  // containing TEXT keeps the digits, and DECIMAL makes Lingo read a Decimal.
+  // SQLite has no exact decimal: a DECIMAL column stores a double (about 15
+  // significant digits) so that comparisons and arithmetic are numeric, and
+  // the declared scale is restored on reading. DECIMAL_TEXT keeps every digit
+  // as text, but then compares as text: right for storage, wrong for "<".
   field_types_.add("DecimalField", [](const Field& f) {
-    return "DECIMAL_TEXT(" + std::to_string(f.precision) + "," + std::to_string(f.scale) + ")";
+    return "DECIMAL(" + std::to_string(f.precision) + "," + std::to_string(f.scale) + ")";
   });
   field_types_.add("BooleanField", "BOOLEAN");
   field_types_.add("CharField", [](const Field& f) { return "VARCHAR(" + std::to_string(f.length) + ")"; });

@@ -17,6 +17,7 @@ class SqliteCompiler final : public Compiler {
   void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const override;
   void for_update(SqlWriter& w) const override;
   [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
+  [[nodiscard]] bool parenthesize_compound() const noexcept override { return false; }
 };
 
 }  // namespace lingo::sqlite

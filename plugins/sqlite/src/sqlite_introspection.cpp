@@ -31,8 +31,9 @@ std::string known_schema(Connection& conn, std::string_view schema) {
       conn.execute("SELECT name FROM pragma_database_list WHERE name = $1 COLLATE NOCASE", params);
   if (!found.empty()) return found[0].get<std::string>(0);
   if (equal_ignoring_case(schema, "temp")) return "temp";
-  std::string known;
-  for (const Row row : conn.execute("SELECT name FROM pragma_database_list ORDER BY seq", {})) {
+  std::string known;  // temp (always seq 1) is named once, below, whether made yet or not
+  for (const Row row :
+       conn.execute("SELECT name FROM pragma_database_list WHERE seq <> 1 ORDER BY seq", {})) {
     known += (known.empty() ? "" : ", ") + row.get<std::string>(0);
   }
   ErrorInfo info;

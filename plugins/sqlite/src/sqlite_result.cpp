@@ -16,12 +16,17 @@ SqliteResult::SqliteResult(sqlite3_stmt* stmt) {
     const char* decl = sqlite3_column_decltype(stmt, i);
     names_.emplace_back(name != nullptr ? name : "");
     declared_.push_back(decl != nullptr ? declared_type(decl) : ValueType::null);
+    scales_.push_back(decl != nullptr && declared_.back() == ValueType::decimal ? declared_scale(decl) : -1);
   }
 }
 
 void SqliteResult::add_row(sqlite3_stmt* stmt) {
   for (std::size_t i = 0; i < names_.size(); ++i) {
     cells_.push_back(read_column(stmt, static_cast<int>(i), declared_[i]));
+    // SQLite keeps a DECIMAL(p,s) value as a double and forgets its scale;
+    // the declaration gives it back (1.5 in DECIMAL(10,2) reads as 1.50).
+    if (scales_[i] >= 0 && cells_.back().type() == ValueType::decimal)
+      cells_.back() = Value(cells_.back().as<Decimal>().rescaled(scales_[i]));
   }
   ++row_count_;
 }

@@ -37,7 +37,8 @@ class SqliteResult final : public ResultSource {
   [[nodiscard]] const Value& at(std::size_t row, std::size_t column) const;
 
   std::vector<std::string> names_;
-  std::vector<ValueType> declared_;  // ValueType::null: no declaration Lingo knows
+  std::vector<ValueType> declared_;
+  std::vector<int> scales_;  // DECIMAL(p,s) columns: s; otherwise -1  // ValueType::null: no declaration Lingo knows
   std::vector<Value> cells_;         // row-major
   std::size_t row_count_ = 0;
   std::int64_t rows_affected_ = -1;

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -233,6 +234,17 @@ ValueType declared_type(std::string_view decl) {
 
 int bind_value(sqlite3_stmt* stmt, int index, const Value& value) {
   return std::visit(Binder{stmt, index}, value.storage());
+}
+
+int declared_scale(std::string_view decl) {
+  const auto comma = decl.find(',');
+  const auto close = decl.find(')', comma == std::string_view::npos ? 0 : comma);
+  if (comma == std::string_view::npos || close == std::string_view::npos) return -1;
+  int scale = -1;
+  std::string_view digits = decl.substr(comma + 1, close - comma - 1);
+  while (!digits.empty() && digits.front() == ' ') digits.remove_prefix(1);
+  const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), scale);
+  return r.ec == std::errc{} && scale >= 0 && scale <= 1000 ? scale : -1;
 }
 
 Value read_column(sqlite3_stmt* stmt, int column, ValueType declared) {

@@ -17,6 +17,8 @@ namespace lingo::sqlite {
 // The Lingo type a column's declared type names, or ValueType::null when the
 // column has no declared type (an expression) or one Lingo does not know.
 [[nodiscard]] ValueType declared_type(std::string_view decl);
+// The scale s of a declaration "DECIMAL(p,s)" / "NUMERIC(p, s)"; -1 without one.
+[[nodiscard]] int declared_scale(std::string_view decl);
 
 // Binds one value to the statement's parameter `index` (1-based) and returns
 // SQLite's result code. Arrays are refused with NotSupportedError.

@@ -1,0 +1,320 @@
+// The model-level suite, written once and run on every dialect (SOCI's
+// tests/common pattern): the same models, queries and checks, built twice,
+// against SQLite (models_sqlite) and the test PostgreSQL (models_postgres).
+#include <chrono>
+
+#include "lingo/lingo.h"
+#include "models/library.h"
+#include "test_support.h"
+
+using namespace lingo;
+using namespace library;
+using lingo_test::expect_throw;
+using namespace std::chrono;
+
+namespace {
+
+std::string suite_uri() {
+#ifdef LINGO_MODELS_SQLITE
+  return "sqlite://";
+#else
+  return lingo_test::pg_uri();
+#endif
+}
+
+// One of every portable field kind.
+struct Everything : Table {
+  Column<std::int32_t> id = column("id", AutoField{});
+  Column<std::int16_t> small = column("small", SmallIntegerField{});
+  Column<std::int32_t> medium = column("medium", IntegerField{});
+  Column<std::int64_t> big = column("big", BigIntegerField{});
+  Column<float> f32 = column("f32", FloatField{});
+  Column<double> f64 = column("f64", DoubleField{});
+  Column<Decimal> exact = column("exact", DecimalField{38, 10});
+  Column<bool> flag = column("flag", BooleanField{});
+  Column<std::string> code = column("code", CharField{8});
+  Column<std::string> body = column("body", TextField{});
+  Column<Bytes> blob = column("blob", BlobField{});
+  Column<Date> day = column("day", DateField{});
+  Column<Time> clock = column("clock", TimeField{});
+  Column<Timestamp> stamp = column("stamp", DateTimeField{});
+  Column<TimestampTz> instant = column("instant", TimestampTzField{});
+  Column<Uuid> uid = column("uid", UUIDField{});
+  Column<boost::json::value> doc = column("doc", JSONField{});
+  Column<std::optional<std::string>> maybe = column("maybe", TextField{}.null());
+  Everything() : Table("everything") {}
+};
+const Everything everything;
+
+}  // namespace
+
+class ModelSuite : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ModelSuite);
+  CPPUNIT_TEST(testCreateTablesInForeignKeyOrderAndSafely);
+  CPPUNIT_TEST(testInsertReturnsGeneratedKeys);
+  CPPUNIT_TEST(testSelectWithJoinsAndAggregates);
+  CPPUNIT_TEST(testUpdateAndDeleteWithReturning);
+  CPPUNIT_TEST(testConflictHandling);
+  CPPUNIT_TEST(testNullsReadAsOptional);
+  CPPUNIT_TEST(testEveryFieldTypeRoundTrips);
+  CPPUNIT_TEST(testForeignKeysAreEnforced);
+  CPPUNIT_TEST(testChecksAndUniqueAreEnforced);
+  CPPUNIT_TEST(testOneFirstScalarCountExists);
+  CPPUNIT_TEST(testHostileStringsAreValues);
+  CPPUNIT_TEST(testHostileIdentifiersRoundTrip);
+  CPPUNIT_TEST(testIntrospectionMatchesWhatWasCreated);
+  CPPUNIT_TEST(testSubqueriesUnionsAndCtesRun);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    db_ = std::make_unique<Database>(lingo::connect(suite_uri()));
+    db_->drop_tables({&review, &book, &author, &everything}, true);
+    db_->create_tables({&review, &everything, &book, &author});  // any order: the FKs decide
+  }
+  void tearDown() override {
+    db_->drop_tables({&review, &book, &author, &everything}, true);
+    db_.reset();
+  }
+
+  std::int32_t add_author(const std::string& name, std::optional<std::string> email = std::nullopt) {
+    return db_->insert(author).set(author.name, name).set(author.email, email).execute_returning_key()->as<std::int32_t>();
+  }
+  std::int64_t add_book(std::int32_t author_id, const std::string& title, const char* price, int pages = 100) {
+    return db_->insert(book)
+        .set(book.author_id, author_id)
+        .set(book.title, title)
+        .set(book.price, Decimal(price))
+        .set(book.pages, pages)
+        .execute_returning_key()
+        ->as<std::int64_t>();
+  }
+
+  void testCreateTablesInForeignKeyOrderAndSafely() {
+    // setUp created them in an order that only works if sorted; safe mode re-runs cleanly.
+    db_->create_tables({&author, &book, &review, &everything}, true);
+    expect_throw<ProgrammingError>([&] { db_->create_tables({&author}); }, "table exists");
+  }
+
+  void testInsertReturnsGeneratedKeys() {
+    const auto a = add_author("huey");
+    const auto b = add_author("mickey");
+    CPPUNIT_ASSERT(b > a);
+    const auto id = add_book(a, "Cats", "12.50");
+    CPPUNIT_ASSERT(id > 0);
+    const Row row = db_->select(book.title, book.price, book.pages).from(book).where(book.id == id).one();
+    CPPUNIT_ASSERT_EQUAL(std::string("Cats"), row[book.title]);
+    CPPUNIT_ASSERT_EQUAL(std::string("12.50"), row[book.price].to_string());
+  }
+
+  void testSelectWithJoinsAndAggregates() {
+    const auto a = add_author("huey");
+    const auto b = add_author("zaizee");
+    const auto b1 = add_book(a, "One", "10.00");
+    add_book(a, "Two", "20.00");
+    add_book(b, "Three", "5.25");
+    db_->insert(review).columns({&review.book_id, &review.stars, &review.body})
+        .row({b1, std::int16_t{5}, "great"}).row({b1, std::int16_t{3}, Value()}).execute();
+
+    const auto per_author = db_->select(author.name, fn::count(book.id).as("books"), fn::sum(book.price).as("total"))
+                                .from(author)
+                                .join(book, book.author_id == author.id)
+                                .group_by(author.name)
+                                .order_by(author.name.asc())
+                                .all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, per_author.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("huey"), per_author[0][author.name]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, per_author[0].get<std::int64_t>("books"));
+    CPPUNIT_ASSERT(per_author[0].get<Decimal>("total") == Decimal("30"));
+
+    const auto reviewed = db_->select(book.title, review.stars)
+                              .from(book)
+                              .left_join(review, review.book_id == book.id)
+                              .order_by({book.title.asc(), review.stars.desc()})
+                              .all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, reviewed.size());  // One x2, Three, Two (no reviews -> NULL)
+    CPPUNIT_ASSERT(reviewed[2].is_null(1));
+    CPPUNIT_ASSERT_EQUAL(std::int16_t{5}, reviewed[0].get<std::int16_t>("stars"));
+  }
+
+  void testUpdateAndDeleteWithReturning() {
+    const auto a = add_author("huey");
+    const auto id = add_book(a, "Cats", "12.50");
+    const Row updated = db_->update(book).set(book.price, book.price - Decimal("2.25")).where(book.id == id)
+                            .returning(book.price).one();
+    CPPUNIT_ASSERT(updated[book.price] == Decimal("10.25"));
+    const Result deleted = db_->delete_from(book).where(book.id == id).returning(book.title).all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deleted.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("Cats"), deleted[0][book.title]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->select().from(book).count());
+  }
+
+  void testConflictHandling() {
+    add_author("huey", "old@x");
+    const auto ignored = db_->insert(author).set(author.name, "huey").on_conflict_ignore().execute_returning_key();
+    CPPUNIT_ASSERT(!ignored.has_value());
+    db_->insert(author).set(author.name, "huey").set(author.email, "new@x")
+        .on_conflict_update({&author.name}).update_set(author.email, excluded(author.email)).execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("new@x"),
+                         *db_->select(author.email).from(author).where(author.name == "huey").one()[author.email]);
+    const auto id = db_->select(author.id).from(author).scalar<std::int32_t>();
+    db_->insert(author).set(author.id, id).set(author.name, "replaced").on_conflict_replace().execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("replaced"), db_->select(author.name).from(author).scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(author).count());
+  }
+
+  void testNullsReadAsOptional() {
+    add_author("huey");
+    const Row row = db_->select(author.email).from(author).one();
+    CPPUNIT_ASSERT(!row[author.email].has_value());
+    expect_throw<DataError>([&] { (void)row.get<std::string>("email"); }, "NULL read as string");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(author).where(author.email == std::nullopt).count());
+  }
+
+  void testEveryFieldTypeRoundTrips() {
+    const Uuid uid = Uuid::parse("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    const Date day{sys_days{year{2024} / February / 29}};
+    const Time clock{hours{23} + minutes{59} + microseconds{123456}};
+    const Timestamp stamp{local_days{year{1999} / December / 31} + hours{23} + microseconds{1}};
+    const TimestampTz instant{sys_days{year{2030} / July / 4} + hours{1} + microseconds{999999}};
+    const auto doc = boost::json::value{{"name", "huey"}, {"tags", {1, 2}}};
+    const Bytes blob{std::string("\0\x01\xff", 3)};
+    // Within a double's 15 digits, so that SQLite (which stores decimals as
+    // doubles) keeps it too; pg_values covers NUMERIC(38,10) in full.
+    const Decimal exact("12345.1234500000");
+    db_->insert(everything)
+        .set(everything.small, std::int16_t{-32768}).set(everything.medium, 2147483647)
+        .set(everything.big, std::int64_t{-9223372036854775807LL - 1}).set(everything.f32, 1.5f)
+        .set(everything.f64, 0.1).set(everything.exact, exact).set(everything.flag, true)
+        .set(everything.code, "ABCDEFGH").set(everything.body, "héllo ✓").set(everything.blob, blob)
+        .set(everything.day, day).set(everything.clock, clock).set(everything.stamp, stamp)
+        .set(everything.instant, instant).set(everything.uid, uid).set(everything.doc, doc).execute();
+    const Row r = db_->select(everything.small, everything.medium, everything.big, everything.f32, everything.f64,
+                              everything.exact, everything.flag, everything.code, everything.body, everything.blob,
+                              everything.day, everything.clock, everything.stamp, everything.instant,
+                              everything.uid, everything.doc, everything.maybe)
+                      .from(everything).one();
+    CPPUNIT_ASSERT_EQUAL(std::int16_t{-32768}, r[everything.small]);
+    CPPUNIT_ASSERT_EQUAL(2147483647, r[everything.medium]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{-9223372036854775807LL - 1}, r[everything.big]);
+    CPPUNIT_ASSERT_EQUAL(1.5f, r[everything.f32]);
+    CPPUNIT_ASSERT_EQUAL(0.1, r[everything.f64]);
+    CPPUNIT_ASSERT_EQUAL(exact.to_string(), r[everything.exact].to_string());
+    CPPUNIT_ASSERT_EQUAL(true, r[everything.flag]);
+    CPPUNIT_ASSERT_EQUAL(std::string("ABCDEFGH"), r[everything.code]);
+    CPPUNIT_ASSERT_EQUAL(std::string("héllo ✓"), r[everything.body]);
+    CPPUNIT_ASSERT(blob == r[everything.blob]);
+    CPPUNIT_ASSERT(day == r[everything.day]);
+    CPPUNIT_ASSERT(clock == r[everything.clock]);
+    CPPUNIT_ASSERT(stamp == r[everything.stamp]);
+    CPPUNIT_ASSERT(instant == r[everything.instant]);
+    CPPUNIT_ASSERT(uid == r[everything.uid]);
+    CPPUNIT_ASSERT(doc == r[everything.doc]);
+    CPPUNIT_ASSERT(!r[everything.maybe].has_value());
+  }
+
+  void testForeignKeysAreEnforced() {
+    auto e = expect_throw<IntegrityError>([&] { add_book(424242, "Orphan", "1.00"); }, "missing author");
+    CPPUNIT_ASSERT_EQUAL(std::string("23503"), e.sqlstate());
+    const auto a = add_author("huey");
+    add_book(a, "Cats", "1.00");
+    db_->delete_from(author).where(author.id == a).execute();  // ON DELETE CASCADE
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->select().from(book).count());
+  }
+
+  void testChecksAndUniqueAreEnforced() {
+    const auto a = add_author("huey");
+    auto e = expect_throw<IntegrityError>([&] { add_book(a, "Cheap", "-1.00"); }, "negative price");
+    CPPUNIT_ASSERT_EQUAL(std::string("23514"), e.sqlstate());
+    e = expect_throw<IntegrityError>([&] { add_author("huey"); }, "duplicate name");
+    CPPUNIT_ASSERT_EQUAL(std::string("23505"), e.sqlstate());
+  }
+
+  void testOneFirstScalarCountExists() {
+    auto none = db_->select(author.id).from(author);
+    expect_throw<DoesNotExist>([&] { (void)none.one(); }, "one() of nothing");
+    CPPUNIT_ASSERT(!none.first().has_value());
+    CPPUNIT_ASSERT(!none.exists());
+    add_author("a");
+    add_author("b");
+    expect_throw<MultipleRowsReturned>([&] { (void)none.one(); }, "one() of two");
+    const auto first = db_->select(author.name).from(author).order_by(author.name.desc()).first();
+    CPPUNIT_ASSERT(first.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("b"), (*first)[author.name]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, none.count());
+    CPPUNIT_ASSERT(none.exists());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, db_->select(fn::count()).from(author).scalar<std::int64_t>());
+  }
+
+  void testHostileStringsAreValues() {
+    for (const std::string& evil : {std::string("'; DROP TABLE author; --"), std::string("quote ' \" \\ done"),
+                                    std::string(1 << 20, 'x')}) {
+      const auto id = add_author(evil.substr(0, 80) + std::to_string(evil.size()), evil);
+      CPPUNIT_ASSERT_EQUAL(evil, *db_->select(author.email).from(author).where(author.id == id).one()[author.email]);
+    }
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, db_->select().from(author).count());
+  }
+
+  void testHostileIdentifiersRoundTrip() {
+    struct Odd : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Column<std::string> value = column("va\"lue; --", TextField{});
+      Odd() : Table("odd \"table\"; DROP TABLE author; --") {}
+    } odd;
+    db_->create_tables({&odd});
+    db_->insert(odd).set(odd.value, "ok").execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("ok"), db_->select(odd.value).from(odd).scalar<std::string>());
+    db_->drop_tables({&odd});
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->select().from(author).count());  // still there
+  }
+
+  void testIntrospectionMatchesWhatWasCreated() {
+    const auto tables = db_->get_tables();
+    for (const char* t : {"author", "book", "review", "everything"})
+      CPPUNIT_ASSERT_MESSAGE(t, std::find(tables.begin(), tables.end(), t) != tables.end());
+    const auto columns = db_->get_columns("book");
+    CPPUNIT_ASSERT_EQUAL(book.columns().size(), columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      CPPUNIT_ASSERT_EQUAL(book.columns()[i]->name(), columns[i].name);
+      CPPUNIT_ASSERT_EQUAL(book.columns()[i]->field().is_nullable(), columns[i].nullable);
+    }
+    CPPUNIT_ASSERT(db_->get_primary_keys("book") == std::vector<std::string>{"id"});
+    const auto fks = db_->get_foreign_keys("book");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, fks.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("author_id"), fks[0].column);
+    CPPUNIT_ASSERT_EQUAL(std::string("author"), fks[0].dest_table);
+    CPPUNIT_ASSERT_EQUAL(std::string("id"), fks[0].dest_column);
+    CPPUNIT_ASSERT_EQUAL(std::string("CASCADE"), fks[0].on_delete);
+    bool found = false;
+    for (const auto& index : db_->get_indexes("book"))
+      if (index.name == "book_author_id_published") {
+        found = true;
+        CPPUNIT_ASSERT(index.columns == (std::vector<std::string>{"author_id", "published"}));
+      }
+    CPPUNIT_ASSERT(found);
+  }
+
+  void testSubqueriesUnionsAndCtesRun() {
+    const auto a = add_author("huey");
+    const auto b = add_author("zaizee");
+    add_book(a, "One", "10.00");
+    add_book(a, "Two", "20.00");
+    add_book(b, "Three", "5.25");
+    auto prolific = db_->select(book.author_id).from(book).group_by(book.author_id).having(fn::count() > 1);
+    CPPUNIT_ASSERT_EQUAL(std::string("huey"), db_->select(author.name).from(author).where(author.id.in(prolific)).scalar<std::string>());
+    auto names = db_->select(author.name).from(author).where(author.id == a)
+                     .union_all(db_->select(book.title).from(book).where(book.author_id == b))
+                     .order_by(author.name.asc()).all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, names.size());
+    auto cheap = db_->select(book.id).from(book).where(book.price < Decimal("15"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, db_->select(fn::count()).from(cheap, "c").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         db_->select().from(book).where(exists(db_->select(author.id).from(author)
+                                                               .where(author.id == book.author_id && author.name == "zaizee"))).count());
+  }
+
+ private:
+  std::unique_ptr<Database> db_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ModelSuite);
