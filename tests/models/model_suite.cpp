@@ -48,6 +48,22 @@ const Everything everything;
 
 }  // namespace
 
+// A plain struct mapped onto the author table.
+namespace library {
+struct AuthorRecord {
+  std::int32_t id = 0;
+  std::string name;
+  std::optional<std::string> email;
+};
+inline const lingo::Mapping<AuthorRecord>& lingo_mapping(lingo::tag<AuthorRecord>) {
+  static const auto m = lingo::Mapping<AuthorRecord>(author)
+                            .field(&AuthorRecord::id, author.id)
+                            .field(&AuthorRecord::name, author.name)
+                            .field(&AuthorRecord::email, author.email);
+  return m;
+}
+}  // namespace library
+
 class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ModelSuite);
   CPPUNIT_TEST(testCreateTablesInForeignKeyOrderAndSafely);
@@ -64,6 +80,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileIdentifiersRoundTrip);
   CPPUNIT_TEST(testIntrospectionMatchesWhatWasCreated);
   CPPUNIT_TEST(testSubqueriesUnionsAndCtesRun);
+  CPPUNIT_TEST(testPlainStructsInsertGetSaveRemove);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -311,6 +328,24 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
                          db_->select().from(book).where(exists(db_->select(author.id).from(author)
                                                                .where(author.id == book.author_id && author.name == "zaizee"))).count());
+  }
+
+  void testPlainStructsInsertGetSaveRemove() {
+    AuthorRecord huey{0, "huey", std::nullopt};
+    db_->insert(huey);
+    CPPUNIT_ASSERT(huey.id > 0);
+    AuthorRecord mickey{0, "mickey", "m@x"};
+    db_->insert(mickey);
+    CPPUNIT_ASSERT(mickey.id > huey.id);
+    auto fetched = db_->get<AuthorRecord>(huey.id);
+    CPPUNIT_ASSERT_EQUAL(std::string("huey"), fetched.name);
+    CPPUNIT_ASSERT(!fetched.email.has_value());
+    fetched.email = "h@x";
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->save(fetched));
+    CPPUNIT_ASSERT_EQUAL(std::string("h@x"), *db_->get<AuthorRecord>(huey.id).email);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->remove(fetched));
+    expect_throw<DoesNotExist>([&] { (void)db_->get<AuthorRecord>(huey.id); }, "get() of a removed row");
+    expect_throw<IntegrityError>([&] { AuthorRecord dup{0, "mickey", std::nullopt}; db_->insert(dup); }, "dup");
   }
 
  private:

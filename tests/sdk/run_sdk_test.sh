@@ -7,11 +7,15 @@
 # 1. installs BUILD_DIR into a temporary prefix and checks the tree: headers,
 #    libraries, CMake package, .pc files, relative RPATHs, no build paths;
 # 2. builds samples/custom_dialect against that prefix, as an outside project
-#    would (find_package(lingo)), and runs its URI test;
+#    would (find_package(lingo)), and runs its tests (URI rewriting, SQL);
 # 3. builds a one-file program with `pkg-config lingo` and runs it;
 # 4. runs the installed `lingo` with LINGO_PLUGIN_PATH at the sample's build:
 #    it must list acmedb beside postgres and sqlite, answer a query through
-#    acmedb:// on the test server, and try port 5999 when a URI has no port.
+#    acmedb:// on the test server, and try port 5999 when a URI has no port;
+# 5. runs the sample's acme_demo, a program linking the core alone, through
+#    acmedb:// and postgresql:// on the test server: AcmeDB's DDL must say
+#    CHARACTER VARYING and its SELECT OFFSET ... FETCH FIRST, PostgreSQL's TEXT
+#    and LIMIT, and both must return the same rows.
 #
 # Needs LINGO_TEST_PG_URI (exits 77, skipped, without it). When BUILD_DIR was
 # configured with -DLINGO_SANITIZE=ON, the package hands the sanitizer flags to
@@ -127,16 +131,25 @@ if [ "$sanitize" = ON ]; then
   grep -q -- '-fsanitize=address,undefined' "$tmp/build.log" ||
     fail "the core is sanitized but the sample was not built with -fsanitize=address,undefined"
 fi
-# Hidden visibility: the entry point is exported, the dialect class is not.
+# Hidden visibility: the entry point is exported, the dialect's classes are not.
 symbols=$(nm -DC --defined-only "$plugin")
 expect_in "$symbols" "lingo_plugin_entry" "the plugin's exported symbols"
-if grep -q AcmeDialect <<<"$symbols"; then
-  fail "the plugin exports AcmeDialect symbols; visibility is not hidden"
+if grep -qE 'Acme(Dialect|Compiler)' <<<"$symbols"; then
+  fail "the plugin exports AcmeDialect or AcmeCompiler symbols; visibility is not hidden"
 fi
 needed=$(readelf -d "$plugin")
 expect_in "$needed" "[liblingo-postgres.so]" "the plugin's NEEDED libraries"
 "$ctest" --test-dir "$sample" --output-on-failure >"$tmp/ctest.log" 2>&1 ||
-  { cat "$tmp/ctest.log"; fail "the sample's URI test"; }
+  { cat "$tmp/ctest.log"; fail "the sample's tests"; }
+expect_in "$(cat "$tmp/ctest.log")" "100% tests passed, 0 tests failed out of 2" "the sample's ctest output"
+# The demo program uses the core alone; the plugin comes at run time.
+demo=$sample/acme_demo
+[ -x "$demo" ] || fail "the sample built no $demo"
+demo_needed=$(readelf -d "$demo")
+expect_in "$demo_needed" "[$soname]" "acme_demo's NEEDED libraries"
+if grep -q 'liblingo-' <<<"$demo_needed"; then
+  fail "acme_demo links a plugin; it should link lingo::lingo alone:"$'\n'"$demo_needed"
+fi
 
 step "building a program with pkg-config lingo"
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
@@ -178,7 +191,8 @@ mkdir "$tmp/pc-plugin"
 pc_plugin=$tmp/pc-plugin/liblingo-acmepg.so
 # shellcheck disable=SC2046  # pkg-config prints a list of flags
 "$cxx" -std=c++20 -shared -fPIC -fvisibility=hidden -fvisibility-inlines-hidden \
-  "$source/samples/custom_dialect/src/acme_dialect.cpp" "$source/samples/custom_dialect/src/plugin.cpp" \
+  "$source/samples/custom_dialect/src/acme_dialect.cpp" "$source/samples/custom_dialect/src/acme_compiler.cpp" \
+  "$source/samples/custom_dialect/src/plugin.cpp" \
   $(pkg-config --cflags --libs lingo-postgres) \
   -Wl,-rpath,"\$ORIGIN:\$ORIGIN/../..:$(pkg-config --variable=plugindir lingo-postgres)" \
   -o "$pc_plugin" 2>&1 ||
@@ -221,5 +235,41 @@ no_port_out=$("$lingo" sql "$no_port_uri" 'select 1' 2>&1) || status=$?
   fail "lingo sql $no_port_uri should exit 1 (nothing listens on 5999), exited $status: $no_port_out"
 expect_in "$no_port_out" "5999" "the error for a URI without a port"
 expect_in "$no_port_out" "acmedb" "the error for a URI without a port (names the dialect's URI)"
+
+step "running the sample's acme_demo through acmedb:// and postgresql://"
+# run_demo URI: acme_demo's output, failing with it when the program fails.
+# acme_demo links the core alone; its build RPATH finds the installed
+# liblingo.so, and LINGO_PLUGIN_PATH the sample's plugin.
+run_demo() {
+  local out
+  out=$(LINGO_PLUGIN_PATH=$sample "$demo" "$1" 2>&1) || fail "acme_demo $1 failed:"$'\n'"$out"
+  printf '%s\n' "$out"
+}
+# The line of TEXT that starts with PREFIX (the demo prints "ddl: ...", "select: ...").
+line_of() { sed -n "s/^$2//p" <<<"$1" | head -n 1; }
+expected_rows=$'row: anvil, 3\nrow: giant magnet, 7'
+
+acme_out=$(run_demo "$acme_uri") || exit 1
+expect_in "$acme_out" "dialect: acmedb" "acme_demo through acmedb://"
+acme_ddl=$(line_of "$acme_out" "ddl: ")
+acme_select=$(line_of "$acme_out" "select: ")
+expect_in "$acme_ddl" '"name" CHARACTER VARYING NOT NULL' "AcmeDB's CREATE TABLE (TextField respelled)"
+[[ "$acme_ddl" != *" TEXT"* ]] || fail "AcmeDB's CREATE TABLE still says TEXT: $acme_ddl"
+expect_in "$acme_select" "ORDER BY \"acme_demo_gadget\".\"stock\" OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY" \
+  "AcmeDB's SELECT (LIMIT/OFFSET respelled)"
+[[ "$acme_select" != *LIMIT* ]] || fail "AcmeDB's SELECT still says LIMIT: $acme_select"
+acme_rows=$(grep '^row: ' <<<"$acme_out" || true)
+[ "$acme_rows" = "$expected_rows" ] ||
+  fail "acme_demo through acmedb:// should print the rows"$'\n'"$expected_rows"$'\n'"in that order, printed:"$'\n'"$acme_out"
+
+# The same program on PostgreSQL itself: only the dialect's SQL differs.
+pg_out=$(run_demo "$LINGO_TEST_PG_URI") || exit 1
+expect_in "$pg_out" "dialect: postgres" "acme_demo through postgresql://"
+expect_in "$(line_of "$pg_out" "ddl: ")" '"name" TEXT NOT NULL' "PostgreSQL's CREATE TABLE"
+expect_in "$(line_of "$pg_out" "select: ")" "ORDER BY \"acme_demo_gadget\".\"stock\" LIMIT 2 OFFSET 1" \
+  "PostgreSQL's SELECT"
+pg_rows=$(grep '^row: ' <<<"$pg_out" || true)
+[ "$pg_rows" = "$expected_rows" ] ||
+  fail "acme_demo through postgresql:// should print the rows"$'\n'"$expected_rows"$'\n'"in that order, printed:"$'\n'"$pg_out"
 
 echo "sdk_custom_dialect: all checks passed"

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,19 @@ class Database {
   [[nodiscard]] Insert insert(const Table& table) { return Insert(this, table); }
   [[nodiscard]] Update update(const Table& table) { return Update(this, table); }
   [[nodiscard]] Delete delete_from(const Table& table) { return Delete(this, table); }
+
+  // Plain structs mapped onto tables (lingo/mapping.h). insert() fills the
+  // generated key back; get() throws DoesNotExist when no row has the key;
+  // save() and remove() return the rows affected.
+  template <class T>
+    requires(!std::is_base_of_v<Table, T>)
+  void insert(T& object);
+  template <class T>
+  [[nodiscard]] T get(const Value& key);
+  template <class T>
+  std::int64_t save(const T& object);
+  template <class T>
+  std::int64_t remove(const T& object);
 
   // Schema. create_tables orders the tables so that referenced ones come
   // first, then creates each table's indexes; drop_tables goes in reverse.

@@ -9,6 +9,7 @@
 #include "lingo/expr.h"
 #include "lingo/field.h"
 #include "lingo/introspection.h"
+#include "lingo/mapping.h"
 #include "lingo/plugin_registry.h"
 #include "lingo/query.h"
 #include "lingo/result.h"

@@ -180,6 +180,11 @@ class Insert : public QueryBase {
     add_value(column, detail::operand(value));
     return *this;
   }
+  // A value for a column given only as a ColumnBase (mappings use this).
+  Insert& set_value(const ColumnBase& column, Value value) {
+    add_value(column, std::make_shared<ast::Param>(std::move(value)));
+    return *this;
+  }
   // Several rows: name the columns, then give each row's values in that order.
   Insert& columns(std::initializer_list<const ColumnBase*> columns);
   Insert& row(std::vector<Value> values);
@@ -221,6 +226,10 @@ class Update : public QueryBase {
   template <class T, class V>
   Update& set(const Column<T>& column, const V& value) {
     data_.assignments.push_back({&column, detail::operand(value)});
+    return *this;
+  }
+  Update& set_value(const ColumnBase& column, Value value) {
+    data_.assignments.push_back({&column, std::make_shared<ast::Param>(std::move(value))});
     return *this;
   }
   Update& where(const TypedExpr<bool>& condition);

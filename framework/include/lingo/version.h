@@ -14,7 +14,7 @@
 #define LINGO_VERSION_STRING "0.1.0"
 
 // Bumped whenever a core interface a plugin implements or calls changes shape.
-#define LINGO_PLUGIN_ABI 1
+#define LINGO_PLUGIN_ABI 2
 
 namespace lingo {
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "acme_compiler.h"
+
 namespace acme {
 namespace {
 
@@ -28,6 +30,12 @@ std::string host_text(const lingo::UriHost& host) {
 }
 
 }  // namespace
+
+const lingo::Compiler& AcmeDialect::compiler() const {
+  // A Compiler holds no per-query state: one object serves every thread.
+  static const AcmeCompiler instance;
+  return instance;
+}
 
 std::string AcmeDialect::libpq_uri(const lingo::Uri& uri) const {
   // Uri::rebuild keeps the user info, path and options exactly as written

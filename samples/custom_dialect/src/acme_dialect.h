@@ -1,7 +1,8 @@
-// AcmeDB is a hypothetical database that speaks PostgreSQL's protocol and SQL,
-// listens on port 5999 by default and is named by acmedb:// URIs. Its dialect
-// is therefore PostgreSQL's with those differences overridden, and nothing
-// else: connecting, binding, decoding and error mapping are all inherited.
+// AcmeDB is a hypothetical database that speaks PostgreSQL's protocol and
+// (nearly) its SQL, listens on port 5999 by default and is named by acmedb://
+// URIs. Its dialect is therefore PostgreSQL's with those differences
+// overridden, and nothing else: connecting, binding, decoding, error mapping
+// and introspection are all inherited.
 #pragma once
 
 #include <string>
@@ -17,10 +18,9 @@ class AcmeDialect : public lingo::postgres::PgDialect {
  public:
   [[nodiscard]] std::string_view name() const noexcept override { return "acmedb"; }
 
-  // Where AcmeDB's SQL departs from PostgreSQL's (a type name, a SQL
-  // construct), override the dialect's hook for it here: compiler(), returning
-  // one static AcmeCompiler derived from lingo::postgres::PgCompiler that
-  // respells just those pieces.
+  // AcmeDB's SQL departs from PostgreSQL's in a type name and a SQL construct:
+  // the AcmeCompiler (acme_compiler.h) that respells them, one for the process.
+  [[nodiscard]] const lingo::Compiler& compiler() const override;
 
  protected:
   // acmedb://user@host/db -> postgresql://user@host:5999/db. An explicit port,
