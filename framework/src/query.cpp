@@ -58,50 +58,29 @@ SelectData& Select::mut() {
   return *data_;
 }
 
-Select& Select::from(const Table& table, std::string alias) {
+void Select::from_table(const Table& table, std::string alias) {
   mut().from = FromItem{table.name(), std::move(alias), nullptr};
-  return *this;
 }
 
-Select& Select::from(const Select& subquery, std::string alias) {
+void Select::from_subquery(const Select& subquery, std::string alias) {
   if (alias.empty()) usage_error("a subquery in FROM needs an alias");
   mut().from = FromItem{{}, std::move(alias), subquery.data()};
-  return *this;
 }
 
-Select& Select::join(const Table& table, const TypedExpr<bool>& on, JoinType type) {
-  mut().joins.push_back({type, FromItem{table.name(), {}, nullptr}, on.node()});
-  return *this;
+void Select::add_join(const Table& table, ast::NodePtr on, JoinType type) {
+  mut().joins.push_back({type, FromItem{table.name(), {}, nullptr}, std::move(on)});
 }
 
-Select& Select::cross_join(const Table& table) {
-  mut().joins.push_back({JoinType::cross, FromItem{table.name(), {}, nullptr}, nullptr});
-  return *this;
-}
-
-Select& Select::where(const TypedExpr<bool>& condition) {
+void Select::add_where(ast::NodePtr condition) {
   auto& d = mut();
-  d.where = d.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.where, condition.node())
-                    : condition.node();
-  return *this;
+  d.where = d.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.where, std::move(condition))
+                    : std::move(condition);
 }
 
-Select& Select::having(const TypedExpr<bool>& condition) {
+void Select::add_having(ast::NodePtr condition) {
   auto& d = mut();
-  d.having = d.having ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, condition.node())
-                      : condition.node();
-  return *this;
-}
-
-Select& Select::order_by(std::initializer_list<Ordering> orderings) {
-  auto& d = mut();
-  d.order_by.insert(d.order_by.end(), orderings.begin(), orderings.end());
-  return *this;
-}
-
-Select& Select::with(std::string name, const Select& query) {
-  mut().ctes.push_back({std::move(name), query.data()});
-  return *this;
+  d.having = d.having ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, std::move(condition))
+                      : std::move(condition);
 }
 
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
@@ -110,6 +89,11 @@ void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
 }
 
 Row Select::one() const { return only_row(all(), "one()"); }
+
+RowCursor Select::begin() const {
+  const CompiledQuery q = compile();
+  return RowCursor(database().connection().stream(q.sql, std::span<const Value>(q.params)));
+}
 
 std::optional<Row> Select::first() const {
   Select limited = *this;

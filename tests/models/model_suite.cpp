@@ -2,6 +2,7 @@
 // tests/common pattern): the same models, queries and checks, built twice,
 // against SQLite (models_sqlite) and the test PostgreSQL (models_postgres).
 #include <chrono>
+#include <limits>
 
 #include "lingo/lingo.h"
 #include "models/library.h"
@@ -81,6 +82,8 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testIntrospectionMatchesWhatWasCreated);
   CPPUNIT_TEST(testSubqueriesUnionsAndCtesRun);
   CPPUNIT_TEST(testPlainStructsInsertGetSaveRemove);
+  CPPUNIT_TEST(testIteratingAQueryStreamsItsRows);
+  CPPUNIT_TEST(testLeavingAStreamEarlyFreesTheConnection);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -328,6 +331,36 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
                          db_->select().from(book).where(exists(db_->select(author.id).from(author)
                                                                .where(author.id == book.author_id && author.name == "zaizee"))).count());
+  }
+
+  void testIteratingAQueryStreamsItsRows() {
+    const auto a = add_author("huey");
+    db_->insert(book).columns({&book.author_id, &book.title, &book.price}).row({a, "b0", Decimal("0.50")})
+        .row({a, "b1", Decimal("1.50")}).row({a, "b2", Decimal("2.50")}).execute();
+    std::vector<std::string> titles;
+    for (const Row row : db_->select(book.title, book.price).from(book).order_by(book.title.asc())) {
+      titles.push_back(row[book.title]);
+      CPPUNIT_ASSERT_EQUAL(std::string(std::to_string(titles.size() - 1) + ".50"), row[book.price].to_string());
+    }
+    CPPUNIT_ASSERT(titles == (std::vector<std::string>{"b0", "b1", "b2"}));
+    auto none = db_->select(book.id).from(book).where(book.id < 0);
+    CPPUNIT_ASSERT(none.begin() == none.end());
+    // A failure part-way is thrown from the loop, with its SQLSTATE.
+    auto bad = db_->select(fn::call<std::int64_t>("abs", book.id - book.id + std::numeric_limits<std::int64_t>::min())
+                               .as("n")).from(book);
+    auto e = expect_throw<DataError>([&] { for (const Row row : bad) (void)row; }, "overflow while streaming");
+    CPPUNIT_ASSERT_EQUAL(std::string("22003"), e.sqlstate());
+  }
+
+  void testLeavingAStreamEarlyFreesTheConnection() {
+    for (int i = 0; i < 50; ++i) add_author("a" + std::to_string(i));
+    int seen = 0;
+    for (const Row row : db_->select(author.name).from(author)) {
+      (void)row;
+      if (++seen == 3) break;
+    }
+    CPPUNIT_ASSERT_EQUAL(3, seen);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{50}, db_->select().from(author).count());
   }
 
   void testPlainStructsInsertGetSaveRemove() {

@@ -6,6 +6,7 @@
 // SQLSTATE, including failures of BEGIN, COMMIT and ROLLBACK.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -21,6 +22,18 @@ enum class TransactionStatus {
   unknown,         // the connection is broken or closed
 };
 
+// A forward-only stream of rows, for results too large to hold at once.
+// Only the current row is in memory; it stays valid until the next call to
+// next(). While a stream is open its connection runs nothing else.
+class RowStream {
+ public:
+  virtual ~RowStream() = default;
+  // Moves to the next row; false once the rows are exhausted. Throws the
+  // statement's error if it fails part-way.
+  virtual bool next() = 0;
+  [[nodiscard]] virtual Row row() const = 0;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -33,6 +46,11 @@ class Connection {
   // parameters the text may hold several statements; the last one's result
   // is returned.
   virtual Result execute(std::string_view sql, std::span<const Value> params) = 0;
+
+  // Runs one statement and hands its rows over one at a time. The default
+  // buffers the whole result (for drivers that cannot stream); both built-in
+  // drivers stream.
+  virtual std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params);
 
   // Transaction control. commit() throws when the server did not commit
   // (a COMMIT answered with ROLLBACK, for one).

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "lingo/connection.h"
 #include "lingo/expr.h"
 #include "lingo/result.h"
 #include "lingo/table.h"
@@ -119,36 +121,84 @@ class QueryBase {
   Database* db_;
 };
 
+// Iterates a query's rows as they arrive (see Select::begin()).
+class RowCursor {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = Row;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = Row;
+  RowCursor() = default;  // the end
+  explicit RowCursor(std::shared_ptr<RowStream> stream) : stream_(std::move(stream)) { advance(); }
+  Row operator*() const { return stream_->row(); }
+  RowCursor& operator++() { advance(); return *this; }
+  void operator++(int) { advance(); }
+  friend bool operator==(const RowCursor& a, const RowCursor& b) noexcept { return a.stream_ == b.stream_; }
+
+ private:
+  void advance() {
+    if (stream_ && !stream_->next()) stream_.reset();
+  }
+  std::shared_ptr<RowStream> stream_;
+};
+
 class Select : public QueryBase {
  public:
   explicit Select(Database* db, std::vector<ast::NodePtr> columns = {});
+
+  // Each clause has two forms: on a named builder it changes it and returns
+  // it; on a temporary (db.select(...).from(t)...) it returns the builder by
+  // value, so that `for (Row r : db.select(...).from(t))` owns its query.
+#define LINGO_SELECT_CLAUSE(signature, call)          \
+  Select& signature& {                                \
+    call;                                             \
+    return *this;                                     \
+  }                                                   \
+  Select signature&& {                                \
+    call;                                             \
+    return std::move(*this);                          \
+  }
   template <class... E>
-  Select& columns(const E&... exprs) {
+  Select& columns(const E&... exprs) & {
     mut().columns = {exprs.node()...};
     return *this;
   }
-  Select& distinct(bool on = true) { mut().distinct = on; return *this; }
-  Select& from(const Table& table, std::string alias = {});
-  Select& from(const Select& subquery, std::string alias);
-  Select& join(const Table& table, const TypedExpr<bool>& on, JoinType type = JoinType::inner);
-  Select& left_join(const Table& table, const TypedExpr<bool>& on) { return join(table, on, JoinType::left); }
-  Select& cross_join(const Table& table);
-  // Combined with AND when called again.
-  Select& where(const TypedExpr<bool>& condition);
   template <class... E>
-  Select& group_by(const E&... exprs) {
+  Select columns(const E&... exprs) && {
+    mut().columns = {exprs.node()...};
+    return std::move(*this);
+  }
+  LINGO_SELECT_CLAUSE(distinct(bool on = true), mut().distinct = on)
+  LINGO_SELECT_CLAUSE(from(const Table& table, std::string alias = {}), from_table(table, std::move(alias)))
+  LINGO_SELECT_CLAUSE(from(const Select& subquery, std::string alias), from_subquery(subquery, std::move(alias)))
+  LINGO_SELECT_CLAUSE(join(const Table& table, const TypedExpr<bool>& on, JoinType type = JoinType::inner),
+                      add_join(table, on.node(), type))
+  LINGO_SELECT_CLAUSE(left_join(const Table& table, const TypedExpr<bool>& on), add_join(table, on.node(), JoinType::left))
+  LINGO_SELECT_CLAUSE(cross_join(const Table& table), add_join(table, nullptr, JoinType::cross))
+  // Combined with AND when called again.
+  LINGO_SELECT_CLAUSE(where(const TypedExpr<bool>& condition), add_where(condition.node()))
+  template <class... E>
+  Select& group_by(const E&... exprs) & {
     (mut().group_by.push_back(exprs.node()), ...);
     return *this;
   }
-  Select& having(const TypedExpr<bool>& condition);
-  Select& order_by(std::initializer_list<Ordering> orderings);
-  Select& order_by(const Ordering& ordering) { mut().order_by.push_back(ordering); return *this; }
-  Select& limit(std::int64_t n) { mut().limit = n; return *this; }
-  Select& offset(std::int64_t n) { mut().offset = n; return *this; }
-  Select& for_update(bool on = true) { mut().for_update = on; return *this; }
-  Select& union_(const Select& other) { mut().unions.emplace_back(false, other.data_); return *this; }
-  Select& union_all(const Select& other) { mut().unions.emplace_back(true, other.data_); return *this; }
-  Select& with(std::string name, const Select& query);
+  template <class... E>
+  Select group_by(const E&... exprs) && {
+    (mut().group_by.push_back(exprs.node()), ...);
+    return std::move(*this);
+  }
+  LINGO_SELECT_CLAUSE(having(const TypedExpr<bool>& condition), add_having(condition.node()))
+  LINGO_SELECT_CLAUSE(order_by(std::initializer_list<Ordering> orderings),
+                      mut().order_by.insert(mut().order_by.end(), orderings.begin(), orderings.end()))
+  LINGO_SELECT_CLAUSE(order_by(const Ordering& ordering), mut().order_by.push_back(ordering))
+  LINGO_SELECT_CLAUSE(limit(std::int64_t n), mut().limit = n)
+  LINGO_SELECT_CLAUSE(offset(std::int64_t n), mut().offset = n)
+  LINGO_SELECT_CLAUSE(for_update(bool on = true), mut().for_update = on)
+  LINGO_SELECT_CLAUSE(union_(const Select& other), mut().unions.emplace_back(false, other.data_))
+  LINGO_SELECT_CLAUSE(union_all(const Select& other), mut().unions.emplace_back(true, other.data_))
+  LINGO_SELECT_CLAUSE(with(std::string name, const Select& query), mut().ctes.push_back({std::move(name), query.data()}))
+#undef LINGO_SELECT_CLAUSE
 
   // The only row; DoesNotExist on none, MultipleRowsReturned on several.
   [[nodiscard]] Row one() const;
@@ -162,11 +212,23 @@ class Select : public QueryBase {
   [[nodiscard]] std::int64_t count() const;
   [[nodiscard]] bool exists() const;
 
+  // Iterating a Select streams its rows: only the current one is held, so a
+  // million-row scan needs the memory of one row.
+  //     for (const lingo::Row row : db.select(t.id).from(t)) ...
+  // Finish (or leave) the loop before running anything else on this thread.
+  [[nodiscard]] RowCursor begin() const;
+  [[nodiscard]] RowCursor end() const noexcept { return {}; }
+
   [[nodiscard]] const std::shared_ptr<const SelectData>& data() const noexcept { return cdata_; }
 
  private:
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
   SelectData& mut();
+  void from_table(const Table& table, std::string alias);
+  void from_subquery(const Select& subquery, std::string alias);
+  void add_join(const Table& table, ast::NodePtr on, JoinType type);
+  void add_where(ast::NodePtr condition);
+  void add_having(ast::NodePtr condition);
   std::shared_ptr<SelectData> data_;
   std::shared_ptr<const SelectData> cdata_;  // the same object, for readers
 };

@@ -132,16 +132,90 @@ PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
                         encoder_->formats(), 0);
 }
 
-Result PgConnection::execute(std::string_view sql, std::span<const Value> params) {
-  ensure_open(sql);
-  if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
-
+const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql, std::span<const Value> params) {
   encoder_->encode(params);  // may throw: nothing has been sent yet
   deallocate_forgotten();
   const std::size_t hash = std::hash<std::string_view>{}(sql);
   const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
-  if (stmt == nullptr) stmt = prepare(sql, hash, encoder_->types());
+  return stmt != nullptr ? stmt : prepare(sql, hash, encoder_->types());
+}
 
+// Rows of one statement in libpq's single-row mode. Leaving early cancels the
+// query outside a transaction (a cancelled statement there loses nothing) and
+// reads the rest inside one (a cancel would abort the whole transaction).
+class PgRowStream final : public RowStream {
+ public:
+  PgRowStream(PgConnection& conn, std::string sql, bool in_transaction)
+      : conn_(conn), sql_(std::move(sql)), in_transaction_(in_transaction) {}
+  ~PgRowStream() override {
+    if (done_ || conn_.conn_ == nullptr) return;
+    if (!in_transaction_) {
+      if (PGcancel* cancel = PQgetCancel(conn_.conn_)) {
+        char buf[256];
+        PQcancel(cancel, buf, sizeof buf);
+        PQfreeCancel(cancel);
+      }
+    }
+    drain();
+  }
+  PgRowStream(const PgRowStream&) = delete;
+  PgRowStream& operator=(const PgRowStream&) = delete;
+
+  bool next() override {
+    current_.reset();
+    if (done_) return false;
+    PGresult* res = PQgetResult(conn_.conn_);
+    if (res == nullptr) {
+      done_ = true;
+      return false;
+    }
+    const auto status = PQresultStatus(res);
+    if (status == PGRES_SINGLE_TUPLE) {
+      current_ = std::make_shared<PgResult>(res);
+      return true;
+    }
+    ResultPtr guard(res);
+    done_ = true;
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      drain();
+      return false;
+    }
+    drain();
+    conn_.fail(res, sql_);
+  }
+
+  [[nodiscard]] Row row() const override { return Row(current_, 0); }
+
+ private:
+  void drain() {
+    while (PGresult* rest = PQgetResult(conn_.conn_)) PQclear(rest);
+    done_ = true;
+  }
+  PgConnection& conn_;
+  std::string sql_;
+  bool in_transaction_;
+  bool done_ = false;
+  std::shared_ptr<const PgResult> current_;
+};
+
+std::unique_ptr<RowStream> PgConnection::stream(std::string_view sql, std::span<const Value> params) {
+  ensure_open(sql);
+  const bool in_transaction = PQtransactionStatus(conn_) != PQTRANS_IDLE;
+  const Prepared* stmt = statement_for(sql, params);
+  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
+                          encoder_->formats(), 0) == 0)
+    fail(nullptr, sql);
+  if (stmt->name.empty()) forget_prepared(stmt);
+  PQsetSingleRowMode(conn_);
+  return std::make_unique<PgRowStream>(*this, std::string(sql), in_transaction);
+}
+
+Result PgConnection::execute(std::string_view sql, std::span<const Value> params) {
+  ensure_open(sql);
+  if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
+
+  const Prepared* stmt = statement_for(sql, params);
+  const std::size_t hash = std::hash<std::string_view>{}(sql);
   ResultPtr res(exec_prepared(stmt));
   if (res != nullptr && is_plan_invalidated(res.get())) {
     forget_prepared(stmt);

@@ -144,6 +144,53 @@ SqliteConnection::~SqliteConnection() {
   close();
 }
 
+namespace {
+
+// One statement stepped on demand. The statement is its own (not the cache's),
+// so that other statements may run while rows are being read.
+class SqliteRowStream final : public RowStream {
+ public:
+  SqliteRowStream(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)), row_(std::make_shared<SqliteResult>(stmt)) {}
+  bool next() override {
+    if (done_) return false;
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) {
+      row_->clear_rows();
+      row_->add_row(stmt_.get());
+      return true;
+    }
+    done_ = true;
+    if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc, sql_, {});
+    return false;
+  }
+  [[nodiscard]] Row row() const override { return Row(row_, 0); }
+
+ private:
+  sqlite3* db_;
+  OwnedStatement stmt_;
+  std::string sql_;
+  std::shared_ptr<SqliteResult> row_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<RowStream> SqliteConnection::stream(std::string_view sql, std::span<const Value> params) {
+  require_open(sql);
+  for (const Value& param : params)
+    if (param.type() == ValueType::array) throw_array_not_supported(sql);
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, sql, {});
+  OwnedStatement owned(raw);
+  if (raw == nullptr || !only_trivia(std::string_view(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail))))
+    throw_programming_error("a streamed query must be exactly one statement", "42601", sql);
+  bind_params(raw, sql, params);
+  return std::make_unique<SqliteRowStream>(db_, owned.release(), std::string(sql));
+}
+
 Result SqliteConnection::execute(std::string_view sql, std::span<const Value> params) {
   require_open(sql);
   for (const Value& param : params) {

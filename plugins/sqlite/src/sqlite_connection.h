@@ -32,6 +32,8 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override;
 
   Result execute(std::string_view sql, std::span<const Value> params) override;
+  // Steps a statement of its own, one row at a time.
+  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params) override;
   void begin() override;
   void commit() override;
   void rollback() override;

@@ -24,6 +24,11 @@ class SqliteResult final : public ResultSource {
   // Appends the row the statement is positioned on.
   void add_row(sqlite3_stmt* stmt);
   void set_rows_affected(std::int64_t n) noexcept { rows_affected_ = n; }
+  // Forgets the rows, keeping the columns: a stream reuses one result per row.
+  void clear_rows() noexcept {
+    cells_.clear();
+    row_count_ = 0;
+  }
 
   [[nodiscard]] std::size_t row_count() const noexcept override { return row_count_; }
   [[nodiscard]] std::size_t column_count() const noexcept override { return names_.size(); }
@@ -37,8 +42,8 @@ class SqliteResult final : public ResultSource {
   [[nodiscard]] const Value& at(std::size_t row, std::size_t column) const;
 
   std::vector<std::string> names_;
-  std::vector<ValueType> declared_;
-  std::vector<int> scales_;  // DECIMAL(p,s) columns: s; otherwise -1  // ValueType::null: no declaration Lingo knows
+  std::vector<ValueType> declared_;  // ValueType::null: no declaration Lingo knows
+  std::vector<int> scales_;          // DECIMAL(p,s) columns: s; otherwise -1
   std::vector<Value> cells_;         // row-major
   std::size_t row_count_ = 0;
   std::int64_t rows_affected_ = -1;

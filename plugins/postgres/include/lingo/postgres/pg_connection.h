@@ -27,6 +27,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   ~PgConnection() override;
 
   Result execute(std::string_view sql, std::span<const Value> params) override;
+  // Streams in libpq's single-row mode: one PGresult per row.
+  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params) override;
   void begin() override;
   void commit() override;
   void rollback() override;
@@ -56,6 +58,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
   PGresult* exec_prepared(const Prepared* stmt);
+  // Encodes the parameters and finds (or prepares) the statement for them.
+  const Prepared* statement_for(std::string_view sql, std::span<const Value> params);
+  friend class PgRowStream;
   void ensure_open(std::string_view sql) const;
 
   PGconn* conn_;
