@@ -264,9 +264,13 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
     }
     case Kind::array_index: {
       const auto& a = static_cast<const ast::ArrayIndex&>(node);
-      w.sql += '(';
+      // A column or another subscript takes [i] directly (grid[1][2]; a
+      // parenthesised (grid[1])[2] would subscript an element); anything else
+      // is wrapped first.
+      const bool bare = a.operand->kind == ast::Kind::column || a.operand->kind == ast::Kind::array_index;
+      if (!bare) w.sql += '(';
       expr(*a.operand, w);
-      w.sql += ")[";
+      w.sql += bare ? "[" : ")[";
       expr(*a.index, w);
       w.sql += ']';
       return;

@@ -10,16 +10,19 @@ namespace lingo {
 
 void detail::check_identifier(std::string_view name, std::string_view what) {
   // Function and type names are written into the SQL, so they must be plain
-  // words: letters, digits, '_', '.', and the spaces and parentheses of
-  // "double precision" or "numeric(10, 2)".
-  const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ' ' || c == '(' ||
-           c == ')' || c == ',' || c == '[' || c == ']';
+  // words: letters, digits, '_' and '.'. A type name may also carry its
+  // modifiers, as in "double precision", "numeric(10, 2)" or "int[]", but
+  // never a quote, a semicolon or an operator.
+  const bool type = what == "type name";
+  const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [type](char c) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') return true;
+    return type && (c == ' ' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']');
   });
   if (!ok) {
     ErrorInfo info;
     info.message = "'" + std::string(name.substr(0, 60)) + "' is not a valid " + std::string(what) +
-                   " (letters, digits, '_', '.' only)";
+                   (type ? " (letters, digits, '_', '.', spaces, parentheses, commas and [] only)"
+                         : " (letters, digits, '_' and '.' only)");
     info.sqlstate = "42602";
     throw ProgrammingError(std::move(info));
   }

@@ -1,5 +1,7 @@
 #include "lingo/query.h"
 
+#include <algorithm>
+
 #include "lingo/compiler.h"
 #include "lingo/database.h"
 #include "lingo/errors.h"
@@ -168,6 +170,83 @@ Insert& Insert::on_conflict_update(std::initializer_list<const ColumnBase*> targ
   data_.on_conflict = ConflictAction::update;
   data_.conflict_target = target;
   return *this;
+}
+
+namespace {
+
+constexpr std::size_t kMaxParamsPerStatement = 30000;
+
+// The results of several statements seen as one (the RETURNING rows of a
+// batched insert, in order).
+class ConcatenatedResult final : public ResultSource {
+ public:
+  ConcatenatedResult(std::vector<Result> parts, std::int64_t affected)
+      : parts_(std::move(parts)), affected_(affected) {
+    for (const auto& p : parts_) rows_ += p.size();
+  }
+  std::size_t row_count() const noexcept override { return rows_; }
+  std::size_t column_count() const noexcept override { return parts_.front().column_count(); }
+  std::string_view column_name(std::size_t c) const override { return parts_.front().column_name(c); }
+  ValueType column_type(std::size_t c) const override { return parts_.front().column_type(c); }
+  bool is_null(std::size_t row, std::size_t c) const override { return locate(row).is_null(c); }
+  Value value(std::size_t row, std::size_t c) const override { return locate(row)[c]; }
+  std::int64_t rows_affected() const noexcept override { return affected_; }
+
+ private:
+  Row locate(std::size_t row) const {
+    for (const auto& p : parts_) {
+      if (row < p.size()) return p[row];
+      row -= p.size();
+    }
+    return parts_.back()[row];  // out of range: Result reports it
+  }
+  std::vector<Result> parts_;
+  std::size_t rows_ = 0;
+  std::int64_t affected_;
+};
+
+}  // namespace
+
+Result Insert::all() const {
+  const std::size_t per_row = std::max<std::size_t>(1, data_.columns.size());
+  const std::size_t batch = batch_size_ > 0 ? batch_size_ : std::max<std::size_t>(1, kMaxParamsPerStatement / per_row);
+  if (data_.rows.size() <= batch) return QueryBase::all();
+
+  Database& db = database();
+  const Compiler& compiler = db.compiler();
+  const bool own_transaction = db.connection().transaction_status() == TransactionStatus::idle;
+  if (own_transaction) db.begin();
+  try {
+    std::vector<Result> parts;
+    std::int64_t affected = 0;
+    InsertData part;
+    part.table = data_.table;
+    part.columns = data_.columns;
+    part.on_conflict = data_.on_conflict;
+    part.conflict_target = data_.conflict_target;
+    part.conflict_updates = data_.conflict_updates;
+    part.conflict_where = data_.conflict_where;
+    part.returning = data_.returning;
+    for (std::size_t start = 0; start < data_.rows.size(); start += batch) {
+      const auto first = data_.rows.begin() + static_cast<std::ptrdiff_t>(start);
+      part.rows.assign(first, first + static_cast<std::ptrdiff_t>(std::min(batch, data_.rows.size() - start)));
+      CompiledQuery q;
+      SqlWriter w{q.sql, q.params};
+      compiler.insert(part, w);
+      parts.push_back(db.execute_sql(q.sql, std::span<const Value>(q.params)));
+      affected += std::max<std::int64_t>(0, parts.back().rows_affected());
+    }
+    if (own_transaction) db.commit();
+    return Result(std::make_shared<ConcatenatedResult>(std::move(parts), affected));
+  } catch (...) {
+    if (own_transaction && db.connection().transaction_status() != TransactionStatus::idle) {
+      try {
+        db.rollback();
+      } catch (const Error&) {  // the original failure is the one to report
+      }
+    }
+    throw;
+  }
 }
 
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     // Values are always bound as parameters, never spliced into the SQL.
     const auto huey = db.insert(account).set(account.owner, "huey").set(account.balance, lingo::Decimal("125.50"))
                           .set(account.email, "huey@example.com").execute_returning_key()->as<std::int32_t>();
-    const auto mickey = db.insert(account).set(account.owner, "mickey'; DROP TABLE x; --")
+    const auto mickey = db.insert(account).set(account.owner, "mickey o'hara")
                             .set(account.balance, lingo::Decimal("80.00")).set(account.email, std::nullopt)
                             .execute_returning_key()->as<std::int32_t>();
     db.insert(payment).columns({&payment.account_id, &payment.amount})

@@ -249,7 +249,7 @@ class CompileTest : public CppUnit::TestFixture {
                R"([a, b, a, {"k":1}])");
     ASSERT_SQL(pg_->select(doc.nums.at(0).as("first")).from(doc)
                    .where(doc.nums.contains(std::vector<std::int32_t>{1, 2}) && doc.nums.contains_any(std::vector<std::int32_t>{3})),
-               R"(SELECT ("doc"."nums")[$1] AS "first" FROM "doc" WHERE (("doc"."nums" @> $2) AND ("doc"."nums" && $3)))",
+               R"(SELECT "doc"."nums"[$1] AS "first" FROM "doc" WHERE (("doc"."nums" @> $2) AND ("doc"."nums" && $3)))",
                "[1, {1,2}, {3}]");
     CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "doc" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "data" JSONB NOT NULL, "nums" INTEGER[] NOT NULL))"),
                          ddl(*pg_, doc));

@@ -82,6 +82,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testIntrospectionMatchesWhatWasCreated);
   CPPUNIT_TEST(testSubqueriesUnionsAndCtesRun);
   CPPUNIT_TEST(testPlainStructsInsertGetSaveRemove);
+  CPPUNIT_TEST(testInsertManyRunsInBatchesAtomically);
   CPPUNIT_TEST(testIteratingAQueryStreamsItsRows);
   CPPUNIT_TEST(testLeavingAStreamEarlyFreesTheConnection);
   CPPUNIT_TEST_SUITE_END();
@@ -331,6 +332,23 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
                          db_->select().from(book).where(exists(db_->select(author.id).from(author)
                                                                .where(author.id == book.author_id && author.name == "zaizee"))).count());
+  }
+
+  void testInsertManyRunsInBatchesAtomically() {
+    auto many = db_->insert(author).columns({&author.name});
+    for (int i = 0; i < 2500; ++i) many.row({"writer " + std::to_string(i)});
+    const Result ids = many.batch_size(1000).returning(author.id).all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2500}, ids.size());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2500}, ids.rows_affected());
+    CPPUNIT_ASSERT(ids[0][author.id] < ids[2499][author.id]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2500}, db_->select().from(author).count());
+    // A duplicate in the third batch undoes the first two as well.
+    auto failing = db_->insert(author).columns({&author.name}).batch_size(1000);
+    for (int i = 0; i < 2500; ++i) failing.row({"fresh " + std::to_string(i)});
+    failing.row({"writer 7"});
+    expect_throw<IntegrityError>([&] { failing.execute(); }, "duplicate in a late batch");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2500}, db_->select().from(author).count());
+    CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
   }
 
   void testIteratingAQueryStreamsItsRows() {

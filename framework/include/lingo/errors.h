@@ -20,10 +20,10 @@ namespace lingo {
 
 // What a driver knows about a failure, gathered before the exception is made.
 struct ErrorInfo {
-  std::string message;
-  std::string sqlstate;   // "23505"; empty when the engine gives none
-  std::string dialect;    // "postgres", "sqlite", ...
-  std::string statement;  // the SQL text, never the bound values
+  std::string message{};
+  std::string sqlstate{};   // "23505"; empty when the engine gives none
+  std::string dialect{};    // "postgres", "sqlite", ...
+  std::string statement{};  // the SQL text, never the bound values
   long native_code = 0;   // SQLite's extended result code; 0 for PostgreSQL
   bool retryable = false; // the dialect's verdict: retrying the transaction may succeed
 };

@@ -24,8 +24,8 @@ class ColumnBase;
 enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
 
 struct ForeignKeyRef {
-  std::string table;
-  std::string column;
+  std::string table{};
+  std::string column{};
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
 };

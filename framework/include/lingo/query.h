@@ -107,7 +107,7 @@ class QueryBase {
  public:
   explicit QueryBase(Database* db) noexcept : db_(db) {}
   // Runs the statement and returns every row (RETURNING rows for writes).
-  [[nodiscard]] Result all() const;
+  [[nodiscard]] virtual Result all() const;
   Result execute() const { return all(); }
   // The result, checked to hold exactly one row: DoesNotExist on none,
   // MultipleRowsReturned on several.
@@ -251,6 +251,15 @@ class Insert : public QueryBase {
   Insert& columns(std::initializer_list<const ColumnBase*> columns);
   Insert& row(std::vector<Value> values);
   Insert& from_select(std::initializer_list<const ColumnBase*> columns, const Select& query);
+  // Rows per statement when inserting many. By default as many as keep a
+  // statement under 30 000 parameters (SQLite allows 32 766, PostgreSQL
+  // 65 535). Several batches run in one transaction (the caller's, or one of
+  // their own), so a failing batch leaves no earlier batch behind.
+  Insert& batch_size(std::size_t rows) {
+    batch_size_ = rows;
+    return *this;
+  }
+  [[nodiscard]] Result all() const override;
   Insert& on_conflict_ignore(std::initializer_list<const ColumnBase*> target = {});
   Insert& on_conflict_replace();
   // ON CONFLICT (target) DO UPDATE SET ...; use excluded(column) for the proposed row's value.
@@ -274,6 +283,7 @@ class Insert : public QueryBase {
   void add_value(const ColumnBase& column, ast::NodePtr value);
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
   InsertData data_;
+  std::size_t batch_size_ = 0;
 };
 
 // EXCLUDED.column: the value a conflicting insert proposed.

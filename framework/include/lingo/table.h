@@ -66,12 +66,14 @@ class Column : public TypedExpr<T>, public ColumnBase {
   static const std::string& table_name(const Table& t);
 };
 
+// Every member has a default, so designated initializers may name only what
+// they need: index({&a, &b}, {.name = "a_b", .where = "deleted IS NULL"}).
 struct IndexDef {
-  std::string name;  // generated when empty: <table>_<col>_<col>
-  std::vector<const ColumnBase*> columns;
+  std::string name{};  // generated when empty: <table>_<col>_<col>
+  std::vector<const ColumnBase*> columns{};
   bool unique = false;
-  std::string method;  // "GIN"; empty for the dialect's default
-  std::string where;   // a partial index's condition, SQL from the program
+  std::string method{};  // "GIN"; empty for the dialect's default
+  std::string where{};   // a partial index's condition, SQL from the program
 };
 
 class Table {

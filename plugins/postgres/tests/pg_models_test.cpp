@@ -39,7 +39,7 @@ struct Ticket : Table {
   Column<std::string> code = column("code", TextField{});
   Column<bool> open = column("open", BooleanField{});
   explicit Ticket(std::string table) : Table(std::move(table)) {
-    unique_index({&code}, IndexDef{.name = this->name() + "_open_code", .where = "open"});
+    unique_index({&code}, IndexDef{this->name() + "_open_code", {}, false, {}, "open"});
   }
 };
 
@@ -57,10 +57,12 @@ class PgModelsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testArrayElementsAreZeroBased);
   CPPUNIT_TEST(testArrayLengths);
   CPPUNIT_TEST(testTwoDimensionalArrays);
+  CPPUNIT_TEST(testTwoDimensionalElementsByChainedAt);
   CPPUNIT_TEST(testPartialUniqueIndexIsEnforcedOnlyWhereItApplies);
   CPPUNIT_TEST(testIlikeIgnoresCase);
   CPPUNIT_TEST(testForUpdateInsideATransaction);
   CPPUNIT_TEST(testOnConflictUpdateTakesTheProposedValues);
+  CPPUNIT_TEST(testFunctionNamesMustBePlainIdentifiers);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -101,10 +103,11 @@ class PgModelsTest : public CppUnit::TestFixture {
   void testCreateTablesSpellsPostgresTypesAndMakesTheGinIndex() {
     std::vector<std::string> types;
     for (const auto& c : db_->get_columns(g_->Table::name())) types.push_back(c.name + " " + c.data_type);
-    CPPUNIT_ASSERT_EQUAL(std::size_t{7}, types.size());
-    CPPUNIT_ASSERT_EQUAL(std::string("attrs jsonb"), types[2]);
-    CPPUNIT_ASSERT_EQUAL(std::string("note json"), types[3]);
-    CPPUNIT_ASSERT_EQUAL(std::string("scores ARRAY"), types[4]);
+    // PostgreSQL keeps no dimension count: BIGINT[][] is bigint[].
+    const Strings expected{"id integer",     "label character varying", "attrs jsonb", "note json",
+                           "scores integer[]", "tags text[]",           "grid bigint[]"};
+    CPPUNIT_ASSERT_EQUAL(expected.size(), types.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) CPPUNIT_ASSERT_EQUAL(expected[i], types[i]);
     bool gin = false;
     for (const auto& index : db_->get_indexes(g_->Table::name()))
       if (index.columns == Strings{"attrs"}) {
@@ -277,6 +280,20 @@ class PgModelsTest : public CppUnit::TestFixture {
                             "ragged 2-D array");
   }
 
+  // KNOWN BUG (fails today): at(i).at(j) compiles to ((grid)[$1])[$2], and
+  // PostgreSQL refuses to subscript the parenthesised element ("cannot
+  // subscript type bigint", 42804); (grid)[$1][$2] is what it accepts. at(i)
+  // alone on a 2-D column is typed std::vector<std::int64_t> but PostgreSQL
+  // gives NULL for a partial subscript.
+  void testTwoDimensionalElementsByChainedAt() {
+    add_gadgets();
+    const Gadget& g = *g_;
+    const auto cell = g.grid.at(1).at(0).as("cell");
+    const Row lamp = db_->select(cell).from(g).where(g.label == "lamp").one();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, lamp[cell]);
+    CPPUNIT_ASSERT(names_where(g.grid.at(0).at(0) == std::int64_t{8}) == (Strings{"chair"}));
+  }
+
   void testPartialUniqueIndexIsEnforcedOnlyWhereItApplies() {
     const Ticket& t = *t_;
     bool found = false;
@@ -352,6 +369,23 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(inserted[g.id] > desk_id);
     CPPUNIT_ASSERT(inserted[g.tags] == (Strings{"new"}));
     CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, db_->select().from(g).count());
+  }
+
+  // KNOWN BUG (fails today): fn::call documents that its name "is checked to
+  // be a plain identifier", and the error text says "letters, digits, '_',
+  // '.' only", but the check (detail::check_identifier, shared with cast's
+  // type names) also lets spaces, parentheses and commas through, so this
+  // "name" runs a UNION over pg_roles.
+  void testFunctionNamesMustBePlainIdentifiers() {
+    add_gadgets();
+    const Gadget& g = *g_;
+    auto e = expect_throw<ProgrammingError>(
+        [&] {
+          (void)db_->select(fn::call<std::int64_t>("length(current_user) FROM pg_roles UNION SELECT count", g.id))
+              .from(g).all();
+        },
+        "a function name carrying a UNION");
+    CPPUNIT_ASSERT_EQUAL(std::string("42602"), e.sqlstate());
   }
 
  private:
