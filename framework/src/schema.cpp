@@ -44,19 +44,25 @@ std::vector<const Table*> dependency_order(std::initializer_list<const Table*> t
 const Compiler& Database::compiler() const { return dialect().compiler(); }
 
 void Database::create_tables(std::initializer_list<const Table*> tables, bool safe) {
+  // Every statement is compiled before the first is sent, so a table or index
+  // the dialect cannot express is refused with nothing created.
   const Compiler& c = compiler();
+  std::vector<std::string> statements;
   for (const Table* t : dependency_order(tables)) {
-    std::string sql;
-    std::vector<Value> params;
-    SqlWriter w{sql, params};
+    std::vector<Value> no_params;  // DDL takes no parameters
+    SqlWriter w{statements.emplace_back(), no_params};
     c.create_table(*t, {safe}, w);
-    execute_sql(sql, std::span<const Value>(params));
+    auto add_index = [&](const IndexDef& index) {
+      SqlWriter iw{statements.emplace_back(), no_params};
+      c.create_index(*t, index, safe, iw);
+    };
     for (const ColumnBase* col : t->columns()) {
-      if (!col->field().is_indexed() || col->field().is_unique() || col->field().is_primary_key()) continue;
-      create_index(*t, IndexDef{{}, {col}, false, col->field().index_method(), {}}, safe);
+      const Field& f = col->field();
+      if (f.is_indexed() && !f.is_unique() && !f.is_primary_key()) add_index({.columns = {col}, .method = f.index_method()});
     }
-    for (const IndexDef& index : t->indexes()) create_index(*t, index, safe);
+    for (const IndexDef& index : t->indexes()) add_index(index);
   }
+  for (const auto& sql : statements) execute_sql(sql);
 }
 
 void Database::create_index(const Table& table, const IndexDef& index, bool safe) {

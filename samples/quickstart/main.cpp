@@ -65,10 +65,10 @@ int main(int argc, char** argv) {
         .row({huey, lingo::Decimal("20.00")}).row({huey, lingo::Decimal("5.25")}).row({mickey, lingo::Decimal("7.50")})
         .execute();
 
-    // Typed reads: row[column] is the column's C++ type.
+    // Typed reads: row[column] is the column's C++ type. Iterating a query streams its rows.
     std::cout << "accounts:\n";
     for (const lingo::Row row : db.select(account.id, account.owner, account.balance, account.email)
-                                    .from(account).order_by(account.id.asc()).all()) {
+                                    .from(account).order_by(account.id.asc())) {
       const std::int32_t id = row[account.id];
       const lingo::Decimal balance = row[account.balance];
       const std::optional<std::string> email = row[account.email];

@@ -69,6 +69,9 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ModelSuite);
   CPPUNIT_TEST(testCreateTablesInForeignKeyOrderAndSafely);
   CPPUNIT_TEST(testInsertReturnsGeneratedKeys);
+#ifdef LINGO_MODELS_SQLITE
+  CPPUNIT_TEST(testUnsupportedSchemaCreatesNothing);  // SQLite lacks GIN; PostgreSQL has it
+#endif
   CPPUNIT_TEST(testSelectWithJoinsAndAggregates);
   CPPUNIT_TEST(testUpdateAndDeleteWithReturning);
   CPPUNIT_TEST(testConflictHandling);
@@ -116,6 +119,19 @@ class ModelSuite : public CppUnit::TestFixture {
     db_->create_tables({&author, &book, &review, &everything}, true);
     expect_throw<ProgrammingError>([&] { db_->create_tables({&author}); }, "table exists");
   }
+
+#ifdef LINGO_MODELS_SQLITE
+  void testUnsupportedSchemaCreatesNothing() {
+    struct Tagged : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Column<std::string> label = column("label", TextField{}.index_method("GIN"));
+      Tagged() : Table("tagged") {}
+    } tagged;
+    expect_throw<NotSupportedError>([&] { db_->create_tables({&tagged}); }, "GIN index on sqlite");
+    const auto tables = db_->get_tables();
+    CPPUNIT_ASSERT(std::find(tables.begin(), tables.end(), "tagged") == tables.end());
+  }
+#endif
 
   void testInsertReturnsGeneratedKeys() {
     const auto a = add_author("huey");

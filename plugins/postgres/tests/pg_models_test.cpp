@@ -39,7 +39,7 @@ struct Ticket : Table {
   Column<std::string> code = column("code", TextField{});
   Column<bool> open = column("open", BooleanField{});
   explicit Ticket(std::string table) : Table(std::move(table)) {
-    unique_index({&code}, IndexDef{this->name() + "_open_code", {}, false, {}, "open"});
+    unique_index({&code}, {.name = this->name() + "_open_code", .where = "open"});
   }
 };
 
@@ -280,11 +280,8 @@ class PgModelsTest : public CppUnit::TestFixture {
                             "ragged 2-D array");
   }
 
-  // KNOWN BUG (fails today): at(i).at(j) compiles to ((grid)[$1])[$2], and
-  // PostgreSQL refuses to subscript the parenthesised element ("cannot
-  // subscript type bigint", 42804); (grid)[$1][$2] is what it accepts. at(i)
-  // alone on a 2-D column is typed std::vector<std::int64_t> but PostgreSQL
-  // gives NULL for a partial subscript.
+  // Subscripts chain as grid[i][j]: a parenthesised (grid[i])[j] would
+  // subscript an element, which PostgreSQL refuses (42804).
   void testTwoDimensionalElementsByChainedAt() {
     add_gadgets();
     const Gadget& g = *g_;
@@ -292,6 +289,11 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Row lamp = db_->select(cell).from(g).where(g.label == "lamp").one();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, lamp[cell]);
     CPPUNIT_ASSERT(names_where(g.grid.at(0).at(0) == std::int64_t{8}) == (Strings{"chair"}));
+    // Past the end of either dimension is NULL.
+    const Row past = db_->select(g.grid.at(0).at(5).as("x"), g.grid.at(7).at(0).as("y")).from(g)
+                         .where(g.label == "lamp").one();
+    CPPUNIT_ASSERT(past.is_null(0));
+    CPPUNIT_ASSERT(past.is_null(1));
   }
 
   void testPartialUniqueIndexIsEnforcedOnlyWhereItApplies() {
@@ -371,11 +373,8 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, db_->select().from(g).count());
   }
 
-  // KNOWN BUG (fails today): fn::call documents that its name "is checked to
-  // be a plain identifier", and the error text says "letters, digits, '_',
-  // '.' only", but the check (detail::check_identifier, shared with cast's
-  // type names) also lets spaces, parentheses and commas through, so this
-  // "name" runs a UNION over pg_roles.
+  // A function name is a plain identifier: the spaces and parentheses a type
+  // name may carry would let this "name" run a UNION over pg_roles.
   void testFunctionNamesMustBePlainIdentifiers() {
     add_gadgets();
     const Gadget& g = *g_;
