@@ -4,6 +4,7 @@
 
 #include "lingo/dialect.h"
 #include "lingo/errors.h"
+#include "lingo/field.h"
 
 namespace lingo {
 namespace {
@@ -65,6 +66,18 @@ void Compiler::param(const Value& v, SqlWriter& w) const {
   placeholder(w.params.size(), w.sql);
 }
 
+const FieldKind* Compiler::kind_of(const ast::Node& node) noexcept {
+  return node.kind == ast::Kind::column ? static_cast<const ast::Column&>(node).kind.get() : nullptr;
+}
+
+void Compiler::value_for(const ast::Node& value, const FieldKind* kind, SqlWriter& w) const {
+  if (kind != nullptr && kind->to_db && value.kind == ast::Kind::param) {
+    const Value& v = static_cast<const ast::Param&>(value).value;
+    return param(v.is_null() ? v : kind->to_db(v), w);
+  }
+  expr(value, w);
+}
+
 void Compiler::expr_list(const std::vector<ast::NodePtr>& items, SqlWriter& w) const {
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) w.sql += ", ";
@@ -119,9 +132,9 @@ void Compiler::binary(const ast::Binary& node, SqlWriter& w) const {
   const std::string_view op = binary_operator(node.op);
   if (op.empty()) not_supported(operator_name(node.op));
   w.sql += '(';
-  expr(*node.lhs, w);
+  value_for(*node.lhs, kind_of(*node.rhs), w);
   w.sql += op;
-  expr(*node.rhs, w);
+  value_for(*node.rhs, kind_of(*node.lhs), w);
   w.sql += ')';
 }
 
@@ -192,7 +205,10 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       w.sql += '(';
       expr(*in.operand, w);
       w.sql += in.negated ? " NOT IN (" : " IN (";
-      expr_list(in.items, w);
+      for (std::size_t i = 0; i < in.items.size(); ++i) {
+        if (i) w.sql += ", ";
+        value_for(*in.items[i], kind_of(*in.operand), w);
+      }
       w.sql += "))";
       return;
     }
@@ -210,9 +226,9 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       w.sql += '(';
       expr(*b.operand, w);
       w.sql += " BETWEEN ";
-      expr(*b.low, w);
+      value_for(*b.low, kind_of(*b.operand), w);
       w.sql += " AND ";
-      expr(*b.high, w);
+      value_for(*b.high, kind_of(*b.operand), w);
       w.sql += ')';
       return;
     }

@@ -11,6 +11,8 @@ namespace lingo {
 
 std::string Compiler::column_type(const Field& field) const {
   if (const auto* spell = field_types_.find(field.kind())) return (*spell)(field);
+  // An application's kind is stored as the dialect's spelling of its storage kind.
+  if (const auto& custom = field.custom()) return column_type(custom->storage);
   ErrorInfo info;
   info.message = "the field kind " + field.kind() + " is not provided by the " + dialect_ +
                  " dialect; it provides: " + field_types_.kinds();
@@ -78,7 +80,8 @@ void Compiler::column_definition(const ColumnBase& c, bool inline_pk, SqlWriter&
   if (f.is_unique() && !f.is_primary_key()) w.sql += " UNIQUE";
   if (f.default_value()) {
     w.sql += " DEFAULT ";
-    literal(*f.default_value(), w.sql);
+    const auto& custom = f.custom();
+    literal(custom && custom->to_db ? custom->to_db(*f.default_value()) : *f.default_value(), w.sql);
   } else if (!f.default_sql().empty()) {
     w.sql += " DEFAULT ";
     w.sql += f.default_sql();

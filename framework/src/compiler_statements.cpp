@@ -165,7 +165,7 @@ void Compiler::on_conflict(const InsertData& q, SqlWriter& w) const {
         if (i) w.sql += ", ";
         identifier(q.conflict_updates[i].column->name(), w.sql);
         w.sql += " = ";
-        expr(*q.conflict_updates[i].value, w);
+        value_for(*q.conflict_updates[i].value, q.conflict_updates[i].column->field().custom().get(), w);
       }
       if (q.conflict_where) {
         w.sql += " WHERE ";
@@ -197,7 +197,10 @@ void Compiler::insert(const InsertData& q, SqlWriter& w) const {
     for (std::size_t r = 0; r < q.rows.size(); ++r) {
       if (r) w.sql += ", ";
       w.sql += '(';
-      expr_list(q.rows[r], w);
+      for (std::size_t c = 0; c < q.rows[r].size(); ++c) {
+        if (c) w.sql += ", ";
+        value_for(*q.rows[r][c], c < q.columns.size() ? q.columns[c]->field().custom().get() : nullptr, w);
+      }
       w.sql += ')';
     }
   }
@@ -214,7 +217,7 @@ void Compiler::update(const UpdateData& q, SqlWriter& w) const {
     if (i) w.sql += ", ";
     identifier(q.assignments[i].column->name(), w.sql);
     w.sql += " = ";
-    expr(*q.assignments[i].value, w);
+    value_for(*q.assignments[i].value, q.assignments[i].column->field().custom().get(), w);
   }
   if (q.where) {
     w.sql += " WHERE ";

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "lingo/errors.h"
+#include "lingo/field.h"
 #include "lingo/query.h"
 
 namespace lingo {
@@ -26,6 +27,12 @@ void detail::check_identifier(std::string_view name, std::string_view what) {
     info.sqlstate = "42602";
     throw ProgrammingError(std::move(info));
   }
+}
+
+Value detail::from_db(const ast::Node& node, Value stored) {
+  if (node.kind != ast::Kind::column || stored.is_null()) return stored;
+  const auto& kind = static_cast<const ast::Column&>(node).kind;
+  return kind && kind->from_db ? kind->from_db(stored) : stored;
 }
 
 std::string Expr::result_name() const {

@@ -1,3 +1,4 @@
+#include <cctype>
 // Golden SQL: every node and clause, compiled for PostgreSQL and SQLite,
 // compared with the exact text and parameter list. No database is contacted:
 // a Database that has not connected still has its dialect's compiler.
@@ -32,6 +33,20 @@ std::string ddl(Database& db, const Table& t) {
   return sql;
 }
 
+// A kind that stores text upper-cased and reads it back lower-cased.
+const auto shout = std::make_shared<const FieldKind>(FieldKind{
+    "ShoutField", CharField{20}, ValueType::text,
+    [](const Value& v) {
+      std::string s = v.as<std::string>();
+      for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return Value(s);
+    },
+    [](const Value& v) {
+      std::string s = v.as<std::string>();
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return Value(s);
+    }});
+
 }  // namespace
 
 class CompileTest : public CppUnit::TestFixture {
@@ -54,6 +69,7 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileIdentifiersAreQuoted);
   CPPUNIT_TEST(testUnknownFieldKindNamesWhatTheDialectHas);
   CPPUNIT_TEST(testBuildersCopyIndependently);
+  CPPUNIT_TEST(testApplicationFieldKindsUseTheirStorageAndConvert);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -289,6 +305,20 @@ class CompileTest : public CppUnit::TestFixture {
     auto e = expect_throw<NotSupportedError>([&] { (void)ddl(*lite_, arrays); }, "arrays on sqlite");
     LINGO_ASSERT_CONTAINS(e.what(), "the field kind ArrayField is not provided by the sqlite dialect");
     LINGO_ASSERT_CONTAINS(e.what(), "it provides: AutoField, BigAutoField, BigIntegerField");
+  }
+
+  void testApplicationFieldKindsUseTheirStorageAndConvert() {
+    struct Loud : Table {
+      Column<std::string> word = column("word", CustomField{shout}.default_value("hey"));
+      Loud() : Table("loud") {}
+    } loud;
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"), ddl(*pg_, loud));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"), ddl(*lite_, loud));
+    ASSERT_SQL(pg_->insert(loud).set(loud.word, "hi"), R"(INSERT INTO "loud" ("word") VALUES ($1))", "[HI]");
+    ASSERT_SQL(pg_->select(loud.word).from(loud).where(loud.word == "a" || loud.word.in({"b"}) || loud.word.between("c", "d")),
+               R"(SELECT "loud"."word" FROM "loud" WHERE ((("loud"."word" = $1) OR ("loud"."word" IN ($2))) OR ("loud"."word" BETWEEN $3 AND $4)))",
+               "[A, B, C, D]");
+    ASSERT_SQL(pg_->update(loud).set(loud.word, "x"), R"(UPDATE "loud" SET "word" = $1)", "[X]");
   }
 
   void testBuildersCopyIndependently() {

@@ -47,6 +47,32 @@ struct Everything : Table {
 };
 const Everything everything;
 
+// An application-defined kind: money kept as integer cents, read as a Decimal.
+const auto money = std::make_shared<const FieldKind>(FieldKind{
+    "MoneyField", BigIntegerField{}, ValueType::decimal,
+    [](const Value& v) {
+      const std::string cents = v.as<Decimal>().rescaled(2).to_string();
+      std::string digits;
+      for (char c : cents)
+        if (c != '.') digits += c;
+      return Value(text::parse_int64(digits));
+    },
+    [](const Value& v) {
+      const std::int64_t cents = v.as<std::int64_t>();
+      const std::string sign = cents < 0 ? "-" : "";
+      const std::string digits = std::to_string(cents < 0 ? -cents : cents);
+      const std::string padded = std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
+      return Value(Decimal(sign + padded.substr(0, padded.size() - 2) + "." + padded.substr(padded.size() - 2)));
+    }});
+
+struct Purchase : Table {
+  Column<std::int32_t> id = column("id", AutoField{});
+  Column<Decimal> amount = column("amount", CustomField{money});
+  Column<std::optional<Decimal>> tip = column("tip", CustomField{money}.null());
+  Purchase() : Table("purchase") {}
+};
+const Purchase purchase;
+
 }  // namespace
 
 // A plain struct mapped onto the author table.
@@ -86,6 +112,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSubqueriesUnionsAndCtesRun);
   CPPUNIT_TEST(testPlainStructsInsertGetSaveRemove);
   CPPUNIT_TEST(testInsertManyRunsInBatchesAtomically);
+  CPPUNIT_TEST(testApplicationFieldKindConvertsBothWays);
   CPPUNIT_TEST(testIteratingAQueryStreamsItsRows);
   CPPUNIT_TEST(testLeavingAStreamEarlyFreesTheConnection);
   CPPUNIT_TEST_SUITE_END();
@@ -348,6 +375,28 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
                          db_->select().from(book).where(exists(db_->select(author.id).from(author)
                                                                .where(author.id == book.author_id && author.name == "zaizee"))).count());
+  }
+
+  void testApplicationFieldKindConvertsBothWays() {
+    db_->drop_tables({&purchase}, true);
+    db_->create_tables({&purchase});
+    db_->insert(purchase).set(purchase.amount, Decimal("12.34")).set(purchase.tip, std::nullopt).execute();
+    db_->insert(purchase).columns({&purchase.amount, &purchase.tip}).row({Decimal("5"), Decimal("0.5")}).execute();
+    // Stored as cents in an integer column...
+    const Result stored = db_->execute_sql("SELECT amount, tip FROM purchase ORDER BY id");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1234}, stored[0].get<std::int64_t>(0));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{50}, stored[1].get<std::int64_t>(1));
+    // ...and read, compared and updated as money.
+    const auto rows = db_->select(purchase.amount, purchase.tip).from(purchase)
+                          .where(purchase.amount > Decimal("10")).all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rows.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("12.34"), rows[0][purchase.amount].to_string());
+    CPPUNIT_ASSERT(!rows[0][purchase.tip].has_value());
+    db_->update(purchase).set(purchase.tip, Decimal("1.25")).where(purchase.amount == Decimal("12.34")).execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("1.25"),
+                         db_->select(purchase.tip).from(purchase).where(purchase.amount.in({Decimal("12.34")})).one()
+                             [purchase.tip]->to_string());
+    db_->drop_tables({&purchase});
   }
 
   void testInsertManyRunsInBatchesAtomically() {

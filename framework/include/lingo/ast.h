@@ -12,6 +12,7 @@
 namespace lingo {
 class Table;
 struct SelectData;
+struct FieldKind;
 }  // namespace lingo
 
 namespace lingo::ast {
@@ -46,9 +47,11 @@ struct Node {
 using NodePtr = std::shared_ptr<const Node>;
 
 struct Column final : Node {
-  Column(std::string table_, std::string name_) : Node(Kind::column), table(std::move(table_)), name(std::move(name_)) {}
+  Column(std::string table_, std::string name_, std::shared_ptr<const FieldKind> kind_ = nullptr)
+      : Node(Kind::column), table(std::move(table_)), name(std::move(name_)), kind(std::move(kind_)) {}
   std::string table;  // the table's name or alias; empty for an unqualified column
   std::string name;
+  std::shared_ptr<const FieldKind> kind;  // an application-defined kind: values convert
 };
 
 struct Param final : Node {

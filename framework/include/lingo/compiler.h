@@ -96,6 +96,10 @@ class Compiler {
 
  protected:
   void param(const Value& v, SqlWriter& w) const;
+  // Writes `value`, converting a bound value to the stored form when it meets
+  // a column of an application-defined kind.
+  void value_for(const ast::Node& value, const FieldKind* kind, SqlWriter& w) const;
+  [[nodiscard]] static const FieldKind* kind_of(const ast::Node& node) noexcept;
   void expr_list(const std::vector<ast::NodePtr>& items, SqlWriter& w) const;
   void qualified(const ColumnBase& c, SqlWriter& w) const;
   void column_definition(const ColumnBase& c, bool inline_pk, SqlWriter& w) const;

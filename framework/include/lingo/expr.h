@@ -328,10 +328,16 @@ template <class T, class... Rest>
 
 }  // namespace fn
 
+namespace detail {
+// The stored value as the application sees it, for a column of a custom kind.
+Value from_db(const ast::Node& node, Value stored);
+}  // namespace detail
+
 // row[expr]: the value of a selected column or aliased expression as T.
 template <class T>
 T Row::operator[](const TypedExpr<T>& column) const {
-  return get<T>(std::string_view(column.result_name()));
+  Value v = (*this)[std::string_view(column.result_name())];
+  return detail::from_db(*column.node(), std::move(v)).template as<T>();
 }
 
 }  // namespace lingo

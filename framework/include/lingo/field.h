@@ -11,6 +11,8 @@
 //     lingo::DateTimeField{}.default_sql("CURRENT_TIMESTAMP")
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -19,6 +21,7 @@
 namespace lingo {
 
 class ColumnBase;
+class Field;
 
 // ON DELETE / ON UPDATE actions.
 enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
@@ -29,6 +32,13 @@ struct ForeignKeyRef {
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
 };
+
+// An application's own field kind (peewee's custom Field with db_value and
+// python_value): stored as one of the dialect's kinds, and converted on the
+// way in (to_db, for every value bound against such a column: inserts,
+// updates, comparisons) and on the way out (from_db, when the column is read
+// by row[column] or into a mapped struct). NULLs pass through unconverted.
+struct FieldKind;
 
 class Field {
  public:
@@ -64,6 +74,8 @@ class Field {
   [[nodiscard]] const std::optional<ForeignKeyRef>& references() const noexcept { return references_; }
   // True for keys whose value the database generates (auto, serial, rowid, uuid default).
   [[nodiscard]] bool is_generated() const noexcept { return generated_; }
+  // The application-defined kind this field is, if any.
+  [[nodiscard]] const std::shared_ptr<const FieldKind>& custom() const noexcept { return custom_; }
 
   // Parameters of the parameterised kinds.
   int length = 0;     // CharField(n)
@@ -74,6 +86,7 @@ class Field {
 
  protected:
   Field& generated() { generated_ = true; return *this; }
+  void set_custom(std::shared_ptr<const FieldKind> kind) { custom_ = std::move(kind); }
   Field& references(ForeignKeyRef ref) { references_ = std::move(ref); return *this; }
 
  private:
@@ -89,6 +102,28 @@ class Field {
   std::string default_sql_;
   std::string check_sql_;
   std::optional<ForeignKeyRef> references_;
+  std::shared_ptr<const FieldKind> custom_;
+};
+
+struct FieldKind {
+  std::string name;                            // "MoneyField"
+  Field storage;                               // how it is stored, in the dialect's own kinds
+  ValueType value_type;                        // what the application reads and writes
+  std::function<Value(const Value&)> to_db;    // application value -> stored value
+  std::function<Value(const Value&)> from_db;  // stored value -> application value
+};
+
+// A column of an application-defined kind:
+//     inline const auto money = std::make_shared<const lingo::FieldKind>(lingo::FieldKind{
+//         "MoneyField", lingo::BigIntegerField{}, lingo::ValueType::decimal, cents_from_decimal, decimal_from_cents});
+//     lingo::Column<lingo::Decimal> price = column("price", lingo::CustomField{money});
+struct CustomField : Field {
+  explicit CustomField(std::shared_ptr<const FieldKind> kind) : Field(kind->name, kind->value_type) {
+    length = kind->storage.length;
+    precision = kind->storage.precision;
+    scale = kind->storage.scale;
+    set_custom(std::move(kind));
+  }
 };
 
 // The core's kinds. Each is a Field; the names are peewee's.

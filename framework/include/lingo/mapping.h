@@ -54,7 +54,9 @@ class Mapping {
       throw InterfaceError(std::move(info));
     }
     members_.push_back({&column, column.node(), [member](const T& o) { return Value(o.*member); },
-                        [member](T& o, const Value& v) { o.*member = v.as<M>(); }});
+                        [member, node = column.node()](T& o, const Value& v) {
+                          o.*member = detail::from_db(*node, v).template as<M>();
+                        }});
     return *this;
   }
 

@@ -56,7 +56,7 @@ template <class T>
 class Column : public TypedExpr<T>, public ColumnBase {
  public:
   Column(ColumnDef def)  // NOLINT(google-explicit-constructor): the declaration syntax above
-      : TypedExpr<T>(std::make_shared<ast::Column>(table_name(*def.table), def.name)),
+      : TypedExpr<T>(std::make_shared<ast::Column>(table_name(*def.table), def.name, def.field.custom())),
         ColumnBase(*def.table, std::move(def.name), std::move(def.field)) {
     using Base = typename detail::strip_optional<T>::type;
     attach(detail::element_type_of<Base>(), detail::optional_traits<T>::is_optional);
