@@ -69,6 +69,7 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileIdentifiersAreQuoted);
   CPPUNIT_TEST(testUnknownFieldKindNamesWhatTheDialectHas);
   CPPUNIT_TEST(testBuildersCopyIndependently);
+  CPPUNIT_TEST(testCompositePrimaryKey);
   CPPUNIT_TEST(testApplicationFieldKindsUseTheirStorageAndConvert);
   CPPUNIT_TEST_SUITE_END();
 
@@ -267,6 +268,9 @@ class CompileTest : public CppUnit::TestFixture {
                    .where(doc.nums.contains(std::vector<std::int32_t>{1, 2}) && doc.nums.contains_any(std::vector<std::int32_t>{3})),
                R"(SELECT "doc"."nums"[$1] AS "first" FROM "doc" WHERE (("doc"."nums" @> $2) AND ("doc"."nums" && $3)))",
                "[1, {1,2}, {3}]");
+    ASSERT_SQL(pg_->update(doc).set(doc.data, doc.data.concat(boost::json::value{{"b", 2}}).remove("a")),
+               R"(UPDATE "doc" SET "data" = (("doc"."data" || $1) - $2))", R"([{"b":2}, a])");
+    ASSERT_SQL(pg_->select(doc.nums.length().as("n")).from(doc), R"(SELECT cardinality("doc"."nums") AS "n" FROM "doc")", "[]");
     CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "doc" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "data" JSONB NOT NULL, "nums" INTEGER[] NOT NULL))"),
                          ddl(*pg_, doc));
   }
@@ -319,6 +323,18 @@ class CompileTest : public CppUnit::TestFixture {
                R"(SELECT "loud"."word" FROM "loud" WHERE ((("loud"."word" = $1) OR ("loud"."word" IN ($2))) OR ("loud"."word" BETWEEN $3 AND $4)))",
                "[A, B, C, D]");
     ASSERT_SQL(pg_->update(loud).set(loud.word, "x"), R"(UPDATE "loud" SET "word" = $1)", "[X]");
+  }
+
+  void testCompositePrimaryKey() {
+    struct Membership : Table {
+      Column<std::int32_t> author_id = column("author_id", ForeignKeyField{author.id});
+      Column<std::int64_t> book_id = column("book_id", ForeignKeyField{book.id});
+      Membership() : Table("membership") { primary_key({&author_id, &book_id}); }
+    } m;
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, m.primary_key().size());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(R"(CREATE TABLE "membership" ("author_id" INTEGER NOT NULL REFERENCES "author" ("id"), "book_id" BIGINT NOT NULL REFERENCES "book" ("id"), PRIMARY KEY ("author_id", "book_id")))"),
+        ddl(*pg_, m));
   }
 
   void testBuildersCopyIndependently() {

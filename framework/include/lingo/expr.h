@@ -119,9 +119,18 @@ class TypedExpr : public Expr {
   [[nodiscard]] TypedExpr<bool> ilike(const V& pattern) const {
     return detail::binary<bool>(ast::BinaryOp::ilike, node_, detail::operand(pattern));
   }
+  // Text: a || b. JSONB: the shallow merge a || b (keys on the right win).
   template <class V>
-  [[nodiscard]] TypedExpr<std::string> concat(const V& other) const {
-    return detail::binary<std::string>(ast::BinaryOp::concat, node_, detail::operand(other));
+  [[nodiscard]] auto concat(const V& other) const {
+    using R = std::conditional_t<std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>,
+                                 boost::json::value, std::string>;
+    return detail::binary<R>(ast::BinaryOp::concat, node_, detail::operand(other));
+  }
+  // JSONB: the document without a top-level key (a - 'key').
+  [[nodiscard]] TypedExpr<boost::json::value> remove(std::string key) const
+    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
+  {
+    return detail::binary<boost::json::value>(ast::BinaryOp::json_remove, node_, detail::operand(std::move(key)));
   }
 
   // JSON (boost::json::value) columns: PostgreSQL's operators.
@@ -159,6 +168,13 @@ class TypedExpr : public Expr {
   template <class V>
   [[nodiscard]] TypedExpr<bool> contains_any(const V& other) const {
     return detail::binary<bool>(ast::BinaryOp::overlaps, node_, detail::operand(other));
+  }
+  // Arrays: the number of elements, over all dimensions (cardinality()).
+  [[nodiscard]] TypedExpr<std::int32_t> length() const
+    requires requires { typename detail::strip_optional<T>::type::value_type; } &&
+             (!std::is_same_v<typename detail::strip_optional<T>::type, std::string>)
+  {
+    return TypedExpr<std::int32_t>(std::make_shared<ast::Function>("cardinality", std::vector<ast::NodePtr>{node_}));
   }
   // Arrays: the element at a 0-based index (SQL arrays count from 1).
   [[nodiscard]] auto at(std::int64_t index) const

@@ -56,6 +56,7 @@ class PgModelsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testArrayContainmentAndOverlap);
   CPPUNIT_TEST(testArrayElementsAreZeroBased);
   CPPUNIT_TEST(testArrayLengths);
+  CPPUNIT_TEST(testJsonMergeAndRemoveInAnUpdate);
   CPPUNIT_TEST(testTwoDimensionalArrays);
   CPPUNIT_TEST(testTwoDimensionalElementsByChainedAt);
   CPPUNIT_TEST(testPartialUniqueIndexIsEnforcedOnlyWhereItApplies);
@@ -240,10 +241,22 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int32_t{2}, first[g.scores.at(1).as("second")]);
   }
 
+  void testJsonMergeAndRemoveInAnUpdate() {
+    add_gadgets();
+    const Gadget& g = *g_;
+    db_->update(g).set(g.attrs, g.attrs.concat(json::value{{"color", "green"}, {"new", true}}).remove("size"))
+        .where(g.label == "lamp").execute();
+    const json::value attrs = db_->select(g.attrs).from(g).where(g.label == "lamp").one()[g.attrs];
+    CPPUNIT_ASSERT(attrs.at("color") == "green");  // the right side wins, shallowly
+    CPPUNIT_ASSERT(attrs.at("new") == true);
+    CPPUNIT_ASSERT(!attrs.as_object().contains("size"));
+    CPPUNIT_ASSERT(attrs.at("parts").as_array().size() == 2);  // untouched keys stay
+  }
+
   void testArrayLengths() {
     add_gadgets();
     const Gadget& g = *g_;
-    const auto cardinality = fn::call<std::int32_t>("cardinality", g.scores).as("n");
+    const auto cardinality = g.scores.length().as("n");
     const auto length = fn::call<std::optional<std::int32_t>>("array_length", g.scores, 1).as("len");
     const auto cells = fn::call<std::int32_t>("cardinality", g.grid).as("cells");
     const auto rows_of_grid = fn::call<std::optional<std::int32_t>>("array_length", g.grid, 1).as("grid_rows");
