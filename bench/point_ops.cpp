@@ -31,8 +31,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string uri;
-  int lookups = 4000;   // per round
-  int inserts = 4000;   // per round
+  int lookups = 4000;  // per round
+  int inserts = 4000;  // per round
   int scan_rows = 200000;
   int rounds = 15;
   int table_rows = 10000;
@@ -77,8 +77,8 @@ void report(const char* workload, int ops, const char* unit, const std::vector<d
             const std::vector<double>& lingo) {
   std::vector<double> ratios;
   for (std::size_t i = 0; i < raw.size(); ++i) ratios.push_back(raw[i] / lingo[i]);
-  std::printf("%-22s %12.0f %-7s %12.0f %-7s %8.3f\n", workload, ops / median(raw), unit,
-              ops / median(lingo), unit, median(ratios));
+  std::printf("%-22s %12.0f %-7s %12.0f %-7s %8.3f\n", workload, ops / median(raw), unit, ops / median(lingo),
+              unit, median(ratios));
 }
 
 }  // namespace
@@ -91,24 +91,33 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) die("missing value after " + a);
       return std::atoi(argv[++i]);
     };
-    if (a == "--lookups") o.lookups = next();
-    else if (a == "--inserts") o.inserts = next();
-    else if (a == "--scan-rows") o.scan_rows = next();
-    else if (a == "--rounds") o.rounds = next();
-    else if (a.starts_with("--")) die("unknown option " + a);
-    else o.uri = a;
+    if (a == "--lookups")
+      o.lookups = next();
+    else if (a == "--inserts")
+      o.inserts = next();
+    else if (a == "--scan-rows")
+      o.scan_rows = next();
+    else if (a == "--rounds")
+      o.rounds = next();
+    else if (a.starts_with("--"))
+      die("unknown option " + a);
+    else
+      o.uri = a;
   }
-  if (o.uri.empty()) die("usage: bench_point_ops URI [--lookups N] [--inserts N] [--scan-rows N] [--rounds N]");
+  if (o.uri.empty())
+    die("usage: bench_point_ops URI [--lookups N] [--inserts N] [--scan-rows N] [--rounds N]");
 
   PGconn* raw = raw_connect(o.uri);
   auto db = lingo::connect(o.uri);
   db.execute_sql(
       "DROP TABLE IF EXISTS bench_account, bench_insert, bench_scan;"
-      "CREATE TABLE bench_account (id bigint PRIMARY KEY, balance numeric(14,2) NOT NULL, owner text NOT NULL);"
+      "CREATE TABLE bench_account (id bigint PRIMARY KEY, balance numeric(14,2) NOT NULL, owner text NOT "
+      "NULL);"
       "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, owner text NOT NULL, amount bigint NOT NULL);"
       "CREATE TABLE bench_scan (id bigint, label text, amount double precision);");
-  db.execute_sql("INSERT INTO bench_account SELECT g, g * 1.25, 'owner ' || g FROM generate_series(1, $1::int) g",
-                 {o.table_rows});
+  db.execute_sql(
+      "INSERT INTO bench_account SELECT g, g * 1.25, 'owner ' || g FROM generate_series(1, $1::int) g",
+      {o.table_rows});
   db.execute_sql("INSERT INTO bench_scan SELECT g, 'row ' || g, g / 3.0 FROM generate_series(1, $1::int) g",
                  {o.scan_rows});
   db.execute_sql("VACUUM ANALYZE bench_account");

@@ -47,8 +47,10 @@ int main(int argc, char** argv) {
   int rounds = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--iterations") iterations = std::atol(argv[i + 1]);
-    else if (a == "--rounds") rounds = std::atoi(argv[i + 1]);
+    if (a == "--iterations")
+      iterations = std::atol(argv[i + 1]);
+    else if (a == "--rounds")
+      rounds = std::atoi(argv[i + 1]);
   }
   // Compiling needs only the dialect's compiler: this database never connects.
   lingo::Database db("postgresql://bench@127.0.0.1:1/none");
@@ -76,9 +78,10 @@ int main(int argc, char** argv) {
     per_query_us.push_back(s / static_cast<double>(iterations) * 1e6);
   }
   std::sort(per_query_us.begin(), per_query_us.end());
-  std::printf("lingo: build + compile a 3-table join, 5 predicates, ORDER BY, LIMIT: %.2f us per query "
-              "(median of %d rounds of %ld; best %.2f)\n",
-              per_query_us[per_query_us.size() / 2], rounds, iterations, per_query_us.front());
+  std::printf(
+      "lingo: build + compile a 3-table join, 5 predicates, ORDER BY, LIMIT: %.2f us per query "
+      "(median of %d rounds of %ld; best %.2f)\n",
+      per_query_us[per_query_us.size() / 2], rounds, iterations, per_query_us.front());
   auto q = db.select(author.name).from(author).where(author.id == 1);
   std::printf("(checksum %zu; sample: %s)\n", sink, q.compile().sql.c_str());
   return 0;

@@ -17,7 +17,9 @@ const Compiler& standard_compiler() {
 
 }  // namespace
 
-const Compiler& Dialect::compiler() const { return standard_compiler(); }
+const Compiler& Dialect::compiler() const {
+  return standard_compiler();
+}
 
 std::string FieldTypes::kinds() const {
   std::string out;
@@ -88,22 +90,38 @@ void Compiler::expr_list(const std::vector<ast::NodePtr>& items, SqlWriter& w) c
 std::string_view Compiler::binary_operator(ast::BinaryOp op) const {
   using ast::BinaryOp;
   switch (op) {
-    case BinaryOp::eq: return " = ";
-    case BinaryOp::ne: return " <> ";
-    case BinaryOp::lt: return " < ";
-    case BinaryOp::le: return " <= ";
-    case BinaryOp::gt: return " > ";
-    case BinaryOp::ge: return " >= ";
-    case BinaryOp::logical_and: return " AND ";
-    case BinaryOp::logical_or: return " OR ";
-    case BinaryOp::add: return " + ";
-    case BinaryOp::sub: return " - ";
-    case BinaryOp::mul: return " * ";
-    case BinaryOp::div: return " / ";
-    case BinaryOp::mod: return " % ";
-    case BinaryOp::like: return " LIKE ";
-    case BinaryOp::concat: return " || ";
-    default: return {};  // ILIKE, JSON and array operators: the dialect's to give
+    case BinaryOp::eq:
+      return " = ";
+    case BinaryOp::ne:
+      return " <> ";
+    case BinaryOp::lt:
+      return " < ";
+    case BinaryOp::le:
+      return " <= ";
+    case BinaryOp::gt:
+      return " > ";
+    case BinaryOp::ge:
+      return " >= ";
+    case BinaryOp::logical_and:
+      return " AND ";
+    case BinaryOp::logical_or:
+      return " OR ";
+    case BinaryOp::add:
+      return " + ";
+    case BinaryOp::sub:
+      return " - ";
+    case BinaryOp::mul:
+      return " * ";
+    case BinaryOp::div:
+      return " / ";
+    case BinaryOp::mod:
+      return " % ";
+    case BinaryOp::like:
+      return " LIKE ";
+    case BinaryOp::concat:
+      return " || ";
+    default:
+      return {};  // ILIKE, JSON and array operators: the dialect's to give
   }
 }
 
@@ -112,17 +130,28 @@ namespace {
 std::string_view operator_name(ast::BinaryOp op) {
   using ast::BinaryOp;
   switch (op) {
-    case BinaryOp::ilike: return "ILIKE";
-    case BinaryOp::json_get: return "the JSON operator ->";
-    case BinaryOp::json_get_text: return "the JSON operator ->>";
-    case BinaryOp::contains: return "the containment operator @>";
-    case BinaryOp::contained_by: return "the containment operator <@";
-    case BinaryOp::has_key: return "the JSON key operator ?";
-    case BinaryOp::has_any_keys: return "the JSON key operator ?|";
-    case BinaryOp::has_all_keys: return "the JSON key operator ?&";
-    case BinaryOp::overlaps: return "the array overlap operator &&";
-    case BinaryOp::json_remove: return "the JSON delete operator -";
-    default: return "this operator";
+    case BinaryOp::ilike:
+      return "ILIKE";
+    case BinaryOp::json_get:
+      return "the JSON operator ->";
+    case BinaryOp::json_get_text:
+      return "the JSON operator ->>";
+    case BinaryOp::contains:
+      return "the containment operator @>";
+    case BinaryOp::contained_by:
+      return "the containment operator <@";
+    case BinaryOp::has_key:
+      return "the JSON key operator ?";
+    case BinaryOp::has_any_keys:
+      return "the JSON key operator ?|";
+    case BinaryOp::has_all_keys:
+      return "the JSON key operator ?&";
+    case BinaryOp::overlaps:
+      return "the array overlap operator &&";
+    case BinaryOp::json_remove:
+      return "the JSON delete operator -";
+    default:
+      return "this operator";
   }
 }
 
@@ -148,18 +177,30 @@ void Compiler::function(const ast::Function& node, SqlWriter& w) const {
 
 std::string Compiler::cast_type(ValueType type) const {
   switch (type) {
-    case ValueType::boolean: return "BOOLEAN";
-    case ValueType::int16: return "SMALLINT";
-    case ValueType::int32: return "INTEGER";
-    case ValueType::int64: return "BIGINT";
-    case ValueType::float32: return "REAL";
-    case ValueType::float64: return "DOUBLE PRECISION";
-    case ValueType::decimal: return "NUMERIC";
-    case ValueType::text: return "TEXT";
-    case ValueType::date: return "DATE";
-    case ValueType::time: return "TIME";
-    case ValueType::timestamp: return "TIMESTAMP";
-    default: not_supported("CAST to " + std::string(to_string(type)));
+    case ValueType::boolean:
+      return "BOOLEAN";
+    case ValueType::int16:
+      return "SMALLINT";
+    case ValueType::int32:
+      return "INTEGER";
+    case ValueType::int64:
+      return "BIGINT";
+    case ValueType::float32:
+      return "REAL";
+    case ValueType::float64:
+      return "DOUBLE PRECISION";
+    case ValueType::decimal:
+      return "NUMERIC";
+    case ValueType::text:
+      return "TEXT";
+    case ValueType::date:
+      return "DATE";
+    case ValueType::time:
+      return "TIME";
+    case ValueType::timestamp:
+      return "TIMESTAMP";
+    default:
+      not_supported("CAST to " + std::string(to_string(type)));
   }
 }
 
@@ -183,19 +224,39 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       identifier(c.name, w.sql);
       return;
     }
-    case Kind::param: return param(static_cast<const ast::Param&>(node).value, w);
-    case Kind::raw: w.sql += static_cast<const ast::Raw&>(node).sql; return;
+    case Kind::param:
+      return param(static_cast<const ast::Param&>(node).value, w);
+    case Kind::raw:
+      w.sql += static_cast<const ast::Raw&>(node).sql;
+      return;
     case Kind::unary: {
       const auto& u = static_cast<const ast::Unary&>(node);
       switch (u.op) {
-        case ast::UnaryOp::negate: w.sql += "(- "; expr(*u.operand, w); w.sql += ')'; return;
-        case ast::UnaryOp::logical_not: w.sql += "(NOT "; expr(*u.operand, w); w.sql += ')'; return;
-        case ast::UnaryOp::is_null: w.sql += '('; expr(*u.operand, w); w.sql += " IS NULL)"; return;
-        case ast::UnaryOp::is_not_null: w.sql += '('; expr(*u.operand, w); w.sql += " IS NOT NULL)"; return;
+        case ast::UnaryOp::negate:
+          w.sql += "(- ";
+          expr(*u.operand, w);
+          w.sql += ')';
+          return;
+        case ast::UnaryOp::logical_not:
+          w.sql += "(NOT ";
+          expr(*u.operand, w);
+          w.sql += ')';
+          return;
+        case ast::UnaryOp::is_null:
+          w.sql += '(';
+          expr(*u.operand, w);
+          w.sql += " IS NULL)";
+          return;
+        case ast::UnaryOp::is_not_null:
+          w.sql += '(';
+          expr(*u.operand, w);
+          w.sql += " IS NOT NULL)";
+          return;
       }
       return;
     }
-    case Kind::binary: return binary(static_cast<const ast::Binary&>(node), w);
+    case Kind::binary:
+      return binary(static_cast<const ast::Binary&>(node), w);
     case Kind::in_list: {
       const auto& in = static_cast<const ast::InList&>(node);
       if (in.items.empty()) {  // x IN () is not SQL; it is simply false (true for NOT IN)
@@ -232,8 +293,10 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       w.sql += ')';
       return;
     }
-    case Kind::function: return function(static_cast<const ast::Function&>(node), w);
-    case Kind::cast: return cast(static_cast<const ast::Cast&>(node), w);
+    case Kind::function:
+      return function(static_cast<const ast::Function&>(node), w);
+    case Kind::cast:
+      return cast(static_cast<const ast::Cast&>(node), w);
     case Kind::case_when: {
       const auto& c = static_cast<const ast::CaseWhen&>(node);
       w.sql += "CASE";

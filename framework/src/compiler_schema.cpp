@@ -23,11 +23,16 @@ std::string Compiler::column_type(const Field& field) const {
 
 std::string_view Compiler::action_sql(ReferentialAction a) {
   switch (a) {
-    case ReferentialAction::no_action: return "NO ACTION";
-    case ReferentialAction::restrict: return "RESTRICT";
-    case ReferentialAction::cascade: return "CASCADE";
-    case ReferentialAction::set_null: return "SET NULL";
-    case ReferentialAction::set_default: return "SET DEFAULT";
+    case ReferentialAction::no_action:
+      return "NO ACTION";
+    case ReferentialAction::restrict:
+      return "RESTRICT";
+    case ReferentialAction::cascade:
+      return "CASCADE";
+    case ReferentialAction::set_null:
+      return "SET NULL";
+    case ReferentialAction::set_default:
+      return "SET DEFAULT";
   }
   return "NO ACTION";
 }
@@ -43,18 +48,25 @@ void Compiler::literal(const Value& v, std::string& out) const {
     out += '\'';
   };
   switch (v.type()) {
-    case ValueType::null: out += "NULL"; return;
-    case ValueType::boolean: out += std::get<bool>(v.storage()) ? "TRUE" : "FALSE"; return;
+    case ValueType::null:
+      out += "NULL";
+      return;
+    case ValueType::boolean:
+      out += std::get<bool>(v.storage()) ? "TRUE" : "FALSE";
+      return;
     case ValueType::int16:
     case ValueType::int32:
-    case ValueType::int64: out += v.to_string(); return;
+    case ValueType::int64:
+      out += v.to_string();
+      return;
     case ValueType::float32:
     case ValueType::float64:
       if (!std::isfinite(v.as<double>())) not_supported("a NaN or infinite default");
       out += v.to_string();
       return;
     case ValueType::decimal:
-      if (v.as<Decimal>().is_nan() || v.as<Decimal>().is_infinite()) not_supported("a NaN or infinite default");
+      if (v.as<Decimal>().is_nan() || v.as<Decimal>().is_infinite())
+        not_supported("a NaN or infinite default");
       out += v.to_string();
       return;
     case ValueType::bytes: {
@@ -64,9 +76,14 @@ void Compiler::literal(const Value& v, std::string& out) const {
       out += '\'';
       return;
     }
-    case ValueType::json: quoted(boost::json::serialize(std::get<boost::json::value>(v.storage()))); return;
-    case ValueType::array: not_supported("an array default");
-    default: quoted(v.to_string()); return;
+    case ValueType::json:
+      quoted(boost::json::serialize(std::get<boost::json::value>(v.storage())));
+      return;
+    case ValueType::array:
+      not_supported("an array default");
+    default:
+      quoted(v.to_string());
+      return;
   }
 }
 

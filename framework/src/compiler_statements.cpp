@@ -15,7 +15,9 @@ void append_int(std::int64_t v, std::string& out) {
 
 }  // namespace
 
-void Compiler::qualified(const ColumnBase& c, SqlWriter& w) const { identifier(c.name(), w.sql); }
+void Compiler::qualified(const ColumnBase& c, SqlWriter& w) const {
+  identifier(c.name(), w.sql);
+}
 
 void Compiler::limit_offset(const SelectData& q, SqlWriter& w) const {
   if (q.limit) {
@@ -28,7 +30,9 @@ void Compiler::limit_offset(const SelectData& q, SqlWriter& w) const {
   }
 }
 
-void Compiler::for_update(SqlWriter& w) const { w.sql += " FOR UPDATE"; }
+void Compiler::for_update(SqlWriter& w) const {
+  w.sql += " FOR UPDATE";
+}
 
 void Compiler::select(const SelectData& q, SqlWriter& w) const {
   if (!q.ctes.empty()) {
@@ -46,8 +50,10 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
   const bool parens = compound && parenthesize_compound();
   if (parens) w.sql += '(';
   w.sql += q.distinct ? "SELECT DISTINCT " : "SELECT ";
-  if (q.columns.empty()) w.sql += '*';
-  else expr_list(q.columns, w);
+  if (q.columns.empty())
+    w.sql += '*';
+  else
+    expr_list(q.columns, w);
   auto from_item = [&](const FromItem& f) {
     if (f.subquery) {
       w.sql += '(';
@@ -66,7 +72,9 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
     from_item(*q.from);
   }
   for (const auto& j : q.joins) {
-    w.sql += j.type == JoinType::inner ? " INNER JOIN " : j.type == JoinType::left ? " LEFT OUTER JOIN " : " CROSS JOIN ";
+    w.sql += j.type == JoinType::inner  ? " INNER JOIN "
+             : j.type == JoinType::left ? " LEFT OUTER JOIN "
+                                        : " CROSS JOIN ";
     from_item(j.target);
     if (j.on) {
       w.sql += " ON ";
@@ -135,7 +143,8 @@ void Compiler::on_conflict(const InsertData& q, SqlWriter& w) const {
     w.sql += ')';
   };
   switch (q.on_conflict) {
-    case ConflictAction::none: return;
+    case ConflictAction::none:
+      return;
     case ConflictAction::ignore:
       w.sql += " ON CONFLICT";
       target();

@@ -23,7 +23,8 @@ struct Database::Impl {
   std::atomic<int> server_version{0};
 
   explicit Impl(std::string_view text)
-      : uri(Uri::parse(text)), masked_uri(uri.masked()),
+      : uri(Uri::parse(text)),
+        masked_uri(uri.masked()),
         dialect(&PluginRegistry::instance().dialect_for(uri)) {}
 
   Connection* current() {
@@ -94,7 +95,9 @@ bool Database::close() {
   return true;
 }
 
-bool Database::is_closed() const { return impl_->current() == nullptr; }
+bool Database::is_closed() const {
+  return impl_->current() == nullptr;
+}
 
 Connection& Database::connection() {
   if (Connection* conn = impl_->current()) return *conn;
@@ -134,9 +137,15 @@ Result Database::execute_sql(std::string_view sql, std::span<const Value> params
   return connection().execute(sql, params);
 }
 
-void Database::begin() { connection().begin(); }
-void Database::commit() { connection().commit(); }
-void Database::rollback() { connection().rollback(); }
+void Database::begin() {
+  connection().begin();
+}
+void Database::commit() {
+  connection().commit();
+}
+void Database::rollback() {
+  connection().rollback();
+}
 
 int Database::server_version() {
   int v = impl_->server_version.load(std::memory_order_relaxed);
@@ -147,11 +156,17 @@ int Database::server_version() {
   return v;
 }
 
-std::string_view Database::dialect_name() const noexcept { return impl_->dialect->name(); }
+std::string_view Database::dialect_name() const noexcept {
+  return impl_->dialect->name();
+}
 
-const Dialect& Database::dialect() const noexcept { return *impl_->dialect; }
+const Dialect& Database::dialect() const noexcept {
+  return *impl_->dialect;
+}
 
-const std::string& Database::uri() const noexcept { return impl_->masked_uri; }
+const std::string& Database::uri() const noexcept {
+  return impl_->masked_uri;
+}
 
 Database connect(std::string_view uri) {
   Database db(uri);

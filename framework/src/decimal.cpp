@@ -11,8 +11,7 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -25,7 +24,9 @@ bool iequals(std::string_view a, std::string_view b) {
   throw DataError(std::move(info));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Splits a finite canonical text into sign, integer digits and fraction digits.
 struct Parts {
@@ -161,7 +162,9 @@ Decimal::Decimal(std::string_view text) {
   text_ = (negative && !zero ? "-" : "") + integer + (fraction.empty() ? "" : "." + fraction);
 }
 
-bool Decimal::is_infinite() const noexcept { return text_ == "Infinity" || text_ == "-Infinity"; }
+bool Decimal::is_infinite() const noexcept {
+  return text_ == "Infinity" || text_ == "-Infinity";
+}
 
 int Decimal::scale() const noexcept {
   const auto dot = text_.find('.');
@@ -184,8 +187,10 @@ Decimal Decimal::rescaled(int target) const {
   if (round_up) {  // add one unit in the last place, carrying leftwards
     std::size_t i = digits.size();
     while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
-    if (i == 0) digits.insert(digits.begin(), '1');
-    else ++digits[i - 1];
+    if (i == 0)
+      digits.insert(digits.begin(), '1');
+    else
+      ++digits[i - 1];
   }
   const std::size_t int_len = digits.size() - keep;
   std::string text = (p.negative ? "-" : "") + digits.substr(0, int_len);
@@ -198,7 +203,9 @@ double Decimal::to_double() const {
   return std::strtod(text_.c_str(), nullptr);
 }
 
-bool operator==(const Decimal& a, const Decimal& b) noexcept { return (a <=> b) == 0; }
+bool operator==(const Decimal& a, const Decimal& b) noexcept {
+  return (a <=> b) == 0;
+}
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
   const int ra = rank(a);
@@ -206,8 +213,8 @@ std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
   if (ra != 1 || rb != 1) return ra <=> rb;
   const Parts pa = split(a.to_string());
   const Parts pb = split(b.to_string());
-  if (pa.negative != pb.negative) return pa.negative ? std::strong_ordering::less
-                                                     : std::strong_ordering::greater;
+  if (pa.negative != pb.negative)
+    return pa.negative ? std::strong_ordering::less : std::strong_ordering::greater;
   const auto magnitude = compare_magnitude(pa, pb);
   return pa.negative ? 0 <=> magnitude : magnitude;
 }

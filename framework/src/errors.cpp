@@ -29,8 +29,7 @@ void throw_database_error(ErrorInfo info) {
 
   const std::string_view cls = std::string_view(state).substr(0, 2);
   if (cls == "08") throw ConnectionError(std::move(info));
-  if (in(cls, {"40", "53", "54", "55", "57", "58", "3B", "27", "28", "2F", "38", "39", "F0",
-               "HV"}))
+  if (in(cls, {"40", "53", "54", "55", "57", "58", "3B", "27", "28", "2F", "38", "39", "F0", "HV"}))
     throw OperationalError(std::move(info));
   if (cls == "22") throw DataError(std::move(info));
   if (cls == "23") throw IntegrityError(std::move(info));

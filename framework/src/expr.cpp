@@ -38,8 +38,10 @@ Value detail::from_db(const ast::Node& node, Value stored) {
 std::string Expr::result_name() const {
   if (!node_) return {};
   switch (node_->kind) {
-    case ast::Kind::column: return static_cast<const ast::Column&>(*node_).name;
-    case ast::Kind::alias: return static_cast<const ast::Alias&>(*node_).name;
+    case ast::Kind::column:
+      return static_cast<const ast::Column&>(*node_).name;
+    case ast::Kind::alias:
+      return static_cast<const ast::Alias&>(*node_).name;
     default: {
       ErrorInfo info;
       info.message = "this expression has no name to read it back by; select it with .as(\"name\")";
@@ -54,7 +56,9 @@ TypedExpr<bool> exists(const Select& query) {
 TypedExpr<bool> not_exists(const Select& query) {
   return TypedExpr<bool>(std::make_shared<ast::Exists>(query.data(), true));
 }
-Expr star() { return Expr(std::make_shared<ast::Star>()); }
+Expr star() {
+  return Expr(std::make_shared<ast::Star>());
+}
 
 namespace fn {
 TypedExpr<std::int64_t> count() {
@@ -62,13 +66,16 @@ TypedExpr<std::int64_t> count() {
       std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{std::make_shared<ast::Star>()}));
 }
 TypedExpr<std::int64_t> count(const Expr& x) {
-  return TypedExpr<std::int64_t>(std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{x.node()}));
+  return TypedExpr<std::int64_t>(
+      std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{x.node()}));
 }
 TypedExpr<std::int64_t> count_distinct(const Expr& x) {
   return TypedExpr<std::int64_t>(
       std::make_shared<ast::Function>("count", std::vector<ast::NodePtr>{x.node()}, true));
 }
-TypedExpr<TimestampTz> now() { return sql<TimestampTz>("CURRENT_TIMESTAMP"); }
+TypedExpr<TimestampTz> now() {
+  return sql<TimestampTz>("CURRENT_TIMESTAMP");
+}
 }  // namespace fn
 
 }  // namespace lingo

@@ -114,7 +114,8 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
   auto entry = reinterpret_cast<lingo_plugin_entry_fn>(dlsym(handle, LINGO_PLUGIN_ENTRY_SYMBOL));
   if (entry == nullptr) {
     dlclose(handle);
-    plugin_error("'" + path + "' is not a Lingo plugin: it exports no '" LINGO_PLUGIN_ENTRY_SYMBOL
+    plugin_error("'" + path +
+                 "' is not a Lingo plugin: it exports no '" LINGO_PLUGIN_ENTRY_SYMBOL
                  "' entry point (a plugin defines one with the LINGO_PLUGIN macro of lingo/plugin.h)");
   }
   const lingo_plugin_info* info = entry();
@@ -129,33 +130,40 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
                  std::to_string(LINGO_PLUGIN_ABI) + "; rebuild the plugin against this version of Lingo");
   if (info->cxx_runtime == nullptr || std::string_view(info->cxx_runtime) != LINGO_CXX_RUNTIME)
     plugin_error("plugin '" + path + "' was built against the C++ runtime '" +
-                 (info->cxx_runtime ? info->cxx_runtime : "?") + "', but the core uses '" LINGO_CXX_RUNTIME
-                 "'; C++ objects cannot cross between them");
+                 (info->cxx_runtime ? info->cxx_runtime : "?") +
+                 "', but the core uses '" LINGO_CXX_RUNTIME "'; C++ objects cannot cross between them");
   if (info->core_min > LINGO_VERSION_NUMBER || info->core_max < LINGO_VERSION_NUMBER)
     plugin_error("plugin '" + path + "' needs a Lingo core from " + version_text(info->core_min) + " to " +
                  version_text(info->core_max) + ", but this core is " LINGO_VERSION_STRING);
   if (info->name == nullptr || *info->name == '\0' || info->schemes == nullptr ||
       info->schemes[0] == nullptr || info->create_dialect == nullptr)
-    plugin_error("plugin '" + path + "' has an incomplete handshake (a name, at least one scheme and a "
+    plugin_error("plugin '" + path +
+                 "' has an incomplete handshake (a name, at least one scheme and a "
                  "dialect factory are required)");
   for (const auto& l : loaded_)
     if (l.info.name == info->name)
-      plugin_error("plugin '" + path + "' is named '" + info->name + "', like the plugin already loaded from '" +
-                   l.info.path + "'");
+      plugin_error("plugin '" + path + "' is named '" + info->name +
+                   "', like the plugin already loaded from '" + l.info.path + "'");
 
   const auto* dialect = static_cast<const Dialect*>(info->create_dialect());
   if (dialect == nullptr) plugin_error("plugin '" + path + "' could not create its dialect");
 
-  Loaded loaded{PluginInfo{info->name, path, info->description ? info->description : "",
-                           info->compiler ? info->compiler : "", {}, info->abi_version, info->core_min,
+  Loaded loaded{PluginInfo{info->name,
+                           path,
+                           info->description ? info->description : "",
+                           info->compiler ? info->compiler : "",
+                           {},
+                           info->abi_version,
+                           info->core_min,
                            info->core_max},
                 dialect};
   for (auto s = info->schemes; *s != nullptr; ++s) loaded.info.schemes.emplace_back(*s);
   const Loaded& stored = loaded_.emplace_back(std::move(loaded));
   for (const auto& scheme : stored.info.schemes) {
     if (auto [it, inserted] = by_scheme_.emplace(scheme, &stored); !inserted)
-      problems_.push_back({path, "scheme '" + scheme + "' is already served by plugin '" + it->second->info.name +
-                                     "' (" + it->second->info.path + "); this plugin's claim is ignored"});
+      problems_.push_back({path, "scheme '" + scheme + "' is already served by plugin '" +
+                                     it->second->info.name + "' (" + it->second->info.path +
+                                     "); this plugin's claim is ignored"});
   }
   return stored;
 }
@@ -202,11 +210,13 @@ const Dialect& PluginRegistry::dialect_for(const Uri& uri) {
   if (it != by_scheme_.end()) return *it->second->dialect;
 
   std::string message;
-  if (auto base = by_scheme_.find(uri.base_scheme()); base != by_scheme_.end() && !uri.scheme_variant().empty())
-    message = "the scheme '" + uri.scheme() + "' is not served: plugin '" + base->second->info.name +
-              "' serves '" + uri.base_scheme() + "' but not its '+" + uri.scheme_variant() + "' form" +
-              (uri.scheme_variant() == "pool" ? " (connection pools are not available in this version)" : "") +
-              "; known schemes: " + known_schemes_locked();
+  if (auto base = by_scheme_.find(uri.base_scheme());
+      base != by_scheme_.end() && !uri.scheme_variant().empty())
+    message =
+        "the scheme '" + uri.scheme() + "' is not served: plugin '" + base->second->info.name + "' serves '" +
+        uri.base_scheme() + "' but not its '+" + uri.scheme_variant() + "' form" +
+        (uri.scheme_variant() == "pool" ? " (connection pools are not available in this version)" : "") +
+        "; known schemes: " + known_schemes_locked();
   else
     message = "no plugin serves the scheme '" + uri.scheme() + "' (in '" + uri.masked() +
               "'); known schemes: " + known_schemes_locked();

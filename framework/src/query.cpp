@@ -42,7 +42,9 @@ Result QueryBase::all() const {
   return database().execute_sql(q.sql, std::span<const Value>(q.params));
 }
 
-Row QueryBase::one_row() const { return only_row(all(), "one()"); }
+Row QueryBase::one_row() const {
+  return only_row(all(), "one()");
+}
 
 // --- SELECT ---
 
@@ -81,8 +83,9 @@ void Select::add_where(ast::NodePtr condition) {
 
 void Select::add_having(ast::NodePtr condition) {
   auto& d = mut();
-  d.having = d.having ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, std::move(condition))
-                      : std::move(condition);
+  d.having = d.having
+                 ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, std::move(condition))
+                 : std::move(condition);
 }
 
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
@@ -90,7 +93,9 @@ void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
   c.select(*data_, w);
 }
 
-Row Select::one() const { return only_row(all(), "one()"); }
+Row Select::one() const {
+  return only_row(all(), "one()");
+}
 
 RowCursor Select::begin() const {
   const CompiledQuery q = compile();
@@ -119,7 +124,9 @@ bool Select::exists() const {
 
 // --- INSERT ---
 
-Insert::Insert(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+Insert::Insert(Database* db, const Table& table) : QueryBase(db) {
+  data_.table = &table;
+}
 
 void Insert::add_value(const ColumnBase& column, ast::NodePtr value) {
   if (&column.table() != data_.table)
@@ -133,7 +140,8 @@ void Insert::add_value(const ColumnBase& column, ast::NodePtr value) {
 
 Insert& Insert::columns(std::initializer_list<const ColumnBase*> columns) {
   for (const ColumnBase* c : columns)
-    if (&c->table() != data_.table) usage_error("column " + c->name() + " is not a column of " + data_.table->name());
+    if (&c->table() != data_.table)
+      usage_error("column " + c->name() + " is not a column of " + data_.table->name());
   data_.columns = columns;
   return *this;
 }
@@ -209,7 +217,8 @@ class ConcatenatedResult final : public ResultSource {
 
 Result Insert::all() const {
   const std::size_t per_row = std::max<std::size_t>(1, data_.columns.size());
-  const std::size_t batch = batch_size_ > 0 ? batch_size_ : std::max<std::size_t>(1, kMaxParamsPerStatement / per_row);
+  const std::size_t batch =
+      batch_size_ > 0 ? batch_size_ : std::max<std::size_t>(1, kMaxParamsPerStatement / per_row);
   if (data_.rows.size() <= batch) return QueryBase::all();
 
   Database& db = database();
@@ -229,7 +238,8 @@ Result Insert::all() const {
     part.returning = data_.returning;
     for (std::size_t start = 0; start < data_.rows.size(); start += batch) {
       const auto first = data_.rows.begin() + static_cast<std::ptrdiff_t>(start);
-      part.rows.assign(first, first + static_cast<std::ptrdiff_t>(std::min(batch, data_.rows.size() - start)));
+      part.rows.assign(first,
+                       first + static_cast<std::ptrdiff_t>(std::min(batch, data_.rows.size() - start)));
       CompiledQuery q;
       SqlWriter w{q.sql, q.params};
       compiler.insert(part, w);
@@ -254,7 +264,9 @@ void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
   c.insert(data_, w);
 }
 
-Row Insert::one() const { return only_row(all(), "one()"); }
+Row Insert::one() const {
+  return only_row(all(), "one()");
+}
 
 std::optional<Value> Insert::execute_returning_key() {
   const auto key = data_.table->primary_key();
@@ -267,11 +279,14 @@ std::optional<Value> Insert::execute_returning_key() {
 
 // --- UPDATE / DELETE ---
 
-Update::Update(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+Update::Update(Database* db, const Table& table) : QueryBase(db) {
+  data_.table = &table;
+}
 
 Update& Update::where(const TypedExpr<bool>& condition) {
-  data_.where = data_.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
-                            : condition.node();
+  data_.where = data_.where
+                    ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
+                    : condition.node();
   return *this;
 }
 
@@ -280,13 +295,18 @@ void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
   c.update(data_, w);
 }
 
-Row Update::one() const { return only_row(all(), "one()"); }
+Row Update::one() const {
+  return only_row(all(), "one()");
+}
 
-Delete::Delete(Database* db, const Table& table) : QueryBase(db) { data_.table = &table; }
+Delete::Delete(Database* db, const Table& table) : QueryBase(db) {
+  data_.table = &table;
+}
 
 Delete& Delete::where(const TypedExpr<bool>& condition) {
-  data_.where = data_.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
-                            : condition.node();
+  data_.where = data_.where
+                    ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
+                    : condition.node();
   return *this;
 }
 
@@ -295,6 +315,8 @@ void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
   c.remove(data_, w);
 }
 
-Row Delete::one() const { return only_row(all(), "one()"); }
+Row Delete::one() const {
+  return only_row(all(), "one()");
+}
 
 }  // namespace lingo

@@ -71,7 +71,9 @@ ValueType Result::column_type(std::size_t column) const {
   return source_->column_type(column);
 }
 
-std::size_t Result::column_index(std::string_view name) const { return find_column(source_.get(), name); }
+std::size_t Result::column_index(std::string_view name) const {
+  return find_column(source_.get(), name);
+}
 
 Row Result::operator[](std::size_t row) const& {
   if (row >= size()) interface_error_out_of_range(row, size());
@@ -80,9 +82,8 @@ Row Result::operator[](std::size_t row) const& {
 
 Value Result::scalar_value() const {
   if (size() != 1 || column_count() != 1)
-    interface_error("scalar() needs exactly one row of one column; the result has " +
-                    std::to_string(size()) + " rows of " + std::to_string(column_count()) +
-                    " columns");
+    interface_error("scalar() needs exactly one row of one column; the result has " + std::to_string(size()) +
+                    " rows of " + std::to_string(column_count()) + " columns");
   return source_->value(0, 0);
 }
 
@@ -91,8 +92,7 @@ Value Result::scalar_value() const {
 namespace lingo {
 
 Row Result::owned_row(std::size_t row) const {
-  if (row >= size())
-    interface_error_out_of_range(row, size());
+  if (row >= size()) interface_error_out_of_range(row, size());
   return Row(source_, row);
 }
 

@@ -22,14 +22,16 @@ std::vector<const Table*> dependency_order(std::initializer_list<const Table*> t
       return std::all_of(t->columns().begin(), t->columns().end(), [&](const ColumnBase* c) {
         const auto& ref = c->field().references();
         if (!ref || ref->table == t->name() || done.count(ref->table)) return true;
-        return std::none_of(pending.begin(), pending.end(), [&](const Table* p) { return p->name() == ref->table; });
+        return std::none_of(pending.begin(), pending.end(),
+                            [&](const Table* p) { return p->name() == ref->table; });
       });
     });
     if (ready == pending.end()) {
       std::string names;
       for (const Table* t : pending) names += (names.empty() ? "" : ", ") + t->name();
       ErrorInfo info;
-      info.message = "the foreign keys of these tables form a cycle, so they cannot be created in order: " + names;
+      info.message =
+          "the foreign keys of these tables form a cycle, so they cannot be created in order: " + names;
       throw InterfaceError(std::move(info));
     }
     done.insert((*ready)->name());
@@ -41,7 +43,9 @@ std::vector<const Table*> dependency_order(std::initializer_list<const Table*> t
 
 }  // namespace
 
-const Compiler& Database::compiler() const { return dialect().compiler(); }
+const Compiler& Database::compiler() const {
+  return dialect().compiler();
+}
 
 void Database::create_tables(std::initializer_list<const Table*> tables, bool safe) {
   // Every statement is compiled before the first is sent, so a table or index
@@ -58,7 +62,8 @@ void Database::create_tables(std::initializer_list<const Table*> tables, bool sa
     };
     for (const ColumnBase* col : t->columns()) {
       const Field& f = col->field();
-      if (f.is_indexed() && !f.is_unique() && !f.is_primary_key()) add_index({.columns = {col}, .method = f.index_method()});
+      if (f.is_indexed() && !f.is_unique() && !f.is_primary_key())
+        add_index({.columns = {col}, .method = f.index_method()});
     }
     for (const IndexDef& index : t->indexes()) add_index(index);
   }

@@ -15,10 +15,13 @@ namespace {
 
 // Whether values of `stored` read back as the C++ type `cpp` (Value::as rules).
 bool readable_as(ValueType stored, ValueType cpp) {
-  auto is_int = [](ValueType t) { return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64; };
+  auto is_int = [](ValueType t) {
+    return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64;
+  };
   if (stored == cpp) return true;
   if (is_int(stored) && is_int(cpp)) return true;  // checked narrowing on read
-  if (cpp == ValueType::float64 && (stored == ValueType::float32 || stored == ValueType::decimal)) return true;
+  if (cpp == ValueType::float64 && (stored == ValueType::float32 || stored == ValueType::decimal))
+    return true;
   if (cpp == ValueType::decimal && is_int(stored)) return true;
   return false;
 }
@@ -60,7 +63,8 @@ std::vector<const ColumnBase*> Table::primary_key() const {
 
 void Table::primary_key(std::initializer_list<const ColumnBase*> columns) {
   for (const ColumnBase* c : columns)
-    if (&c->table() != this) definition_error("the primary key of " + name_ + " names a column of another table");
+    if (&c->table() != this)
+      definition_error("the primary key of " + name_ + " names a column of another table");
   composite_key_ = columns;
 }
 
@@ -75,14 +79,17 @@ void Table::unique_index(std::initializer_list<const ColumnBase*> columns, Index
   index(columns, std::move(options));
 }
 
-Expr Table::all_columns() const { return Expr(std::make_shared<ast::Star>(name_)); }
+Expr Table::all_columns() const {
+  return Expr(std::make_shared<ast::Star>(name_));
+}
 
 const ColumnBase& Table::column_named(std::string_view name) const {
   for (const ColumnBase* c : columns_)
     if (c->name() == name) return *c;
   std::string names;
   for (const ColumnBase* c : columns_) names += (names.empty() ? "" : ", ") + c->name();
-  definition_error("table " + name_ + " has no column '" + std::string(name) + "'; its columns are: " + names);
+  definition_error("table " + name_ + " has no column '" + std::string(name) +
+                   "'; its columns are: " + names);
 }
 
 ForeignKeyField::ForeignKeyField(const ColumnBase& target) : Field("ForeignKeyField", target.field().type()) {

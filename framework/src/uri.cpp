@@ -39,7 +39,8 @@ UriHost parse_host(std::string_view text, std::string_view raw) {
   std::string_view port;
   if (!raw.empty() && raw.front() == '[') {
     const auto close = raw.find(']');
-    if (close == std::string_view::npos) bad_uri(text, "IPv6 host '" + std::string(raw) + "' lacks its closing ']'");
+    if (close == std::string_view::npos)
+      bad_uri(text, "IPv6 host '" + std::string(raw) + "' lacks its closing ']'");
     host.name = std::string(raw.substr(1, close - 1));
     if (host.name.empty()) bad_uri(text, "empty IPv6 host '[]'");
     std::string_view after = raw.substr(close + 1);
@@ -56,11 +57,13 @@ UriHost parse_host(std::string_view text, std::string_view raw) {
       if (port.empty()) bad_uri(text, "empty port after ':'");
     }
     if (raw.find(':') != std::string_view::npos)
-      bad_uri(text, "host '" + std::string(raw) + "' has ':' in it; write IPv6 addresses in brackets, as [::1]");
+      bad_uri(text,
+              "host '" + std::string(raw) + "' has ':' in it; write IPv6 addresses in brackets, as [::1]");
     host.name = percent_decode(raw, "host");
   }
   if (!port.empty()) {
-    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
       bad_uri(text, "port '" + std::string(port) + "' is not a number from 1 to 65535");
     const unsigned value = static_cast<unsigned>(std::stoul(std::string(port)));
     if (value == 0 || value > 65535)
@@ -118,13 +121,15 @@ Uri Uri::parse(std::string_view text) {
     authority = authority.substr(at + 1);
     const auto colon = userinfo.find(':');
     uri.user_ = percent_decode(userinfo.substr(0, colon), "user name");
-    if (colon != std::string_view::npos) uri.password_ = percent_decode(userinfo.substr(colon + 1), "password");
+    if (colon != std::string_view::npos)
+      uri.password_ = percent_decode(userinfo.substr(colon + 1), "password");
   }
   if (!authority.empty()) {
     std::size_t start = 0;
     while (true) {
       const auto comma = authority.find(',', start);
-      const std::string_view item = authority.substr(start, comma == std::string_view::npos ? comma : comma - start);
+      const std::string_view item =
+          authority.substr(start, comma == std::string_view::npos ? comma : comma - start);
       if (item.empty()) bad_uri(text, "empty host in the host list");
       uri.hosts_.push_back(parse_host(text, item));
       if (comma == std::string_view::npos) break;
@@ -158,7 +163,9 @@ Uri Uri::parse(std::string_view text) {
   return uri;
 }
 
-std::string Uri::base_scheme() const { return scheme_.substr(0, scheme_.find('+')); }
+std::string Uri::base_scheme() const {
+  return scheme_.substr(0, scheme_.find('+'));
+}
 
 std::string Uri::scheme_variant() const {
   const auto plus = scheme_.find('+');
@@ -211,7 +218,8 @@ std::string assemble(std::string_view scheme, std::string_view raw_authority, bo
 }  // namespace
 
 std::string Uri::masked() const {
-  return assemble(scheme_, raw_authority_, password_.has_value(), raw_path_, raw_options_, options_, {}, true);
+  return assemble(scheme_, raw_authority_, password_.has_value(), raw_path_, raw_options_, options_, {},
+                  true);
 }
 
 std::string Uri::rebuild(std::string_view new_scheme, const std::vector<std::string>& drop_options) const {

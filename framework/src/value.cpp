@@ -18,8 +18,8 @@ constexpr std::int64_t exact_limit = std::int64_t{1} << 53;
     info.message = "the value is NULL and cannot be read as " + std::string(wanted) +
                    "; read it as std::optional<...> or check is_null() first";
   else
-    info.message = "a " + std::string(to_string(v.type())) + " value cannot be read as " +
-                   std::string(wanted);
+    info.message =
+        "a " + std::string(to_string(v.type())) + " value cannot be read as " + std::string(wanted);
   throw DataError(std::move(info));
 }
 
@@ -66,8 +66,8 @@ std::string array_element_text(const Value& v) {
   if (v.is_null()) return "NULL";
   if (v.type() == ValueType::array) return v.to_string();
   std::string s = v.to_string();
-  const bool plain = !s.empty() && s.find_first_of("{}\",\\ \t\n\r\v\f") == std::string::npos &&
-                     s != "NULL" && s != "null";
+  const bool plain =
+      !s.empty() && s.find_first_of("{}\",\\ \t\n\r\v\f") == std::string::npos && s != "NULL" && s != "null";
   if (plain) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -82,23 +82,40 @@ std::string array_element_text(const Value& v) {
 
 std::string_view to_string(ValueType type) noexcept {
   switch (type) {
-    case ValueType::null: return "null";
-    case ValueType::boolean: return "boolean";
-    case ValueType::int16: return "int16";
-    case ValueType::int32: return "int32";
-    case ValueType::int64: return "int64";
-    case ValueType::float32: return "float32";
-    case ValueType::float64: return "float64";
-    case ValueType::decimal: return "decimal";
-    case ValueType::text: return "text";
-    case ValueType::bytes: return "bytes";
-    case ValueType::date: return "date";
-    case ValueType::time: return "time";
-    case ValueType::timestamp: return "timestamp";
-    case ValueType::timestamptz: return "timestamptz";
-    case ValueType::uuid: return "uuid";
-    case ValueType::json: return "json";
-    case ValueType::array: return "array";
+    case ValueType::null:
+      return "null";
+    case ValueType::boolean:
+      return "boolean";
+    case ValueType::int16:
+      return "int16";
+    case ValueType::int32:
+      return "int32";
+    case ValueType::int64:
+      return "int64";
+    case ValueType::float32:
+      return "float32";
+    case ValueType::float64:
+      return "float64";
+    case ValueType::decimal:
+      return "decimal";
+    case ValueType::text:
+      return "text";
+    case ValueType::bytes:
+      return "bytes";
+    case ValueType::date:
+      return "date";
+    case ValueType::time:
+      return "time";
+    case ValueType::timestamp:
+      return "timestamp";
+    case ValueType::timestamptz:
+      return "timestamptz";
+    case ValueType::uuid:
+      return "uuid";
+    case ValueType::json:
+      return "json";
+    case ValueType::array:
+      return "array";
   }
   return "unknown";
 }
@@ -107,22 +124,35 @@ bool operator==(const Array& a, const Array& b) {
   return a.element_type == b.element_type && a.items == b.items;
 }
 
-template <> bool Value::as<bool>() const& {
+template <>
+bool Value::as<bool>() const& {
   // Engines without a boolean type (SQLite) hand back 0 and 1.
   if (auto i = stored_integer(v_); i && (*i == 0 || *i == 1)) return *i == 1;
   return exact<bool>(*this, "bool");
 }
-template <> std::int16_t Value::as<std::int16_t>() const& { return checked_integer<std::int16_t>(*this, "int16"); }
-template <> std::int32_t Value::as<std::int32_t>() const& { return checked_integer<std::int32_t>(*this, "int32"); }
-template <> std::int64_t Value::as<std::int64_t>() const& { return checked_integer<std::int64_t>(*this, "int64"); }
-template <> float Value::as<float>() const& {
+template <>
+std::int16_t Value::as<std::int16_t>() const& {
+  return checked_integer<std::int16_t>(*this, "int16");
+}
+template <>
+std::int32_t Value::as<std::int32_t>() const& {
+  return checked_integer<std::int32_t>(*this, "int32");
+}
+template <>
+std::int64_t Value::as<std::int64_t>() const& {
+  return checked_integer<std::int64_t>(*this, "int64");
+}
+template <>
+float Value::as<float>() const& {
   // A double that a float holds exactly (SQLite keeps only doubles) narrows.
-  if (auto d = std::get_if<double>(&v_); d && (std::isnan(*d) || static_cast<double>(static_cast<float>(*d)) == *d))
+  if (auto d = std::get_if<double>(&v_);
+      d && (std::isnan(*d) || static_cast<double>(static_cast<float>(*d)) == *d))
     return static_cast<float>(*d);
   return exact<float>(*this, "float");
 }
 
-template <> double Value::as<double>() const& {
+template <>
+double Value::as<double>() const& {
   if (auto p = std::get_if<double>(&v_)) return *p;
   if (auto p = std::get_if<float>(&v_)) return *p;
   if (auto p = std::get_if<Decimal>(&v_)) return p->to_double();
@@ -130,7 +160,8 @@ template <> double Value::as<double>() const& {
   wrong_type(*this, "double");
 }
 
-template <> Decimal Value::as<Decimal>() const& {
+template <>
+Decimal Value::as<Decimal>() const& {
   if (auto p = std::get_if<Decimal>(&v_)) return *p;
   // A double (SQLite's sum() of decimal text) reads as the decimal of its
   // shortest round-trip text: exactly the double, no invented digits.
@@ -139,24 +170,50 @@ template <> Decimal Value::as<Decimal>() const& {
   wrong_type(*this, "Decimal");
 }
 
-template <> std::string Value::as<std::string>() const& { return exact<std::string>(*this, "std::string"); }
-template <> Bytes Value::as<Bytes>() const& { return exact<Bytes>(*this, "Bytes"); }
-template <> Date Value::as<Date>() const& { return exact<Date>(*this, "Date"); }
-template <> Time Value::as<Time>() const& { return exact<Time>(*this, "Time"); }
-template <> Timestamp Value::as<Timestamp>() const& { return exact<Timestamp>(*this, "Timestamp"); }
-template <> TimestampTz Value::as<TimestampTz>() const& { return exact<TimestampTz>(*this, "TimestampTz"); }
+template <>
+std::string Value::as<std::string>() const& {
+  return exact<std::string>(*this, "std::string");
+}
+template <>
+Bytes Value::as<Bytes>() const& {
+  return exact<Bytes>(*this, "Bytes");
+}
+template <>
+Date Value::as<Date>() const& {
+  return exact<Date>(*this, "Date");
+}
+template <>
+Time Value::as<Time>() const& {
+  return exact<Time>(*this, "Time");
+}
+template <>
+Timestamp Value::as<Timestamp>() const& {
+  return exact<Timestamp>(*this, "Timestamp");
+}
+template <>
+TimestampTz Value::as<TimestampTz>() const& {
+  return exact<TimestampTz>(*this, "TimestampTz");
+}
 
-template <> Uuid Value::as<Uuid>() const& {
+template <>
+Uuid Value::as<Uuid>() const& {
   // A UUID stored as text (SQLite has no UUID type) reads as a Uuid too.
   if (auto p = std::get_if<std::string>(&v_)) return Uuid::parse(*p);
   return exact<Uuid>(*this, "Uuid");
 }
 
-template <> boost::json::value Value::as<boost::json::value>() const& {
+template <>
+boost::json::value Value::as<boost::json::value>() const& {
   return exact<boost::json::value>(*this, "boost::json::value");
 }
-template <> Array Value::as<Array>() const& { return exact<Array>(*this, "Array"); }
-template <> Value Value::as<Value>() const& { return *this; }
+template <>
+Array Value::as<Array>() const& {
+  return exact<Array>(*this, "Array");
+}
+template <>
+Value Value::as<Value>() const& {
+  return *this;
+}
 
 std::string Value::to_string() const {
   struct Visitor {
@@ -222,7 +279,9 @@ struct JsonVisitor {
 
 }  // namespace
 
-boost::json::value Value::to_json() const { return std::visit(JsonVisitor{this}, v_); }
+boost::json::value Value::to_json() const {
+  return std::visit(JsonVisitor{this}, v_);
+}
 
 Uuid Uuid::parse(std::string_view text) {
   std::string_view s = text;
@@ -239,7 +298,10 @@ Uuid Uuid::parse(std::string_view text) {
   for (char c : s) {
     if (c == '-') continue;
     const int v = nibble(c);
-    if (v < 0 || n >= 16) { n = 99; break; }
+    if (v < 0 || n >= 16) {
+      n = 99;
+      break;
+    }
     if (pending < 0) {
       pending = v;
     } else {
@@ -249,8 +311,8 @@ Uuid Uuid::parse(std::string_view text) {
   }
   if (n != 16 || pending >= 0) {
     ErrorInfo info;
-    info.message = "not a UUID: '" + std::string(text.substr(0, 64)) +
-                   "' (expected 32 hex digits, as 8-4-4-4-12)";
+    info.message =
+        "not a UUID: '" + std::string(text.substr(0, 64)) + "' (expected 32 hex digits, as 8-4-4-4-12)";
     info.sqlstate = "22P02";
     throw DataError(std::move(info));
   }

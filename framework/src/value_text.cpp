@@ -47,8 +47,8 @@ bool parse_date_at(std::string_view s, std::size_t& pos, sys_days& out) {
   const std::size_t year_len = pos - start;
   pos = start;
   int y = 0, m = 0, d = 0;
-  if (year_len < 4 || !digits(s, pos, year_len, y) || !expect(s, pos, '-') ||
-      !digits(s, pos, 2, m) || !expect(s, pos, '-') || !digits(s, pos, 2, d))
+  if (year_len < 4 || !digits(s, pos, year_len, y) || !expect(s, pos, '-') || !digits(s, pos, 2, m) ||
+      !expect(s, pos, '-') || !digits(s, pos, 2, d))
     return false;
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return false;
@@ -109,7 +109,9 @@ std::string format_date(Date d) {
   return buf;
 }
 
-std::string format_time(Time t) { return format_clock(t.since_midnight); }
+std::string format_time(Time t) {
+  return format_clock(t.since_midnight);
+}
 
 std::string format_timestamp(Timestamp ts) {
   const auto day = floor<days>(ts.value);
@@ -119,8 +121,7 @@ std::string format_timestamp(Timestamp ts) {
 
 std::string format_timestamptz(TimestampTz ts) {
   const auto day = floor<days>(ts.value);
-  return format_date(Date{day}) + " " + format_clock(duration_cast<microseconds>(ts.value - day)) +
-         "+00:00";
+  return format_date(Date{day}) + " " + format_clock(duration_cast<microseconds>(ts.value - day)) + "+00:00";
 }
 
 std::string format_double(double v) {
@@ -167,8 +168,7 @@ TimestampTz parse_timestamptz(std::string_view s) {
   std::size_t pos = 0;
   sys_days d;
   microseconds t{};
-  if (!parse_date_at(s, pos, d) || !(expect(s, pos, ' ') || expect(s, pos, 'T')) ||
-      !parse_time_at(s, pos, t))
+  if (!parse_date_at(s, pos, d) || !(expect(s, pos, ' ') || expect(s, pos, 'T')) || !parse_time_at(s, pos, t))
     bad("a timestamp with time zone", s);
   seconds offset{0};
   if (pos < s.size()) {

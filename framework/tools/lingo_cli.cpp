@@ -63,8 +63,8 @@ int cmd_ping(const std::vector<std::string>& args) {
   if (args.size() != 1) return usage("'ping' takes exactly one URI");
   auto db = lingo::connect(args[0]);
   db.execute_sql("SELECT 1");
-  std::cout << "ok: " << db.dialect_name() << " server version " << db.server_version() << " at "
-            << db.uri() << "\n";
+  std::cout << "ok: " << db.dialect_name() << " server version " << db.server_version() << " at " << db.uri()
+            << "\n";
   return kOk;
 }
 
@@ -104,8 +104,10 @@ void print_indexes(const std::vector<lingo::IndexMetadata>& indexes) {
   std::cout << "Indexes:\n";
   for (const auto& index : indexes) {
     std::cout << "    \"" << index.name << "\" "
-              << (index.primary ? "PRIMARY KEY, " : index.unique ? "UNIQUE, " : "") << index.method << " ("
-              << join(index.columns) << ")\n";
+              << (index.primary  ? "PRIMARY KEY, "
+                  : index.unique ? "UNIQUE, "
+                                 : "")
+              << index.method << " (" << join(index.columns) << ")\n";
   }
 }
 

@@ -45,11 +45,8 @@ int main(int argc, char** argv) {
     db.insert(gadget).set(gadget.name, "giant magnet").set(gadget.stock, 7).execute();
 
     // The second and third gadgets by stock.
-    const auto query = db.select(gadget.name, gadget.stock)
-                           .from(gadget)
-                           .order_by(gadget.stock.asc())
-                           .limit(2)
-                           .offset(1);
+    const auto query =
+        db.select(gadget.name, gadget.stock).from(gadget).order_by(gadget.stock.asc()).limit(2).offset(1);
     std::cout << "select: " << query.compile().sql << "\n";
     for (const lingo::Row row : query.all())
       std::cout << "row: " << row[gadget.name] << ", " << row[gadget.stock] << "\n";

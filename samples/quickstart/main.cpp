@@ -56,19 +56,30 @@ int main(int argc, char** argv) {
     db.create_tables({&account, &payment});  // referenced tables first, then each table's indexes
 
     // Values are always bound as parameters, never spliced into the SQL.
-    const auto huey = db.insert(account).set(account.owner, "huey").set(account.balance, lingo::Decimal("125.50"))
-                          .set(account.email, "huey@example.com").execute_returning_key()->as<std::int32_t>();
-    const auto mickey = db.insert(account).set(account.owner, "mickey o'hara")
-                            .set(account.balance, lingo::Decimal("80.00")).set(account.email, std::nullopt)
-                            .execute_returning_key()->as<std::int32_t>();
-    db.insert(payment).columns({&payment.account_id, &payment.amount})
-        .row({huey, lingo::Decimal("20.00")}).row({huey, lingo::Decimal("5.25")}).row({mickey, lingo::Decimal("7.50")})
+    const auto huey = db.insert(account)
+                          .set(account.owner, "huey")
+                          .set(account.balance, lingo::Decimal("125.50"))
+                          .set(account.email, "huey@example.com")
+                          .execute_returning_key()
+                          ->as<std::int32_t>();
+    const auto mickey = db.insert(account)
+                            .set(account.owner, "mickey o'hara")
+                            .set(account.balance, lingo::Decimal("80.00"))
+                            .set(account.email, std::nullopt)
+                            .execute_returning_key()
+                            ->as<std::int32_t>();
+    db.insert(payment)
+        .columns({&payment.account_id, &payment.amount})
+        .row({huey, lingo::Decimal("20.00")})
+        .row({huey, lingo::Decimal("5.25")})
+        .row({mickey, lingo::Decimal("7.50")})
         .execute();
 
     // Typed reads: row[column] is the column's C++ type. Iterating a query streams its rows.
     std::cout << "accounts:\n";
     for (const lingo::Row row : db.select(account.id, account.owner, account.balance, account.email)
-                                    .from(account).order_by(account.id.asc())) {
+                                    .from(account)
+                                    .order_by(account.id.asc())) {
       const std::int32_t id = row[account.id];
       const lingo::Decimal balance = row[account.balance];
       const std::optional<std::string> email = row[account.email];
@@ -97,7 +108,10 @@ int main(int argc, char** argv) {
       std::cout << "a second 'huey' was refused: SQLSTATE " << e.sqlstate() << "\n";
     }
     try {
-      db.update(account).set(account.balance, account.balance - lingo::Decimal("500")).where(account.id == huey).execute();
+      db.update(account)
+          .set(account.balance, account.balance - lingo::Decimal("500"))
+          .where(account.id == huey)
+          .execute();
     } catch (const lingo::IntegrityError& e) {
       std::cout << "an overdraft was refused: SQLSTATE " << e.sqlstate() << "\n";
     }

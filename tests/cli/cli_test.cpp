@@ -85,8 +85,9 @@ class CliTest : public CppUnit::TestFixture {
   }
 
   void testJsonOutputIsParseable() {
-    const auto r = run_lingo({"sql", "--json", lingo_test::pg_uri(),
-                          "select 42 as n, 1.50::numeric as d, null::text as z, '{\"a\":[1]}'::jsonb as j"});
+    const auto r =
+        run_lingo({"sql", "--json", lingo_test::pg_uri(),
+                   "select 42 as n, 1.50::numeric as d, null::text as z, '{\"a\":[1]}'::jsonb as j"});
     CPPUNIT_ASSERT_EQUAL(0, r.status);
     const auto rows = boost::json::parse(r.out).as_array();
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rows.size());
@@ -184,12 +185,17 @@ class CliTest : public CppUnit::TestFixture {
   void testDescribeOnPostgres() {
     const std::string p = lingo_test::unique_name("cli_parent");
     const std::string c = lingo_test::unique_name("cli_child");
-    const auto created = run_lingo(
-        {"sql", lingo_test::pg_uri(),
-         "CREATE TABLE " + p + " (a int, b text, PRIMARY KEY (a, b));"
-         "CREATE TABLE " + c + " (id serial PRIMARY KEY, pa int, pb text, data jsonb DEFAULT '{}', "
-         "  FOREIGN KEY (pa, pb) REFERENCES " + p + " ON DELETE CASCADE ON UPDATE SET NULL);"
-         "CREATE INDEX " + c + "_gin ON " + c + " USING gin (data)"});
+    const auto created = run_lingo({"sql", lingo_test::pg_uri(),
+                                    "CREATE TABLE " + p +
+                                        " (a int, b text, PRIMARY KEY (a, b));"
+                                        "CREATE TABLE " +
+                                        c +
+                                        " (id serial PRIMARY KEY, pa int, pb text, data jsonb DEFAULT '{}', "
+                                        "  FOREIGN KEY (pa, pb) REFERENCES " +
+                                        p +
+                                        " ON DELETE CASCADE ON UPDATE SET NULL);"
+                                        "CREATE INDEX " +
+                                        c + "_gin ON " + c + " USING gin (data)"});
     CPPUNIT_ASSERT_EQUAL(0, created.status);
     const auto tables = run_lingo({"tables", lingo_test::pg_uri()});
     const auto described = run_lingo({"describe", lingo_test::pg_uri(), c});
@@ -219,9 +225,11 @@ class CliTest : public CppUnit::TestFixture {
   }
 
   void testUsageErrorsOfTablesAndDescribe() {
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"tables"}, {"tables", "sqlite://", "extra"}, {"describe"}, {"describe", "sqlite://"},
-             {"describe", "sqlite://", "t", "extra"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"tables"},
+                                                                  {"tables", "sqlite://", "extra"},
+                                                                  {"describe"},
+                                                                  {"describe", "sqlite://"},
+                                                                  {"describe", "sqlite://", "t", "extra"}}) {
       const auto r = run_lingo(args);
       CPPUNIT_ASSERT_EQUAL(2, r.status);
       LINGO_ASSERT_CONTAINS(r.err, "lingo describe URI TABLE");

@@ -18,10 +18,10 @@ std::string params_text(const std::vector<Value>& params) {
   return "[" + out + "]";
 }
 
-#define ASSERT_SQL(query, expected_sql, expected_params)                   \
-  do {                                                                     \
-    const CompiledQuery compiled_ = (query).compile();                     \
-    CPPUNIT_ASSERT_EQUAL(std::string(expected_sql), compiled_.sql);        \
+#define ASSERT_SQL(query, expected_sql, expected_params)                               \
+  do {                                                                                 \
+    const CompiledQuery compiled_ = (query).compile();                                 \
+    CPPUNIT_ASSERT_EQUAL(std::string(expected_sql), compiled_.sql);                    \
     CPPUNIT_ASSERT_EQUAL(std::string(expected_params), params_text(compiled_.params)); \
   } while (0)
 
@@ -34,18 +34,18 @@ std::string ddl(Database& db, const Table& t) {
 }
 
 // A kind that stores text upper-cased and reads it back lower-cased.
-const auto shout = std::make_shared<const FieldKind>(FieldKind{
-    "ShoutField", CharField{20}, ValueType::text,
-    [](const Value& v) {
-      std::string s = v.as<std::string>();
-      for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return Value(s);
-    },
-    [](const Value& v) {
-      std::string s = v.as<std::string>();
-      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return Value(s);
-    }});
+const auto shout = std::make_shared<const FieldKind>(
+    FieldKind{"ShoutField", CharField{20}, ValueType::text,
+              [](const Value& v) {
+                std::string s = v.as<std::string>();
+                for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                return Value(s);
+              },
+              [](const Value& v) {
+                std::string s = v.as<std::string>();
+                for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                return Value(s);
+              }});
 
 }  // namespace
 
@@ -90,16 +90,18 @@ class CompileTest : public CppUnit::TestFixture {
                  .order_by({book.price.desc().nulls_last(), book.id.asc()})
                  .limit(10)
                  .offset(20);
-    ASSERT_SQL(q,
-               R"(SELECT "book"."id", "book"."title" FROM "book" WHERE (("book"."price" > $1) AND ("book"."pages" <= $2)) ORDER BY "book"."price" DESC NULLS LAST, "book"."id" LIMIT 10 OFFSET 20)",
-               "[10.00, 300]");
+    ASSERT_SQL(
+        q,
+        R"(SELECT "book"."id", "book"."title" FROM "book" WHERE (("book"."price" > $1) AND ("book"."pages" <= $2)) ORDER BY "book"."price" DESC NULLS LAST, "book"."id" LIMIT 10 OFFSET 20)",
+        "[10.00, 300]");
     auto grouped = lite_->select(book.author_id, fn::count().as("n"))
                        .from(book)
                        .group_by(book.author_id)
                        .having(fn::count() > 1);
-    ASSERT_SQL(grouped,
-               R"(SELECT "book"."author_id", count(*) AS "n" FROM "book" GROUP BY "book"."author_id" HAVING (count(*) > $1))",
-               "[1]");
+    ASSERT_SQL(
+        grouped,
+        R"(SELECT "book"."author_id", count(*) AS "n" FROM "book" GROUP BY "book"."author_id" HAVING (count(*) > $1))",
+        "[1]");
     ASSERT_SQL(pg_->select().from(author).for_update(), R"(SELECT * FROM "author" FOR UPDATE)", "[]");
   }
 
@@ -109,9 +111,10 @@ class CompileTest : public CppUnit::TestFixture {
                  .join(book, book.author_id == author.id)
                  .left_join(review, review.book_id == book.id)
                  .where(review.stars >= std::int16_t{4});
-    ASSERT_SQL(q,
-               R"(SELECT "author"."name", "book"."title", "review"."stars" FROM "author" INNER JOIN "book" ON ("book"."author_id" = "author"."id") LEFT OUTER JOIN "review" ON ("review"."book_id" = "book"."id") WHERE ("review"."stars" >= $1))",
-               "[4]");
+    ASSERT_SQL(
+        q,
+        R"(SELECT "author"."name", "book"."title", "review"."stars" FROM "author" INNER JOIN "book" ON ("book"."author_id" = "author"."id") LEFT OUTER JOIN "review" ON ("review"."book_id" = "book"."id") WHERE ("review"."stars" >= $1))",
+        "[4]");
     ASSERT_SQL(lite_->select(book.title.as("t")).from(book).cross_join(author),
                R"(SELECT "book"."title" AS "t" FROM "book" CROSS JOIN "author")", "[]");
   }
@@ -120,9 +123,10 @@ class CompileTest : public CppUnit::TestFixture {
     auto q = pg_->select((book.price * 2 + Decimal("1.5")).as("p"), (-book.pages).as("neg"))
                  .from(book)
                  .where(!(book.pages % 2 == 0) || book.title != "x");
-    ASSERT_SQL(q,
-               R"(SELECT (("book"."price" * $1) + $2) AS "p", (- "book"."pages") AS "neg" FROM "book" WHERE ((NOT (("book"."pages" % $3) = $4)) OR ("book"."title" <> $5)))",
-               "[2, 1.5, 2, 0, x]");
+    ASSERT_SQL(
+        q,
+        R"(SELECT (("book"."price" * $1) + $2) AS "p", (- "book"."pages") AS "neg" FROM "book" WHERE ((NOT (("book"."pages" % $3) = $4)) OR ("book"."title" <> $5)))",
+        "[2, 1.5, 2, 0, x]");
     ASSERT_SQL(pg_->select((author.name + " <" + author.email + ">").as("label")).from(author),
                R"(SELECT ((("author"."name" || $1) || "author"."email") || $2) AS "label" FROM "author")",
                "[ <, >]");
@@ -131,51 +135,60 @@ class CompileTest : public CppUnit::TestFixture {
   void testNullComparisonsBecomeIsNull() {
     ASSERT_SQL(pg_->select(author.id).from(author).where(author.email == std::nullopt),
                R"(SELECT "author"."id" FROM "author" WHERE ("author"."email" IS NULL))", "[]");
-    ASSERT_SQL(pg_->select(author.id).from(author).where(author.email != std::nullopt && author.email.is_not_null()),
-               R"(SELECT "author"."id" FROM "author" WHERE (("author"."email" IS NOT NULL) AND ("author"."email" IS NOT NULL)))",
-               "[]");
+    ASSERT_SQL(
+        pg_->select(author.id).from(author).where(author.email != std::nullopt && author.email.is_not_null()),
+        R"(SELECT "author"."id" FROM "author" WHERE (("author"."email" IS NOT NULL) AND ("author"."email" IS NOT NULL)))",
+        "[]");
   }
 
   void testInBetweenLikeAndEmptyIn() {
-    ASSERT_SQL(pg_->select(book.id).from(book).where(book.id.in({1, 2, 3}) && book.pages.between(10, 20)),
-               R"(SELECT "book"."id" FROM "book" WHERE (("book"."id" IN ($1, $2, $3)) AND ("book"."pages" BETWEEN $4 AND $5)))",
-               "[1, 2, 3, 10, 20]");
+    ASSERT_SQL(
+        pg_->select(book.id).from(book).where(book.id.in({1, 2, 3}) && book.pages.between(10, 20)),
+        R"(SELECT "book"."id" FROM "book" WHERE (("book"."id" IN ($1, $2, $3)) AND ("book"."pages" BETWEEN $4 AND $5)))",
+        "[1, 2, 3, 10, 20]");
     ASSERT_SQL(pg_->select(book.id).from(book).where(book.id.not_in(std::vector<std::int64_t>{})),
                R"(SELECT "book"."id" FROM "book" WHERE (1 = 1))", "[]");
-    ASSERT_SQL(pg_->select(book.id).from(book).where(book.title.like("A%") && book.title.ilike("%b")),
-               R"(SELECT "book"."id" FROM "book" WHERE (("book"."title" LIKE $1) AND ("book"."title" ILIKE $2)))",
-               "[A%, %b]");
+    ASSERT_SQL(
+        pg_->select(book.id).from(book).where(book.title.like("A%") && book.title.ilike("%b")),
+        R"(SELECT "book"."id" FROM "book" WHERE (("book"."title" LIKE $1) AND ("book"."title" ILIKE $2)))",
+        "[A%, %b]");
   }
 
   void testFunctionsCastsAndCase() {
     auto q = pg_->select(fn::coalesce(author.email, "none").as("e"), fn::lower(author.name).as("l"),
-                         cast<std::int64_t>(author.id).as("big"), fn::call<std::string>("md5", author.name).as("h"),
+                         cast<std::int64_t>(author.id).as("big"),
+                         fn::call<std::string>("md5", author.name).as("h"),
                          Case<std::string>().when(author.id < 10, "early").otherwise("late").as("era"),
                          fn::count_distinct(author.name).as("d"), fn::now().as("ts"))
                  .from(author);
-    ASSERT_SQL(q,
-               R"(SELECT coalesce("author"."email", $1) AS "e", lower("author"."name") AS "l", CAST("author"."id" AS BIGINT) AS "big", md5("author"."name") AS "h", CASE WHEN ("author"."id" < $2) THEN $3 ELSE $4 END AS "era", count(DISTINCT "author"."name") AS "d", CURRENT_TIMESTAMP AS "ts" FROM "author")",
-               "[none, 10, early, late]");
+    ASSERT_SQL(
+        q,
+        R"(SELECT coalesce("author"."email", $1) AS "e", lower("author"."name") AS "l", CAST("author"."id" AS BIGINT) AS "big", md5("author"."name") AS "h", CASE WHEN ("author"."id" < $2) THEN $3 ELSE $4 END AS "era", count(DISTINCT "author"."name") AS "d", CURRENT_TIMESTAMP AS "ts" FROM "author")",
+        "[none, 10, early, late]");
     expect_throw<ProgrammingError>([] { (void)fn::call<int>("evil(); DROP TABLE x; --", author.id); },
                                    "hostile function name");
   }
 
   void testSubqueriesAndCtes() {
     auto prolific = pg_->select(book.author_id).from(book).group_by(book.author_id).having(fn::count() > 2);
-    ASSERT_SQL(pg_->select(author.name).from(author).where(author.id.in(prolific)),
-               R"(SELECT "author"."name" FROM "author" WHERE ("author"."id" IN (SELECT "book"."author_id" FROM "book" GROUP BY "book"."author_id" HAVING (count(*) > $1))))",
-               "[2]");
+    ASSERT_SQL(
+        pg_->select(author.name).from(author).where(author.id.in(prolific)),
+        R"(SELECT "author"."name" FROM "author" WHERE ("author"."id" IN (SELECT "book"."author_id" FROM "book" GROUP BY "book"."author_id" HAVING (count(*) > $1))))",
+        "[2]");
     auto reviewed = pg_->select(review.id).from(review).where(review.book_id == book.id);
-    ASSERT_SQL(pg_->select(book.id).from(book).where(exists(reviewed) && book.id > 5),
-               R"(SELECT "book"."id" FROM "book" WHERE ((EXISTS (SELECT "review"."id" FROM "review" WHERE ("review"."book_id" = "book"."id"))) AND ("book"."id" > $1)))",
-               "[5]");
+    ASSERT_SQL(
+        pg_->select(book.id).from(book).where(exists(reviewed) && book.id > 5),
+        R"(SELECT "book"."id" FROM "book" WHERE ((EXISTS (SELECT "review"."id" FROM "review" WHERE ("review"."book_id" = "book"."id"))) AND ("book"."id" > $1)))",
+        "[5]");
     auto cheap = pg_->select(book.id, book.price).from(book).where(book.price < Decimal("5"));
-    ASSERT_SQL(pg_->select(fn::count().as("n")).from(cheap, "c"),
-               R"(SELECT count(*) AS "n" FROM (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $1)) AS "c")",
-               "[5]");
-    ASSERT_SQL(pg_->select().from(cheap, "c").with("cheap_books", cheap),
-               R"(WITH "cheap_books" AS (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $1)) SELECT * FROM (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $2)) AS "c")",
-               "[5, 5]");
+    ASSERT_SQL(
+        pg_->select(fn::count().as("n")).from(cheap, "c"),
+        R"(SELECT count(*) AS "n" FROM (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $1)) AS "c")",
+        "[5]");
+    ASSERT_SQL(
+        pg_->select().from(cheap, "c").with("cheap_books", cheap),
+        R"(WITH "cheap_books" AS (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $1)) SELECT * FROM (SELECT "book"."id", "book"."price" FROM "book" WHERE ("book"."price" < $2)) AS "c")",
+        "[5, 5]");
     ASSERT_SQL(pg_->select(subquery<std::int64_t>(pg_->select(fn::count()).from(book)).as("books")),
                R"(SELECT (SELECT count(*) FROM "book") AS "books")", "[]");
   }
@@ -183,20 +196,28 @@ class CompileTest : public CppUnit::TestFixture {
   void testUnionAndDistinct() {
     auto a = pg_->select(author.name).from(author).where(author.id < 3);
     auto b = pg_->select(author.name).from(author).where(author.id > 7);
-    ASSERT_SQL(a.union_all(b).order_by(author.name.asc()).limit(5),
-               R"((SELECT "author"."name" FROM "author" WHERE ("author"."id" < $1)) UNION ALL (SELECT "author"."name" FROM "author" WHERE ("author"."id" > $2)) ORDER BY "name" LIMIT 5)",
-               "[3, 7]");
-    ASSERT_SQL(lite_->select(author.name).from(author).union_(lite_->select(book.title).from(book)).order_by(author.name.desc()),
-               R"(SELECT "author"."name" FROM "author" UNION SELECT "book"."title" FROM "book" ORDER BY "name" DESC)", "[]");
-    ASSERT_SQL(lite_->select(book.author_id).distinct().from(book), R"(SELECT DISTINCT "book"."author_id" FROM "book")",
-               "[]");
+    ASSERT_SQL(
+        a.union_all(b).order_by(author.name.asc()).limit(5),
+        R"((SELECT "author"."name" FROM "author" WHERE ("author"."id" < $1)) UNION ALL (SELECT "author"."name" FROM "author" WHERE ("author"."id" > $2)) ORDER BY "name" LIMIT 5)",
+        "[3, 7]");
+    ASSERT_SQL(
+        lite_->select(author.name)
+            .from(author)
+            .union_(lite_->select(book.title).from(book))
+            .order_by(author.name.desc()),
+        R"(SELECT "author"."name" FROM "author" UNION SELECT "book"."title" FROM "book" ORDER BY "name" DESC)",
+        "[]");
+    ASSERT_SQL(lite_->select(book.author_id).distinct().from(book),
+               R"(SELECT DISTINCT "book"."author_id" FROM "book")", "[]");
   }
 
   void testInsertOneManyAndFromSelect() {
-    ASSERT_SQL(pg_->insert(author).set(author.name, "huey").set(author.email, std::nullopt).returning(author.id),
-               R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2) RETURNING "author"."id")", "[huey, NULL]");
-    ASSERT_SQL(lite_->insert(author).columns({&author.name, &author.email}).row({"a", "a@x"}).row({"b", Value()}),
-               R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2), ($3, $4))", "[a, a@x, b, NULL]");
+    ASSERT_SQL(
+        pg_->insert(author).set(author.name, "huey").set(author.email, std::nullopt).returning(author.id),
+        R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2) RETURNING "author"."id")", "[huey, NULL]");
+    ASSERT_SQL(
+        lite_->insert(author).columns({&author.name, &author.email}).row({"a", "a@x"}).row({"b", Value()}),
+        R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2), ($3, $4))", "[a, a@x, b, NULL]");
     ASSERT_SQL(pg_->insert(author).from_select({&author.name}, pg_->select(book.title).from(book)),
                R"(INSERT INTO "author" ("name") SELECT "book"."title" FROM "book")", "[]");
     ASSERT_SQL(lite_->insert(author), R"(INSERT INTO "author" DEFAULT VALUES)", "[]");
@@ -205,13 +226,18 @@ class CompileTest : public CppUnit::TestFixture {
   void testUpsertsPerDialect() {
     ASSERT_SQL(pg_->insert(author).set(author.name, "huey").on_conflict_ignore(),
                R"(INSERT INTO "author" ("name") VALUES ($1) ON CONFLICT DO NOTHING)", "[huey]");
-    ASSERT_SQL(pg_->insert(author).set(author.name, "huey").set(author.email, "h@x")
-                   .on_conflict_update({&author.name}).update_set(author.email, excluded(author.email)),
-               R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2) ON CONFLICT ("name") DO UPDATE SET "email" = EXCLUDED."email")",
-               "[huey, h@x]");
-    ASSERT_SQL(pg_->insert(author).set(author.id, 1).set(author.name, "huey").on_conflict_replace(),
-               R"(INSERT INTO "author" ("id", "name") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "id" = EXCLUDED."id", "name" = EXCLUDED."name")",
-               "[1, huey]");
+    ASSERT_SQL(
+        pg_->insert(author)
+            .set(author.name, "huey")
+            .set(author.email, "h@x")
+            .on_conflict_update({&author.name})
+            .update_set(author.email, excluded(author.email)),
+        R"(INSERT INTO "author" ("name", "email") VALUES ($1, $2) ON CONFLICT ("name") DO UPDATE SET "email" = EXCLUDED."email")",
+        "[huey, h@x]");
+    ASSERT_SQL(
+        pg_->insert(author).set(author.id, 1).set(author.name, "huey").on_conflict_replace(),
+        R"(INSERT INTO "author" ("id", "name") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "id" = EXCLUDED."id", "name" = EXCLUDED."name")",
+        "[1, huey]");
     ASSERT_SQL(lite_->insert(author).set(author.id, 1).set(author.name, "huey").on_conflict_replace(),
                R"(INSERT OR REPLACE INTO "author" ("id", "name") VALUES ($1, $2))", "[1, huey]");
     ASSERT_SQL(lite_->insert(author).set(author.name, "huey").on_conflict_ignore({&author.name}),
@@ -219,23 +245,29 @@ class CompileTest : public CppUnit::TestFixture {
   }
 
   void testUpdateAndDeleteWithReturning() {
-    ASSERT_SQL(pg_->update(book).set(book.price, book.price - Decimal("1.00")).where(book.id == std::int64_t{7})
-                   .returning(book.price),
-               R"(UPDATE "book" SET "price" = ("book"."price" - $1) WHERE ("book"."id" = $2) RETURNING "book"."price")",
-               "[1.00, 7]");
+    ASSERT_SQL(
+        pg_->update(book)
+            .set(book.price, book.price - Decimal("1.00"))
+            .where(book.id == std::int64_t{7})
+            .returning(book.price),
+        R"(UPDATE "book" SET "price" = ("book"."price" - $1) WHERE ("book"."id" = $2) RETURNING "book"."price")",
+        "[1.00, 7]");
     ASSERT_SQL(lite_->delete_from(review).where(review.stars < std::int16_t{2}).returning(review.id),
                R"(DELETE FROM "review" WHERE ("review"."stars" < $1) RETURNING "review"."id")", "[2]");
   }
 
   void testCreateTablePerDialect() {
     CPPUNIT_ASSERT_EQUAL(
-        std::string(R"(CREATE TABLE "book" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" NUMERIC(10, 2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
+        std::string(
+            R"(CREATE TABLE "book" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" NUMERIC(10, 2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
         ddl(*pg_, book));
     CPPUNIT_ASSERT_EQUAL(
-        std::string(R"(CREATE TABLE "book" ("id" INTEGER NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" DECIMAL(10,2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
+        std::string(
+            R"(CREATE TABLE "book" ("id" INTEGER NOT NULL PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id") ON DELETE CASCADE, "title" TEXT NOT NULL, "price" DECIMAL(10,2) NOT NULL CHECK (price >= 0), "published" DATE, "pages" INTEGER NOT NULL DEFAULT 100))"),
         ddl(*lite_, book));
     CPPUNIT_ASSERT_EQUAL(
-        std::string(R"(CREATE TABLE "author" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(100) NOT NULL UNIQUE, "email" TEXT))"),
+        std::string(
+            R"(CREATE TABLE "author" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(100) NOT NULL UNIQUE, "email" TEXT))"),
         ddl(*pg_, author));
   }
 
@@ -244,13 +276,21 @@ class CompileTest : public CppUnit::TestFixture {
     std::vector<Value> params;
     SqlWriter w{sql, params};
     pg_->compiler().create_index(book, book.indexes()[0], true, w);
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE INDEX IF NOT EXISTS "book_author_id_published" ON "book" ("author_id", "published"))"), sql);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(
+            R"(CREATE INDEX IF NOT EXISTS "book_author_id_published" ON "book" ("author_id", "published"))"),
+        sql);
     sql.clear();
-    pg_->compiler().create_index(book, IndexDef{"cheap", {&book.price}, true, "btree", "price < 5"}, false, w);
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE UNIQUE INDEX "cheap" ON "book" USING btree ("price") WHERE price < 5)"), sql);
+    pg_->compiler().create_index(book, IndexDef{"cheap", {&book.price}, true, "btree", "price < 5"}, false,
+                                 w);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(R"(CREATE UNIQUE INDEX "cheap" ON "book" USING btree ("price") WHERE price < 5)"), sql);
     sql.clear();
-    expect_throw<NotSupportedError>([&] { lite_->compiler().create_index(book, IndexDef{"g", {&book.title}, false, "GIN", {}}, false, w); },
-                                    "GIN on sqlite");
+    expect_throw<NotSupportedError>(
+        [&] {
+          lite_->compiler().create_index(book, IndexDef{"g", {&book.title}, false, "GIN", {}}, false, w);
+        },
+        "GIN on sqlite");
   }
 
   void testJsonAndArrayOperatorsOnPostgres() {
@@ -260,33 +300,43 @@ class CompileTest : public CppUnit::TestFixture {
       Column<std::vector<std::int32_t>> nums = column("nums", ArrayField(ValueType::int32));
       Doc() : Table("doc") {}
     } doc;
-    ASSERT_SQL(pg_->select(doc.data["a"].get_text("b").as("ab")).from(doc)
-                   .where(doc.data.has_key("a") && doc.data.contains(boost::json::value{{"k", 1}})),
-               R"(SELECT (("doc"."data" -> $1) ->> $2) AS "ab" FROM "doc" WHERE (("doc"."data" ? $3) AND ("doc"."data" @> $4)))",
-               R"([a, b, a, {"k":1}])");
-    ASSERT_SQL(pg_->select(doc.nums.at(0).as("first")).from(doc)
-                   .where(doc.nums.contains(std::vector<std::int32_t>{1, 2}) && doc.nums.contains_any(std::vector<std::int32_t>{3})),
-               R"(SELECT "doc"."nums"[$1] AS "first" FROM "doc" WHERE (("doc"."nums" @> $2) AND ("doc"."nums" && $3)))",
-               "[1, {1,2}, {3}]");
+    ASSERT_SQL(
+        pg_->select(doc.data["a"].get_text("b").as("ab"))
+            .from(doc)
+            .where(doc.data.has_key("a") && doc.data.contains(boost::json::value{{"k", 1}})),
+        R"(SELECT (("doc"."data" -> $1) ->> $2) AS "ab" FROM "doc" WHERE (("doc"."data" ? $3) AND ("doc"."data" @> $4)))",
+        R"([a, b, a, {"k":1}])");
+    ASSERT_SQL(
+        pg_->select(doc.nums.at(0).as("first"))
+            .from(doc)
+            .where(doc.nums.contains(std::vector<std::int32_t>{1, 2}) &&
+                   doc.nums.contains_any(std::vector<std::int32_t>{3})),
+        R"(SELECT "doc"."nums"[$1] AS "first" FROM "doc" WHERE (("doc"."nums" @> $2) AND ("doc"."nums" && $3)))",
+        "[1, {1,2}, {3}]");
     ASSERT_SQL(pg_->update(doc).set(doc.data, doc.data.concat(boost::json::value{{"b", 2}}).remove("a")),
                R"(UPDATE "doc" SET "data" = (("doc"."data" || $1) - $2))", R"([{"b":2}, a])");
-    ASSERT_SQL(pg_->select(doc.nums.length().as("n")).from(doc), R"(SELECT cardinality("doc"."nums") AS "n" FROM "doc")", "[]");
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "doc" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "data" JSONB NOT NULL, "nums" INTEGER[] NOT NULL))"),
-                         ddl(*pg_, doc));
+    ASSERT_SQL(pg_->select(doc.nums.length().as("n")).from(doc),
+               R"(SELECT cardinality("doc"."nums") AS "n" FROM "doc")", "[]");
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(
+            R"(CREATE TABLE "doc" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "data" JSONB NOT NULL, "nums" INTEGER[] NOT NULL))"),
+        ddl(*pg_, doc));
   }
 
   void testUnsupportedConstructsAreNotSupportedErrors() {
-    auto e = expect_throw<NotSupportedError>([&] { (void)lite_->select(book.id).from(book).where(book.title.ilike("a")).compile(); },
-                                             "ILIKE on sqlite");
+    auto e = expect_throw<NotSupportedError>(
+        [&] { (void)lite_->select(book.id).from(book).where(book.title.ilike("a")).compile(); },
+        "ILIKE on sqlite");
     LINGO_ASSERT_CONTAINS(e.what(), "ILIKE is not supported by the sqlite dialect");
-    e = expect_throw<NotSupportedError>([&] { (void)lite_->select().from(book).for_update().compile(); }, "FOR UPDATE on sqlite");
+    e = expect_throw<NotSupportedError>([&] { (void)lite_->select().from(book).for_update().compile(); },
+                                        "FOR UPDATE on sqlite");
     LINGO_ASSERT_CONTAINS(e.what(), "FOR UPDATE");
     struct Doc : Table {
       Column<boost::json::value> data = column("data", JSONField{});
       Doc() : Table("doc") {}
     } doc;
-    e = expect_throw<NotSupportedError>([&] { (void)lite_->select().from(doc).where(doc.data.has_key("a")).compile(); },
-                                        "? on sqlite");
+    e = expect_throw<NotSupportedError>(
+        [&] { (void)lite_->select().from(doc).where(doc.data.has_key("a")).compile(); }, "? on sqlite");
     LINGO_ASSERT_CONTAINS(e.what(), "the JSON key operator ?");
     CPPUNIT_ASSERT_EQUAL(std::string("0A000"), e.sqlstate());
   }
@@ -296,9 +346,10 @@ class CompileTest : public CppUnit::TestFixture {
       Column<std::string> col = column("we\"ird; DROP TABLE x; --", TextField{});
       Evil() : Table("ta\"ble") {}
     } evil;
-    ASSERT_SQL(pg_->select(evil.col).from(evil).where(evil.col == "'; DROP TABLE y; --"),
-               R"(SELECT "ta""ble"."we""ird; DROP TABLE x; --" FROM "ta""ble" WHERE ("ta""ble"."we""ird; DROP TABLE x; --" = $1))",
-               "['; DROP TABLE y; --]");
+    ASSERT_SQL(
+        pg_->select(evil.col).from(evil).where(evil.col == "'; DROP TABLE y; --"),
+        R"(SELECT "ta""ble"."we""ird; DROP TABLE x; --" FROM "ta""ble" WHERE ("ta""ble"."we""ird; DROP TABLE x; --" = $1))",
+        "['; DROP TABLE y; --]");
   }
 
   void testUnknownFieldKindNamesWhatTheDialectHas() {
@@ -316,12 +367,16 @@ class CompileTest : public CppUnit::TestFixture {
       Column<std::string> word = column("word", CustomField{shout}.default_value("hey"));
       Loud() : Table("loud") {}
     } loud;
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"), ddl(*pg_, loud));
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"), ddl(*lite_, loud));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"),
+                         ddl(*pg_, loud));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"),
+                         ddl(*lite_, loud));
     ASSERT_SQL(pg_->insert(loud).set(loud.word, "hi"), R"(INSERT INTO "loud" ("word") VALUES ($1))", "[HI]");
-    ASSERT_SQL(pg_->select(loud.word).from(loud).where(loud.word == "a" || loud.word.in({"b"}) || loud.word.between("c", "d")),
-               R"(SELECT "loud"."word" FROM "loud" WHERE ((("loud"."word" = $1) OR ("loud"."word" IN ($2))) OR ("loud"."word" BETWEEN $3 AND $4)))",
-               "[A, B, C, D]");
+    ASSERT_SQL(
+        pg_->select(loud.word).from(loud).where(loud.word == "a" || loud.word.in({"b"}) ||
+                                                loud.word.between("c", "d")),
+        R"(SELECT "loud"."word" FROM "loud" WHERE ((("loud"."word" = $1) OR ("loud"."word" IN ($2))) OR ("loud"."word" BETWEEN $3 AND $4)))",
+        "[A, B, C, D]");
     ASSERT_SQL(pg_->update(loud).set(loud.word, "x"), R"(UPDATE "loud" SET "word" = $1)", "[X]");
   }
 
@@ -333,7 +388,8 @@ class CompileTest : public CppUnit::TestFixture {
     } m;
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, m.primary_key().size());
     CPPUNIT_ASSERT_EQUAL(
-        std::string(R"(CREATE TABLE "membership" ("author_id" INTEGER NOT NULL REFERENCES "author" ("id"), "book_id" BIGINT NOT NULL REFERENCES "book" ("id"), PRIMARY KEY ("author_id", "book_id")))"),
+        std::string(
+            R"(CREATE TABLE "membership" ("author_id" INTEGER NOT NULL REFERENCES "author" ("id"), "book_id" BIGINT NOT NULL REFERENCES "book" ("id"), PRIMARY KEY ("author_id", "book_id")))"),
         ddl(*pg_, m));
   }
 

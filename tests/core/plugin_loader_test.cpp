@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bad(const std::string& name) { return std::string(LINGO_BAD_PLUGIN_DIR) + "/liblingo-" + name + ".so"; }
+std::string bad(const std::string& name) {
+  return std::string(LINGO_BAD_PLUGIN_DIR) + "/liblingo-" + name + ".so";
+}
 
 std::string built_plugin(const std::string& name) {
   return lingo_test::build_dir() + "/lib/lingo/plugins/liblingo-" + name + ".so";
@@ -32,8 +34,10 @@ class ScopedEnv {
     ::setenv(name, value.c_str(), 1);
   }
   ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -66,9 +70,12 @@ class PluginLoaderTest : public CppUnit::TestFixture {
  public:
   void testBuiltInPluginsServePeeweeSchemes() {
     PluginRegistry registry;
-    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(registry.dialect_for(Uri::parse("postgres://h/db")).name()));
-    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(registry.dialect_for(Uri::parse("postgresql://h/db")).name()));
-    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"),
+                         std::string(registry.dialect_for(Uri::parse("postgres://h/db")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"),
+                         std::string(registry.dialect_for(Uri::parse("postgresql://h/db")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"),
+                         std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
   }
 
   void testWrongAbiIsRefusedNamingBothVersions() {
@@ -135,8 +142,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
 
   void testPoolSchemeIsRefusedClearly() {
     PluginRegistry registry;
-    auto e = expect_throw<PluginError>([&] { (void)registry.dialect_for(Uri::parse("postgresql+pool://h/db")); },
-                                       "pool scheme");
+    auto e = expect_throw<PluginError>(
+        [&] { (void)registry.dialect_for(Uri::parse("postgresql+pool://h/db")); }, "pool scheme");
     LINGO_ASSERT_CONTAINS(e.what(), "serves 'postgresql' but not its '+pool' form");
     LINGO_ASSERT_CONTAINS(e.what(), "connection pools are not available");
   }

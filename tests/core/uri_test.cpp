@@ -1,7 +1,7 @@
 // URI parsing: the parts, percent-encoding, IPv6 and multi-host forms, the
 // SQLite path convention, password masking, and every malformed shape.
-#include "lingo/errors.h"
 #include "lingo/uri.h"
+#include "lingo/errors.h"
 #include "test_support.h"
 
 using lingo::Uri;
@@ -29,7 +29,8 @@ class UriTest : public CppUnit::TestFixture {
 
  public:
   void testSplitsEveryPart() {
-    const auto u = Uri::parse("postgresql://alice:s3cret@db.example.com:6432/app?sslmode=disable&application_name=x");
+    const auto u =
+        Uri::parse("postgresql://alice:s3cret@db.example.com:6432/app?sslmode=disable&application_name=x");
     CPPUNIT_ASSERT_EQUAL(std::string("postgresql"), u.scheme());
     CPPUNIT_ASSERT_EQUAL(std::string("alice"), *u.user());
     CPPUNIT_ASSERT_EQUAL(std::string("s3cret"), *u.password());
@@ -88,7 +89,8 @@ class UriTest : public CppUnit::TestFixture {
     const auto u = Uri::parse("postgresql://alice:s3cret@h/db?password=other&sslmode=require");
     const std::string m = u.masked();
     CPPUNIT_ASSERT_EQUAL(std::string("postgresql://alice:****@h/db?password=****&sslmode=require"), m);
-    CPPUNIT_ASSERT_EQUAL(std::string("postgresql://alice@h/db"), Uri::parse("postgresql://alice@h/db").masked());
+    CPPUNIT_ASSERT_EQUAL(std::string("postgresql://alice@h/db"),
+                         Uri::parse("postgresql://alice@h/db").masked());
   }
 
   void testMaskingMalformedText() {
@@ -140,7 +142,8 @@ class UriTest : public CppUnit::TestFixture {
   }
 
   void testErrorsNeverShowThePassword() {
-    auto e = expect_throw<UriError>([] { (void)Uri::parse("postgresql://u:topsecret@h:70000/db"); }, "bad port");
+    auto e =
+        expect_throw<UriError>([] { (void)Uri::parse("postgresql://u:topsecret@h:70000/db"); }, "bad port");
     CPPUNIT_ASSERT(std::string(e.what()).find("topsecret") == std::string::npos);
     LINGO_ASSERT_CONTAINS(e.what(), "u:****@h:70000");
   }

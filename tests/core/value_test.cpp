@@ -13,7 +13,9 @@ using lingo_test::expect_throw;
 
 // A Row taken from a temporary Result would point into freed rows: refused at compile time.
 template <class R>
-concept indexable = requires(R&& r) { std::forward<R>(r)[0]; };
+concept indexable = requires(R&& r) {
+  std::forward<R>(r)[0];
+};
 static_assert(!indexable<Result>);
 static_assert(indexable<const Result&>);
 using namespace std::chrono;
@@ -182,7 +184,8 @@ class ValueTest : public CppUnit::TestFixture {
   void testArrayLiteralQuotesWhatNeedsIt() {
     Array a;
     a.element_type = ValueType::text;
-    a.items = {Value("plain"), Value("two words"), Value("quote\"and\\slash"), Value(""), Value("NULL"), Value()};
+    a.items = {Value("plain"), Value("two words"), Value("quote\"and\\slash"),
+               Value(""),      Value("NULL"),      Value()};
     CPPUNIT_ASSERT_EQUAL(std::string(R"({plain,"two words","quote\"and\\slash","","NULL",NULL})"),
                          Value(a).to_string());
   }

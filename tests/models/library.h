@@ -28,7 +28,8 @@ inline const Book book;
 struct Review : lingo::Table {
   lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
   lingo::Column<std::int64_t> book_id = column("book_id", lingo::ForeignKeyField{book.id});
-  lingo::Column<std::int16_t> stars = column("stars", lingo::SmallIntegerField{}.check("stars BETWEEN 1 AND 5"));
+  lingo::Column<std::int16_t> stars =
+      column("stars", lingo::SmallIntegerField{}.check("stars BETWEEN 1 AND 5"));
   lingo::Column<std::optional<std::string>> body = column("body", lingo::TextField{}.null());
   Review() : Table("review") {}
 };

@@ -62,7 +62,8 @@ const auto money = std::make_shared<const FieldKind>(FieldKind{
       const std::string sign = cents < 0 ? "-" : "";
       const std::string digits = std::to_string(cents < 0 ? -cents : cents);
       const std::string padded = std::string(digits.size() < 3 ? 3 - digits.size() : 0, '0') + digits;
-      return Value(Decimal(sign + padded.substr(0, padded.size() - 2) + "." + padded.substr(padded.size() - 2)));
+      return Value(
+          Decimal(sign + padded.substr(0, padded.size() - 2) + "." + padded.substr(padded.size() - 2)));
     }});
 
 struct Purchase : Table {
@@ -129,9 +130,14 @@ class ModelSuite : public CppUnit::TestFixture {
   }
 
   std::int32_t add_author(const std::string& name, std::optional<std::string> email = std::nullopt) {
-    return db_->insert(author).set(author.name, name).set(author.email, email).execute_returning_key()->as<std::int32_t>();
+    return db_->insert(author)
+        .set(author.name, name)
+        .set(author.email, email)
+        .execute_returning_key()
+        ->as<std::int32_t>();
   }
-  std::int64_t add_book(std::int32_t author_id, const std::string& title, const char* price, int pages = 100) {
+  std::int64_t add_book(std::int32_t author_id, const std::string& title, const char* price,
+                        int pages = 100) {
     return db_->insert(book)
         .set(book.author_id, author_id)
         .set(book.title, title)
@@ -177,15 +183,19 @@ class ModelSuite : public CppUnit::TestFixture {
     const auto b1 = add_book(a, "One", "10.00");
     add_book(a, "Two", "20.00");
     add_book(b, "Three", "5.25");
-    db_->insert(review).columns({&review.book_id, &review.stars, &review.body})
-        .row({b1, std::int16_t{5}, "great"}).row({b1, std::int16_t{3}, Value()}).execute();
+    db_->insert(review)
+        .columns({&review.book_id, &review.stars, &review.body})
+        .row({b1, std::int16_t{5}, "great"})
+        .row({b1, std::int16_t{3}, Value()})
+        .execute();
 
-    const auto per_author = db_->select(author.name, fn::count(book.id).as("books"), fn::sum(book.price).as("total"))
-                                .from(author)
-                                .join(book, book.author_id == author.id)
-                                .group_by(author.name)
-                                .order_by(author.name.asc())
-                                .all();
+    const auto per_author =
+        db_->select(author.name, fn::count(book.id).as("books"), fn::sum(book.price).as("total"))
+            .from(author)
+            .join(book, book.author_id == author.id)
+            .group_by(author.name)
+            .order_by(author.name.asc())
+            .all();
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, per_author.size());
     CPPUNIT_ASSERT_EQUAL(std::string("huey"), per_author[0][author.name]);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, per_author[0].get<std::int64_t>("books"));
@@ -204,8 +214,11 @@ class ModelSuite : public CppUnit::TestFixture {
   void testUpdateAndDeleteWithReturning() {
     const auto a = add_author("huey");
     const auto id = add_book(a, "Cats", "12.50");
-    const Row updated = db_->update(book).set(book.price, book.price - Decimal("2.25")).where(book.id == id)
-                            .returning(book.price).one();
+    const Row updated = db_->update(book)
+                            .set(book.price, book.price - Decimal("2.25"))
+                            .where(book.id == id)
+                            .returning(book.price)
+                            .one();
     CPPUNIT_ASSERT(updated[book.price] == Decimal("10.25"));
     const Result deleted = db_->delete_from(book).where(book.id == id).returning(book.title).all();
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deleted.size());
@@ -215,15 +228,22 @@ class ModelSuite : public CppUnit::TestFixture {
 
   void testConflictHandling() {
     add_author("huey", "old@x");
-    const auto ignored = db_->insert(author).set(author.name, "huey").on_conflict_ignore().execute_returning_key();
+    const auto ignored =
+        db_->insert(author).set(author.name, "huey").on_conflict_ignore().execute_returning_key();
     CPPUNIT_ASSERT(!ignored.has_value());
-    db_->insert(author).set(author.name, "huey").set(author.email, "new@x")
-        .on_conflict_update({&author.name}).update_set(author.email, excluded(author.email)).execute();
-    CPPUNIT_ASSERT_EQUAL(std::string("new@x"),
-                         *db_->select(author.email).from(author).where(author.name == "huey").one()[author.email]);
+    db_->insert(author)
+        .set(author.name, "huey")
+        .set(author.email, "new@x")
+        .on_conflict_update({&author.name})
+        .update_set(author.email, excluded(author.email))
+        .execute();
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("new@x"),
+        *db_->select(author.email).from(author).where(author.name == "huey").one()[author.email]);
     const auto id = db_->select(author.id).from(author).scalar<std::int32_t>();
     db_->insert(author).set(author.id, id).set(author.name, "replaced").on_conflict_replace().execute();
-    CPPUNIT_ASSERT_EQUAL(std::string("replaced"), db_->select(author.name).from(author).scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("replaced"),
+                         db_->select(author.name).from(author).scalar<std::string>());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(author).count());
   }
 
@@ -232,7 +252,8 @@ class ModelSuite : public CppUnit::TestFixture {
     const Row row = db_->select(author.email).from(author).one();
     CPPUNIT_ASSERT(!row[author.email].has_value());
     expect_throw<DataError>([&] { (void)row.get<std::string>("email"); }, "NULL read as string");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(author).where(author.email == std::nullopt).count());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         db_->select().from(author).where(author.email == std::nullopt).count());
   }
 
   void testEveryFieldTypeRoundTrips() {
@@ -247,17 +268,30 @@ class ModelSuite : public CppUnit::TestFixture {
     // doubles) keeps it too; pg_values covers NUMERIC(38,10) in full.
     const Decimal exact("12345.1234500000");
     db_->insert(everything)
-        .set(everything.small, std::int16_t{-32768}).set(everything.medium, 2147483647)
-        .set(everything.big, std::int64_t{-9223372036854775807LL - 1}).set(everything.f32, 1.5f)
-        .set(everything.f64, 0.1).set(everything.exact, exact).set(everything.flag, true)
-        .set(everything.code, "ABCDEFGH").set(everything.body, "héllo ✓").set(everything.blob, blob)
-        .set(everything.day, day).set(everything.clock, clock).set(everything.stamp, stamp)
-        .set(everything.instant, instant).set(everything.uid, uid).set(everything.doc, doc).execute();
-    const Row r = db_->select(everything.small, everything.medium, everything.big, everything.f32, everything.f64,
-                              everything.exact, everything.flag, everything.code, everything.body, everything.blob,
-                              everything.day, everything.clock, everything.stamp, everything.instant,
-                              everything.uid, everything.doc, everything.maybe)
-                      .from(everything).one();
+        .set(everything.small, std::int16_t{-32768})
+        .set(everything.medium, 2147483647)
+        .set(everything.big, std::int64_t{-9223372036854775807LL - 1})
+        .set(everything.f32, 1.5f)
+        .set(everything.f64, 0.1)
+        .set(everything.exact, exact)
+        .set(everything.flag, true)
+        .set(everything.code, "ABCDEFGH")
+        .set(everything.body, "héllo ✓")
+        .set(everything.blob, blob)
+        .set(everything.day, day)
+        .set(everything.clock, clock)
+        .set(everything.stamp, stamp)
+        .set(everything.instant, instant)
+        .set(everything.uid, uid)
+        .set(everything.doc, doc)
+        .execute();
+    const Row r =
+        db_->select(everything.small, everything.medium, everything.big, everything.f32, everything.f64,
+                    everything.exact, everything.flag, everything.code, everything.body, everything.blob,
+                    everything.day, everything.clock, everything.stamp, everything.instant, everything.uid,
+                    everything.doc, everything.maybe)
+            .from(everything)
+            .one();
     CPPUNIT_ASSERT_EQUAL(std::int16_t{-32768}, r[everything.small]);
     CPPUNIT_ASSERT_EQUAL(2147483647, r[everything.medium]);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{-9223372036854775807LL - 1}, r[everything.big]);
@@ -311,10 +345,11 @@ class ModelSuite : public CppUnit::TestFixture {
   }
 
   void testHostileStringsAreValues() {
-    for (const std::string& evil : {std::string("'; DROP TABLE author; --"), std::string("quote ' \" \\ done"),
-                                    std::string(1 << 20, 'x')}) {
+    for (const std::string& evil : {std::string("'; DROP TABLE author; --"),
+                                    std::string("quote ' \" \\ done"), std::string(1 << 20, 'x')}) {
       const auto id = add_author(evil.substr(0, 80) + std::to_string(evil.size()), evil);
-      CPPUNIT_ASSERT_EQUAL(evil, *db_->select(author.email).from(author).where(author.id == id).one()[author.email]);
+      CPPUNIT_ASSERT_EQUAL(
+          evil, *db_->select(author.email).from(author).where(author.id == id).one()[author.email]);
     }
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, db_->select().from(author).count());
   }
@@ -365,37 +400,54 @@ class ModelSuite : public CppUnit::TestFixture {
     add_book(a, "Two", "20.00");
     add_book(b, "Three", "5.25");
     auto prolific = db_->select(book.author_id).from(book).group_by(book.author_id).having(fn::count() > 1);
-    CPPUNIT_ASSERT_EQUAL(std::string("huey"), db_->select(author.name).from(author).where(author.id.in(prolific)).scalar<std::string>());
-    auto names = db_->select(author.name).from(author).where(author.id == a)
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("huey"),
+        db_->select(author.name).from(author).where(author.id.in(prolific)).scalar<std::string>());
+    auto names = db_->select(author.name)
+                     .from(author)
+                     .where(author.id == a)
                      .union_all(db_->select(book.title).from(book).where(book.author_id == b))
-                     .order_by(author.name.asc()).all();
+                     .order_by(author.name.asc())
+                     .all();
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, names.size());
     auto cheap = db_->select(book.id).from(book).where(book.price < Decimal("15"));
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, db_->select(fn::count()).from(cheap, "c").scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         db_->select().from(book).where(exists(db_->select(author.id).from(author)
-                                                               .where(author.id == book.author_id && author.name == "zaizee"))).count());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select()
+                                              .from(book)
+                                              .where(exists(db_->select(author.id).from(author).where(
+                                                  author.id == book.author_id && author.name == "zaizee")))
+                                              .count());
   }
 
   void testApplicationFieldKindConvertsBothWays() {
     db_->drop_tables({&purchase}, true);
     db_->create_tables({&purchase});
     db_->insert(purchase).set(purchase.amount, Decimal("12.34")).set(purchase.tip, std::nullopt).execute();
-    db_->insert(purchase).columns({&purchase.amount, &purchase.tip}).row({Decimal("5"), Decimal("0.5")}).execute();
+    db_->insert(purchase)
+        .columns({&purchase.amount, &purchase.tip})
+        .row({Decimal("5"), Decimal("0.5")})
+        .execute();
     // Stored as cents in an integer column...
     const Result stored = db_->execute_sql("SELECT amount, tip FROM purchase ORDER BY id");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1234}, stored[0].get<std::int64_t>(0));
     CPPUNIT_ASSERT_EQUAL(std::int64_t{50}, stored[1].get<std::int64_t>(1));
     // ...and read, compared and updated as money.
-    const auto rows = db_->select(purchase.amount, purchase.tip).from(purchase)
-                          .where(purchase.amount > Decimal("10")).all();
+    const auto rows = db_->select(purchase.amount, purchase.tip)
+                          .from(purchase)
+                          .where(purchase.amount > Decimal("10"))
+                          .all();
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rows.size());
     CPPUNIT_ASSERT_EQUAL(std::string("12.34"), rows[0][purchase.amount].to_string());
     CPPUNIT_ASSERT(!rows[0][purchase.tip].has_value());
-    db_->update(purchase).set(purchase.tip, Decimal("1.25")).where(purchase.amount == Decimal("12.34")).execute();
-    CPPUNIT_ASSERT_EQUAL(std::string("1.25"),
-                         db_->select(purchase.tip).from(purchase).where(purchase.amount.in({Decimal("12.34")})).one()
-                             [purchase.tip]->to_string());
+    db_->update(purchase)
+        .set(purchase.tip, Decimal("1.25"))
+        .where(purchase.amount == Decimal("12.34"))
+        .execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("1.25"), db_->select(purchase.tip)
+                                                  .from(purchase)
+                                                  .where(purchase.amount.in({Decimal("12.34")}))
+                                                  .one()[purchase.tip]
+                                                  ->to_string());
     db_->drop_tables({&purchase});
   }
 
@@ -418,20 +470,31 @@ class ModelSuite : public CppUnit::TestFixture {
 
   void testIteratingAQueryStreamsItsRows() {
     const auto a = add_author("huey");
-    db_->insert(book).columns({&book.author_id, &book.title, &book.price}).row({a, "b0", Decimal("0.50")})
-        .row({a, "b1", Decimal("1.50")}).row({a, "b2", Decimal("2.50")}).execute();
+    db_->insert(book)
+        .columns({&book.author_id, &book.title, &book.price})
+        .row({a, "b0", Decimal("0.50")})
+        .row({a, "b1", Decimal("1.50")})
+        .row({a, "b2", Decimal("2.50")})
+        .execute();
     std::vector<std::string> titles;
     for (const Row row : db_->select(book.title, book.price).from(book).order_by(book.title.asc())) {
       titles.push_back(row[book.title]);
-      CPPUNIT_ASSERT_EQUAL(std::string(std::to_string(titles.size() - 1) + ".50"), row[book.price].to_string());
+      CPPUNIT_ASSERT_EQUAL(std::string(std::to_string(titles.size() - 1) + ".50"),
+                           row[book.price].to_string());
     }
     CPPUNIT_ASSERT(titles == (std::vector<std::string>{"b0", "b1", "b2"}));
     auto none = db_->select(book.id).from(book).where(book.id < 0);
     CPPUNIT_ASSERT(none.begin() == none.end());
     // A failure part-way is thrown from the loop, with its SQLSTATE.
-    auto bad = db_->select(fn::call<std::int64_t>("abs", book.id - book.id + std::numeric_limits<std::int64_t>::min())
-                               .as("n")).from(book);
-    auto e = expect_throw<DataError>([&] { for (const Row row : bad) (void)row; }, "overflow while streaming");
+    auto bad = db_->select(fn::call<std::int64_t>(
+                               "abs", book.id - book.id + std::numeric_limits<std::int64_t>::min())
+                               .as("n"))
+                   .from(book);
+    auto e = expect_throw<DataError>(
+        [&] {
+          for (const Row row : bad) (void)row;
+        },
+        "overflow while streaming");
     CPPUNIT_ASSERT_EQUAL(std::string("22003"), e.sqlstate());
   }
 
@@ -461,7 +524,12 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("h@x"), *db_->get<AuthorRecord>(huey.id).email);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->remove(fetched));
     expect_throw<DoesNotExist>([&] { (void)db_->get<AuthorRecord>(huey.id); }, "get() of a removed row");
-    expect_throw<IntegrityError>([&] { AuthorRecord dup{0, "mickey", std::nullopt}; db_->insert(dup); }, "dup");
+    expect_throw<IntegrityError>(
+        [&] {
+          AuthorRecord dup{0, "mickey", std::nullopt};
+          db_->insert(dup);
+        },
+        "dup");
   }
 
  private:

@@ -4,8 +4,8 @@
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
-#include <cppunit/TextTestProgressListener.h>
 #include <cppunit/TestRunner.h>
+#include <cppunit/TextTestProgressListener.h>
 #include <cppunit/extensions/TestFactoryRegistry.h>
 
 #include <cstdlib>
@@ -32,7 +32,6 @@ int main() {
 
   CppUnit::CompilerOutputter outputter(&collected, std::cerr);
   outputter.write();
-  std::cout << "\n" << collected.runTests() << " tests, " << collected.testFailuresTotal()
-            << " failures\n";
+  std::cout << "\n" << collected.runTests() << " tests, " << collected.testFailuresTotal() << " failures\n";
   return collected.wasSuccessful() ? 0 : 1;
 }

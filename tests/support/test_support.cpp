@@ -28,7 +28,11 @@ std::string temp_dir() {
   return dir.string();
 }
 
-std::string build_dir() { return LINGO_TEST_BINARY_DIR; }
-std::string source_dir() { return LINGO_TEST_SOURCE_DIR; }
+std::string build_dir() {
+  return LINGO_TEST_BINARY_DIR;
+}
+std::string source_dir() {
+  return LINGO_TEST_SOURCE_DIR;
+}
 
 }  // namespace lingo_test

@@ -35,9 +35,8 @@ E expect_throw(const std::function<void()>& fn, const std::string& what) {
 }
 
 // True when haystack contains needle; for message checks with a readable failure.
-#define LINGO_ASSERT_CONTAINS(haystack, needle)                                           \
-  CPPUNIT_ASSERT_MESSAGE(std::string("expected \"") + (needle) + "\" in \"" + (haystack) + \
-                             "\"",                                                         \
+#define LINGO_ASSERT_CONTAINS(haystack, needle)                                                  \
+  CPPUNIT_ASSERT_MESSAGE(std::string("expected \"") + (needle) + "\" in \"" + (haystack) + "\"", \
                          std::string(haystack).find(needle) != std::string::npos)
 
 }  // namespace lingo_test

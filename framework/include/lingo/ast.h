@@ -18,23 +18,23 @@ struct FieldKind;
 namespace lingo::ast {
 
 enum class Kind : std::uint8_t {
-  column,     // "t"."c"
-  param,      // a bound value
-  raw,        // SQL text from the program (defaults, function names)
-  unary,      // NOT x, -x, x IS NULL, x IS NOT NULL
-  binary,     // x op y
-  in_list,    // x [NOT] IN (a, b, ...)
-  in_select,  // x [NOT] IN (SELECT ...)
-  between,    // x BETWEEN a AND b
-  function,   // f(a, b), count(*), count(DISTINCT x)
-  cast,       // CAST(x AS type)
-  case_when,  // CASE WHEN ... THEN ... ELSE ... END
-  subquery,   // (SELECT ...)
-  exists,     // EXISTS (SELECT ...)
-  star,       // * or "t".*
-  alias,      // x AS "name"
-  array_index,// x[i] (the API is 0-based; the node holds the SQL index)
-  excluded,   // EXCLUDED."c" in ON CONFLICT DO UPDATE
+  column,       // "t"."c"
+  param,        // a bound value
+  raw,          // SQL text from the program (defaults, function names)
+  unary,        // NOT x, -x, x IS NULL, x IS NOT NULL
+  binary,       // x op y
+  in_list,      // x [NOT] IN (a, b, ...)
+  in_select,    // x [NOT] IN (SELECT ...)
+  between,      // x BETWEEN a AND b
+  function,     // f(a, b), count(*), count(DISTINCT x)
+  cast,         // CAST(x AS type)
+  case_when,    // CASE WHEN ... THEN ... ELSE ... END
+  subquery,     // (SELECT ...)
+  exists,       // EXISTS (SELECT ...)
+  star,         // * or "t".*
+  alias,        // x AS "name"
+  array_index,  // x[i] (the API is 0-based; the node holds the SQL index)
+  excluded,     // EXCLUDED."c" in ON CONFLICT DO UPDATE
 };
 
 struct Node {
@@ -72,23 +72,36 @@ struct Unary final : Node {
 };
 
 enum class BinaryOp : std::uint8_t {
-  eq, ne, lt, le, gt, ge,
-  logical_and, logical_or,
-  add, sub, mul, div, mod,
-  like, ilike, concat,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  logical_and,
+  logical_or,
+  add,
+  sub,
+  mul,
+  div,
+  mod,
+  like,
+  ilike,
+  concat,
   // PostgreSQL JSONB and array operators; a dialect without them refuses them.
-  json_get,        // ->
-  json_get_text,   // ->>
-  contains,        // @>
-  contained_by,    // <@
-  has_key,         // ?
-  has_any_keys,    // ?|
-  has_all_keys,    // ?&
-  overlaps,        // &&
-  json_remove,     // -
+  json_get,       // ->
+  json_get_text,  // ->>
+  contains,       // @>
+  contained_by,   // <@
+  has_key,        // ?
+  has_any_keys,   // ?|
+  has_all_keys,   // ?&
+  overlaps,       // &&
+  json_remove,    // -
 };
 struct Binary final : Node {
-  Binary(BinaryOp o, NodePtr l, NodePtr r) : Node(Kind::binary), op(o), lhs(std::move(l)), rhs(std::move(r)) {}
+  Binary(BinaryOp o, NodePtr l, NodePtr r)
+      : Node(Kind::binary), op(o), lhs(std::move(l)), rhs(std::move(r)) {}
   BinaryOp op;
   NodePtr lhs;
   NodePtr rhs;
@@ -111,7 +124,8 @@ struct InSelect final : Node {
 };
 
 struct Between final : Node {
-  Between(NodePtr x, NodePtr lo, NodePtr hi) : Node(Kind::between), operand(std::move(x)), low(std::move(lo)), high(std::move(hi)) {}
+  Between(NodePtr x, NodePtr lo, NodePtr hi)
+      : Node(Kind::between), operand(std::move(x)), low(std::move(lo)), high(std::move(hi)) {}
   NodePtr operand;
   NodePtr low;
   NodePtr high;
@@ -145,7 +159,8 @@ struct Subquery final : Node {
 };
 
 struct Exists final : Node {
-  Exists(std::shared_ptr<const SelectData> q, bool negated_) : Node(Kind::exists), query(std::move(q)), negated(negated_) {}
+  Exists(std::shared_ptr<const SelectData> q, bool negated_)
+      : Node(Kind::exists), query(std::move(q)), negated(negated_) {}
   std::shared_ptr<const SelectData> query;
   bool negated;
 };

@@ -69,7 +69,7 @@ class Compiler {
 
   // Pieces a dialect may respell.
   virtual void identifier(std::string_view name, std::string& out) const;  // "name"
-  virtual void placeholder(std::size_t index, std::string& out) const;    // $1, $2, ...
+  virtual void placeholder(std::size_t index, std::string& out) const;     // $1, $2, ...
   virtual void expr(const ast::Node& node, SqlWriter& w) const;
   virtual void binary(const ast::Binary& node, SqlWriter& w) const;
   virtual void function(const ast::Function& node, SqlWriter& w) const;

@@ -6,9 +6,9 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "lingo/connection.h"
@@ -70,8 +70,7 @@ class Database {
   // generated key back; get() throws DoesNotExist when no row has the key;
   // save() and remove() return the rows affected.
   template <class T>
-    requires(!std::is_base_of_v<Table, T>)
-  void insert(T& object);
+  requires(!std::is_base_of_v<Table, T>) void insert(T& object);
   template <class T>
   [[nodiscard]] T get(const Value& key);
   template <class T>

@@ -24,8 +24,8 @@ struct ErrorInfo {
   std::string sqlstate{};   // "23505"; empty when the engine gives none
   std::string dialect{};    // "postgres", "sqlite", ...
   std::string statement{};  // the SQL text, never the bound values
-  long native_code = 0;   // SQLite's extended result code; 0 for PostgreSQL
-  bool retryable = false; // the dialect's verdict: retrying the transaction may succeed
+  long native_code = 0;     // SQLite's extended result code; 0 for PostgreSQL
+  bool retryable = false;   // the dialect's verdict: retrying the transaction may succeed
 };
 
 class Error : public std::runtime_error {

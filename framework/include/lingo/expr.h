@@ -33,8 +33,16 @@ struct Ordering {
   ast::NodePtr expr;
   bool descending = false;
   Nulls nulls = Nulls::unspecified;
-  Ordering nulls_first() const { Ordering o = *this; o.nulls = Nulls::first; return o; }
-  Ordering nulls_last() const { Ordering o = *this; o.nulls = Nulls::last; return o; }
+  Ordering nulls_first() const {
+    Ordering o = *this;
+    o.nulls = Nulls::first;
+    return o;
+  }
+  Ordering nulls_last() const {
+    Ordering o = *this;
+    o.nulls = Nulls::last;
+    return o;
+  }
 };
 
 // An expression of no particular C++ type.
@@ -55,14 +63,20 @@ class Expr {
 namespace detail {
 
 template <class T>
-struct strip_optional { using type = T; };
+struct strip_optional {
+  using type = T;
+};
 template <class T>
-struct strip_optional<std::optional<T>> { using type = T; };
+struct strip_optional<std::optional<T>> {
+  using type = T;
+};
 
 template <class V>
 ast::NodePtr operand(const V& v) {
-  if constexpr (std::is_base_of_v<Expr, V>) return v.node();
-  else return std::make_shared<ast::Param>(Value(v));
+  if constexpr (std::is_base_of_v<Expr, V>)
+    return v.node();
+  else
+    return std::make_shared<ast::Param>(Value(v));
 }
 
 template <class V>
@@ -96,20 +110,27 @@ class TypedExpr : public Expr {
     return TypedExpr<bool>(std::make_shared<ast::Unary>(ast::UnaryOp::is_not_null, node_));
   }
   template <class V>
-  [[nodiscard]] TypedExpr<bool> in(const std::vector<V>& items) const { return in_list(items, false); }
-  [[nodiscard]] TypedExpr<bool> in(std::initializer_list<typename detail::strip_optional<T>::type> items) const {
+  [[nodiscard]] TypedExpr<bool> in(const std::vector<V>& items) const {
+    return in_list(items, false);
+  }
+  [[nodiscard]] TypedExpr<bool> in(
+      std::initializer_list<typename detail::strip_optional<T>::type> items) const {
     return in_list(std::vector(items), false);
   }
   template <class V>
-  [[nodiscard]] TypedExpr<bool> not_in(const std::vector<V>& items) const { return in_list(items, true); }
-  [[nodiscard]] TypedExpr<bool> not_in(std::initializer_list<typename detail::strip_optional<T>::type> items) const {
+  [[nodiscard]] TypedExpr<bool> not_in(const std::vector<V>& items) const {
+    return in_list(items, true);
+  }
+  [[nodiscard]] TypedExpr<bool> not_in(
+      std::initializer_list<typename detail::strip_optional<T>::type> items) const {
     return in_list(std::vector(items), true);
   }
   [[nodiscard]] TypedExpr<bool> in(const Select& query) const;
   [[nodiscard]] TypedExpr<bool> not_in(const Select& query) const;
   template <class A, class B>
   [[nodiscard]] TypedExpr<bool> between(const A& low, const B& high) const {
-    return TypedExpr<bool>(std::make_shared<ast::Between>(node_, detail::operand(low), detail::operand(high)));
+    return TypedExpr<bool>(
+        std::make_shared<ast::Between>(node_, detail::operand(low), detail::operand(high)));
   }
   template <class V>
   [[nodiscard]] TypedExpr<bool> like(const V& pattern) const {
@@ -127,23 +148,21 @@ class TypedExpr : public Expr {
     return detail::binary<R>(ast::BinaryOp::concat, node_, detail::operand(other));
   }
   // JSONB: the document without a top-level key (a - 'key').
-  [[nodiscard]] TypedExpr<boost::json::value> remove(std::string key) const
-    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
-  {
-    return detail::binary<boost::json::value>(ast::BinaryOp::json_remove, node_, detail::operand(std::move(key)));
+  [[nodiscard]] TypedExpr<boost::json::value> remove(std::string key)
+      const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
+    return detail::binary<boost::json::value>(ast::BinaryOp::json_remove, node_,
+                                              detail::operand(std::move(key)));
   }
 
   // JSON (boost::json::value) columns: PostgreSQL's operators.
   template <class K>
-  [[nodiscard]] TypedExpr<boost::json::value> operator[](const K& key) const
-    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
-  {
+  [[nodiscard]] TypedExpr<boost::json::value> operator[](const K& key)
+      const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
     return detail::binary<boost::json::value>(ast::BinaryOp::json_get, node_, detail::operand(key));
   }
   template <class K>
-  [[nodiscard]] TypedExpr<std::string> get_text(const K& key) const
-    requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value>
-  {
+  [[nodiscard]] TypedExpr<std::string> get_text(const K& key)
+      const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
     return detail::binary<std::string>(ast::BinaryOp::json_get_text, node_, detail::operand(key));
   }
   [[nodiscard]] TypedExpr<bool> has_key(std::string key) const {
@@ -170,15 +189,16 @@ class TypedExpr : public Expr {
     return detail::binary<bool>(ast::BinaryOp::overlaps, node_, detail::operand(other));
   }
   // Arrays: the number of elements, over all dimensions (cardinality()).
-  [[nodiscard]] TypedExpr<std::int32_t> length() const
-    requires requires { typename detail::strip_optional<T>::type::value_type; } &&
-             (!std::is_same_v<typename detail::strip_optional<T>::type, std::string>)
-  {
-    return TypedExpr<std::int32_t>(std::make_shared<ast::Function>("cardinality", std::vector<ast::NodePtr>{node_}));
+  [[nodiscard]] TypedExpr<std::int32_t> length() const requires requires {
+    typename detail::strip_optional<T>::type::value_type;
+  } &&(!std::is_same_v<typename detail::strip_optional<T>::type, std::string>) {
+    return TypedExpr<std::int32_t>(
+        std::make_shared<ast::Function>("cardinality", std::vector<ast::NodePtr>{node_}));
   }
   // Arrays: the element at a 0-based index (SQL arrays count from 1).
-  [[nodiscard]] auto at(std::int64_t index) const
-    requires requires { typename detail::strip_optional<T>::type::value_type; }
+  [[nodiscard]] auto at(std::int64_t index) const requires requires {
+    typename detail::strip_optional<T>::type::value_type;
+  }
   {
     using E = typename detail::strip_optional<T>::type::value_type;
     return TypedExpr<E>(std::make_shared<ast::ArrayIndex>(node_, detail::operand(index + 1)));
@@ -208,10 +228,10 @@ template <class T>
 }
 
 // Comparisons. Comparing with std::nullopt renders IS [NOT] NULL, as peewee does.
-#define LINGO_COMPARISON(op, code)                                                         \
-  template <class T, class V>                                                              \
-  TypedExpr<bool> operator op(const TypedExpr<T>& a, const V& b) {                         \
-    return detail::binary<bool>(ast::BinaryOp::code, a.node(), detail::operand(b));        \
+#define LINGO_COMPARISON(op, code)                                                  \
+  template <class T, class V>                                                       \
+  TypedExpr<bool> operator op(const TypedExpr<T>& a, const V& b) {                  \
+    return detail::binary<bool>(ast::BinaryOp::code, a.node(), detail::operand(b)); \
   }
 LINGO_COMPARISON(<, lt)
 LINGO_COMPARISON(<=, le)
@@ -221,13 +241,17 @@ LINGO_COMPARISON(>=, ge)
 
 template <class T, class V>
 TypedExpr<bool> operator==(const TypedExpr<T>& a, const V& b) {
-  if constexpr (detail::is_null_literal<V>) return a.is_null();
-  else return detail::binary<bool>(ast::BinaryOp::eq, a.node(), detail::operand(b));
+  if constexpr (detail::is_null_literal<V>)
+    return a.is_null();
+  else
+    return detail::binary<bool>(ast::BinaryOp::eq, a.node(), detail::operand(b));
 }
 template <class T, class V>
 TypedExpr<bool> operator!=(const TypedExpr<T>& a, const V& b) {
-  if constexpr (detail::is_null_literal<V>) return a.is_not_null();
-  else return detail::binary<bool>(ast::BinaryOp::ne, a.node(), detail::operand(b));
+  if constexpr (detail::is_null_literal<V>)
+    return a.is_not_null();
+  else
+    return detail::binary<bool>(ast::BinaryOp::ne, a.node(), detail::operand(b));
 }
 
 inline TypedExpr<bool> operator&&(const TypedExpr<bool>& a, const TypedExpr<bool>& b) {
@@ -245,12 +269,13 @@ template <class T, class V>
 TypedExpr<T> operator+(const TypedExpr<T>& a, const V& b) {
   if constexpr (std::is_same_v<typename detail::strip_optional<T>::type, std::string>)
     return detail::binary<T>(ast::BinaryOp::concat, a.node(), detail::operand(b));
-  else return detail::binary<T>(ast::BinaryOp::add, a.node(), detail::operand(b));
+  else
+    return detail::binary<T>(ast::BinaryOp::add, a.node(), detail::operand(b));
 }
-#define LINGO_ARITHMETIC(op, code)                                                   \
-  template <class T, class V>                                                        \
-  TypedExpr<T> operator op(const TypedExpr<T>& a, const V& b) {                      \
-    return detail::binary<T>(ast::BinaryOp::code, a.node(), detail::operand(b));     \
+#define LINGO_ARITHMETIC(op, code)                                               \
+  template <class T, class V>                                                    \
+  TypedExpr<T> operator op(const TypedExpr<T>& a, const V& b) {                  \
+    return detail::binary<T>(ast::BinaryOp::code, a.node(), detail::operand(b)); \
   }
 LINGO_ARITHMETIC(-, sub)
 LINGO_ARITHMETIC(*, mul)
@@ -272,7 +297,8 @@ template <class T>
 template <class T>
 [[nodiscard]] TypedExpr<T> cast(const Expr& x, std::string type_sql) {
   detail::check_identifier(type_sql, "type name");
-  return TypedExpr<T>(std::make_shared<ast::Cast>(x.node(), detail::element_type_of<T>(), std::move(type_sql)));
+  return TypedExpr<T>(
+      std::make_shared<ast::Cast>(x.node(), detail::element_type_of<T>(), std::move(type_sql)));
 }
 
 // CASE WHEN c1 THEN v1 ... ELSE v END, read back as T.
@@ -312,7 +338,8 @@ namespace fn {
 template <class T, class... Args>
 [[nodiscard]] TypedExpr<T> call(std::string name, const Args&... args) {
   detail::check_identifier(name, "function name");
-  return TypedExpr<T>(std::make_shared<ast::Function>(std::move(name), std::vector<ast::NodePtr>{detail::operand(args)...}));
+  return TypedExpr<T>(
+      std::make_shared<ast::Function>(std::move(name), std::vector<ast::NodePtr>{detail::operand(args)...}));
 }
 [[nodiscard]] TypedExpr<std::int64_t> count();  // count(*)
 [[nodiscard]] TypedExpr<std::int64_t> count(const Expr& x);
@@ -322,7 +349,9 @@ template <class T>
   return call<std::optional<typename detail::strip_optional<T>::type>>("sum", x);
 }
 template <class T>
-[[nodiscard]] TypedExpr<std::optional<double>> avg(const TypedExpr<T>& x) { return call<std::optional<double>>("avg", x); }
+[[nodiscard]] TypedExpr<std::optional<double>> avg(const TypedExpr<T>& x) {
+  return call<std::optional<double>>("avg", x);
+}
 template <class T>
 [[nodiscard]] TypedExpr<std::optional<typename detail::strip_optional<T>::type>> min(const TypedExpr<T>& x) {
   return call<std::optional<typename detail::strip_optional<T>::type>>("min", x);
@@ -332,11 +361,16 @@ template <class T>
   return call<std::optional<typename detail::strip_optional<T>::type>>("max", x);
 }
 template <class T>
-[[nodiscard]] TypedExpr<T> lower(const TypedExpr<T>& x) { return call<T>("lower", x); }
+[[nodiscard]] TypedExpr<T> lower(const TypedExpr<T>& x) {
+  return call<T>("lower", x);
+}
 template <class T>
-[[nodiscard]] TypedExpr<T> upper(const TypedExpr<T>& x) { return call<T>("upper", x); }
+[[nodiscard]] TypedExpr<T> upper(const TypedExpr<T>& x) {
+  return call<T>("upper", x);
+}
 template <class T, class... Rest>
-[[nodiscard]] TypedExpr<typename detail::strip_optional<T>::type> coalesce(const TypedExpr<T>& x, const Rest&... rest) {
+[[nodiscard]] TypedExpr<typename detail::strip_optional<T>::type> coalesce(const TypedExpr<T>& x,
+                                                                           const Rest&... rest) {
   return call<typename detail::strip_optional<T>::type>("coalesce", x, rest...);
 }
 // The current instant; CURRENT_TIMESTAMP on every dialect.

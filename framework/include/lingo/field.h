@@ -45,21 +45,52 @@ class Field {
   Field(std::string kind, ValueType type) : kind_(std::move(kind)), type_(type) {}
 
   // Constraints, chainable. Every column is NOT NULL unless null() is called.
-  Field& null(bool nullable = true) { nullable_ = nullable; return *this; }
-  Field& unique(bool unique = true) { unique_ = unique; return *this; }
-  Field& primary_key(bool pk = true) { primary_key_ = pk; return *this; }
-  Field& index(bool indexed = true) { indexed_ = indexed; return *this; }
+  Field& null(bool nullable = true) {
+    nullable_ = nullable;
+    return *this;
+  }
+  Field& unique(bool unique = true) {
+    unique_ = unique;
+    return *this;
+  }
+  Field& primary_key(bool pk = true) {
+    primary_key_ = pk;
+    return *this;
+  }
+  Field& index(bool indexed = true) {
+    indexed_ = indexed;
+    return *this;
+  }
   // The index method for index(): "GIN" for JSONB and arrays on PostgreSQL.
-  Field& index_method(std::string method) { index_method_ = std::move(method); indexed_ = true; return *this; }
+  Field& index_method(std::string method) {
+    index_method_ = std::move(method);
+    indexed_ = true;
+    return *this;
+  }
   // A default value, rendered as a safely quoted literal in the DDL.
-  Field& default_value(Value v) { default_value_ = std::move(v); return *this; }
+  Field& default_value(Value v) {
+    default_value_ = std::move(v);
+    return *this;
+  }
   // A default SQL expression ("now()", "CURRENT_TIMESTAMP"), written as given:
   // it comes from the program, never from user input.
-  Field& default_sql(std::string sql) { default_sql_ = std::move(sql); return *this; }
+  Field& default_sql(std::string sql) {
+    default_sql_ = std::move(sql);
+    return *this;
+  }
   // A CHECK constraint expression, written as given (program text).
-  Field& check(std::string sql) { check_sql_ = std::move(sql); return *this; }
-  Field& on_delete(ReferentialAction a) { if (references_) references_->on_delete = a; return *this; }
-  Field& on_update(ReferentialAction a) { if (references_) references_->on_update = a; return *this; }
+  Field& check(std::string sql) {
+    check_sql_ = std::move(sql);
+    return *this;
+  }
+  Field& on_delete(ReferentialAction a) {
+    if (references_) references_->on_delete = a;
+    return *this;
+  }
+  Field& on_update(ReferentialAction a) {
+    if (references_) references_->on_update = a;
+    return *this;
+  }
 
   [[nodiscard]] const std::string& kind() const noexcept { return kind_; }
   [[nodiscard]] ValueType type() const noexcept { return type_; }
@@ -85,9 +116,15 @@ class Field {
   int dimensions = 0;
 
  protected:
-  Field& generated() { generated_ = true; return *this; }
+  Field& generated() {
+    generated_ = true;
+    return *this;
+  }
   void set_custom(std::shared_ptr<const FieldKind> kind) { custom_ = std::move(kind); }
-  Field& references(ForeignKeyRef ref) { references_ = std::move(ref); return *this; }
+  Field& references(ForeignKeyRef ref) {
+    references_ = std::move(ref);
+    return *this;
+  }
 
  private:
   std::string kind_;
@@ -115,7 +152,8 @@ struct FieldKind {
 
 // A column of an application-defined kind:
 //     inline const auto money = std::make_shared<const lingo::FieldKind>(lingo::FieldKind{
-//         "MoneyField", lingo::BigIntegerField{}, lingo::ValueType::decimal, cents_from_decimal, decimal_from_cents});
+//         "MoneyField", lingo::BigIntegerField{}, lingo::ValueType::decimal, cents_from_decimal,
+//         decimal_from_cents});
 //     lingo::Column<lingo::Decimal> price = column("price", lingo::CustomField{money});
 struct CustomField : Field {
   explicit CustomField(std::shared_ptr<const FieldKind> kind) : Field(kind->name, kind->value_type) {
@@ -127,28 +165,73 @@ struct CustomField : Field {
 };
 
 // The core's kinds. Each is a Field; the names are peewee's.
-struct AutoField : Field { AutoField() : Field("AutoField", ValueType::int32) { primary_key(); generated(); } };
-struct BigAutoField : Field { BigAutoField() : Field("BigAutoField", ValueType::int64) { primary_key(); generated(); } };
-struct SmallIntegerField : Field { SmallIntegerField() : Field("SmallIntegerField", ValueType::int16) {} };
-struct IntegerField : Field { IntegerField() : Field("IntegerField", ValueType::int32) {} };
-struct BigIntegerField : Field { BigIntegerField() : Field("BigIntegerField", ValueType::int64) {} };
-struct FloatField : Field { FloatField() : Field("FloatField", ValueType::float32) {} };
-struct DoubleField : Field { DoubleField() : Field("DoubleField", ValueType::float64) {} };
-struct DecimalField : Field {
-  DecimalField(int p = 10, int s = 2) : Field("DecimalField", ValueType::decimal) { precision = p; scale = s; }
+struct AutoField : Field {
+  AutoField() : Field("AutoField", ValueType::int32) {
+    primary_key();
+    generated();
+  }
 };
-struct BooleanField : Field { BooleanField() : Field("BooleanField", ValueType::boolean) {} };
-struct CharField : Field { explicit CharField(int n = 255) : Field("CharField", ValueType::text) { length = n; } };
-struct TextField : Field { TextField() : Field("TextField", ValueType::text) {} };
-struct BlobField : Field { BlobField() : Field("BlobField", ValueType::bytes) {} };
-struct DateField : Field { DateField() : Field("DateField", ValueType::date) {} };
-struct TimeField : Field { TimeField() : Field("TimeField", ValueType::time) {} };
-struct DateTimeField : Field { DateTimeField() : Field("DateTimeField", ValueType::timestamp) {} };
-struct TimestampTzField : Field { TimestampTzField() : Field("TimestampTzField", ValueType::timestamptz) {} };
-struct UUIDField : Field { UUIDField() : Field("UUIDField", ValueType::uuid) {} };
+struct BigAutoField : Field {
+  BigAutoField() : Field("BigAutoField", ValueType::int64) {
+    primary_key();
+    generated();
+  }
+};
+struct SmallIntegerField : Field {
+  SmallIntegerField() : Field("SmallIntegerField", ValueType::int16) {}
+};
+struct IntegerField : Field {
+  IntegerField() : Field("IntegerField", ValueType::int32) {}
+};
+struct BigIntegerField : Field {
+  BigIntegerField() : Field("BigIntegerField", ValueType::int64) {}
+};
+struct FloatField : Field {
+  FloatField() : Field("FloatField", ValueType::float32) {}
+};
+struct DoubleField : Field {
+  DoubleField() : Field("DoubleField", ValueType::float64) {}
+};
+struct DecimalField : Field {
+  DecimalField(int p = 10, int s = 2) : Field("DecimalField", ValueType::decimal) {
+    precision = p;
+    scale = s;
+  }
+};
+struct BooleanField : Field {
+  BooleanField() : Field("BooleanField", ValueType::boolean) {}
+};
+struct CharField : Field {
+  explicit CharField(int n = 255) : Field("CharField", ValueType::text) { length = n; }
+};
+struct TextField : Field {
+  TextField() : Field("TextField", ValueType::text) {}
+};
+struct BlobField : Field {
+  BlobField() : Field("BlobField", ValueType::bytes) {}
+};
+struct DateField : Field {
+  DateField() : Field("DateField", ValueType::date) {}
+};
+struct TimeField : Field {
+  TimeField() : Field("TimeField", ValueType::time) {}
+};
+struct DateTimeField : Field {
+  DateTimeField() : Field("DateTimeField", ValueType::timestamp) {}
+};
+struct TimestampTzField : Field {
+  TimestampTzField() : Field("TimestampTzField", ValueType::timestamptz) {}
+};
+struct UUIDField : Field {
+  UUIDField() : Field("UUIDField", ValueType::uuid) {}
+};
 // JSON as text (PostgreSQL json); BinaryJSONField is jsonb.
-struct JSONField : Field { JSONField() : Field("JSONField", ValueType::json) {} };
-struct BinaryJSONField : Field { BinaryJSONField() : Field("BinaryJSONField", ValueType::json) {} };
+struct JSONField : Field {
+  JSONField() : Field("JSONField", ValueType::json) {}
+};
+struct BinaryJSONField : Field {
+  BinaryJSONField() : Field("BinaryJSONField", ValueType::json) {}
+};
 struct ArrayField : Field {
   explicit ArrayField(ValueType element, int dims = 1) : Field("ArrayField", ValueType::array) {
     element_type = element;

@@ -69,7 +69,8 @@ class Mapping {
       for (const auto& m : members_)
         if (m.column == pk[0]) return m;
     ErrorInfo info;
-    info.message = "the mapping of table " + table_->name() + " has no member for a single-column primary key";
+    info.message =
+        "the mapping of table " + table_->name() + " has no member for a single-column primary key";
     throw InterfaceError(std::move(info));
   }
 
@@ -88,8 +89,7 @@ const Mapping<T>& mapping_of() {
 }
 
 template <class T>
-  requires(!std::is_base_of_v<Table, T>)
-void Database::insert(T& object) {
+requires(!std::is_base_of_v<Table, T>) void Database::insert(T& object) {
   const auto& m = mapping_of<T>();
   const auto& key = m.key();
   Insert q(this, m.table());
@@ -122,8 +122,8 @@ std::int64_t Database::save(const T& object) {
   Update q(this, m.table());
   for (const auto& member : m.members())
     if (&member != &key) q.set_value(*member.column, member.read(object));
-  q.where(TypedExpr<bool>(
-      std::make_shared<ast::Binary>(ast::BinaryOp::eq, key.node, std::make_shared<ast::Param>(key.read(object)))));
+  q.where(TypedExpr<bool>(std::make_shared<ast::Binary>(ast::BinaryOp::eq, key.node,
+                                                        std::make_shared<ast::Param>(key.read(object)))));
   return q.all().rows_affected();
 }
 
@@ -132,8 +132,8 @@ std::int64_t Database::remove(const T& object) {
   const auto& m = mapping_of<T>();
   const auto& key = m.key();
   Delete q(this, m.table());
-  q.where(TypedExpr<bool>(
-      std::make_shared<ast::Binary>(ast::BinaryOp::eq, key.node, std::make_shared<ast::Param>(key.read(object)))));
+  q.where(TypedExpr<bool>(std::make_shared<ast::Binary>(ast::BinaryOp::eq, key.node,
+                                                        std::make_shared<ast::Param>(key.read(object)))));
   return q.all().rows_affected();
 }
 

@@ -44,11 +44,11 @@ extern "C" {
 #endif
 
 struct lingo_plugin_info {
-  uint32_t magic;        /* LINGO_PLUGIN_MAGIC */
-  uint32_t abi_version;  /* LINGO_PLUGIN_ABI of the headers it was built with */
-  uint32_t core_min;     /* oldest core version it works with (LINGO_VERSION_NUMBER form) */
-  uint32_t core_max;     /* newest core version it works with */
-  const char* name;      /* "postgres": also the file name, liblingo-<name>.so */
+  uint32_t magic;             /* LINGO_PLUGIN_MAGIC */
+  uint32_t abi_version;       /* LINGO_PLUGIN_ABI of the headers it was built with */
+  uint32_t core_min;          /* oldest core version it works with (LINGO_VERSION_NUMBER form) */
+  uint32_t core_max;          /* newest core version it works with */
+  const char* name;           /* "postgres": also the file name, liblingo-<name>.so */
   const char* const* schemes; /* NULL-terminated: "postgres", "postgresql", ... */
   const char* cxx_runtime;    /* LINGO_CXX_RUNTIME: must equal the core's */
   const char* compiler;       /* for display */
@@ -61,24 +61,23 @@ typedef const struct lingo_plugin_info* (*lingo_plugin_entry_fn)(void);
 
 // Defines the entry point. Pass the plugin's name, a one-line description,
 // the Dialect class (default-constructible) and the schemes it serves.
-#define LINGO_PLUGIN(plugin_name, plugin_description, DialectClass, ...)                       \
-  extern "C" __attribute__((visibility("default"))) const lingo_plugin_info* lingo_plugin_entry( \
-      void) {                                                                                  \
-    static const char* const schemes[] = {__VA_ARGS__, nullptr};                               \
-    static const lingo_plugin_info info = {                                                    \
-        LINGO_PLUGIN_MAGIC,                                                                    \
-        LINGO_PLUGIN_ABI,                                                                      \
-        LINGO_VERSION_NUMBER,                                                                  \
-        LINGO_VERSION_MAJOR * 10000 + 9999,                                                    \
-        #plugin_name,                                                                          \
-        schemes,                                                                               \
-        LINGO_CXX_RUNTIME,                                                                     \
-        LINGO_COMPILER,                                                                        \
-        plugin_description,                                                                    \
-        []() -> const void* {                                                                  \
-          static const DialectClass dialect;                                                   \
-          return static_cast<const ::lingo::Dialect*>(&dialect);                               \
-        },                                                                                     \
-    };                                                                                         \
-    return &info;                                                                              \
+#define LINGO_PLUGIN(plugin_name, plugin_description, DialectClass, ...)                                \
+  extern "C" __attribute__((visibility("default"))) const lingo_plugin_info* lingo_plugin_entry(void) { \
+    static const char* const schemes[] = {__VA_ARGS__, nullptr};                                        \
+    static const lingo_plugin_info info = {                                                             \
+        LINGO_PLUGIN_MAGIC,                                                                             \
+        LINGO_PLUGIN_ABI,                                                                               \
+        LINGO_VERSION_NUMBER,                                                                           \
+        LINGO_VERSION_MAJOR * 10000 + 9999,                                                             \
+        #plugin_name,                                                                                   \
+        schemes,                                                                                        \
+        LINGO_CXX_RUNTIME,                                                                              \
+        LINGO_COMPILER,                                                                                 \
+        plugin_description,                                                                             \
+        []() -> const void* {                                                                           \
+          static const DialectClass dialect;                                                            \
+          return static_cast<const ::lingo::Dialect*>(&dialect);                                        \
+        },                                                                                              \
+    };                                                                                                  \
+    return &info;                                                                                       \
   }

@@ -132,7 +132,10 @@ class RowCursor {
   RowCursor() = default;  // the end
   explicit RowCursor(std::shared_ptr<RowStream> stream) : stream_(std::move(stream)) { advance(); }
   Row operator*() const { return stream_->row(); }
-  RowCursor& operator++() { advance(); return *this; }
+  RowCursor& operator++() {
+    advance();
+    return *this;
+  }
   void operator++(int) { advance(); }
   friend bool operator==(const RowCursor& a, const RowCursor& b) noexcept { return a.stream_ == b.stream_; }
 
@@ -150,14 +153,14 @@ class Select : public QueryBase {
   // Each clause has two forms: on a named builder it changes it and returns
   // it; on a temporary (db.select(...).from(t)...) it returns the builder by
   // value, so that `for (Row r : db.select(...).from(t))` owns its query.
-#define LINGO_SELECT_CLAUSE(signature, call)          \
-  Select& signature& {                                \
-    call;                                             \
-    return *this;                                     \
-  }                                                   \
-  Select signature&& {                                \
-    call;                                             \
-    return std::move(*this);                          \
+#define LINGO_SELECT_CLAUSE(signature, call) \
+  Select& signature& {                       \
+    call;                                    \
+    return *this;                            \
+  }                                          \
+  Select signature&& {                       \
+    call;                                    \
+    return std::move(*this);                 \
   }
   template <class... E>
   Select& columns(const E&... exprs) & {
@@ -171,10 +174,12 @@ class Select : public QueryBase {
   }
   LINGO_SELECT_CLAUSE(distinct(bool on = true), mut().distinct = on)
   LINGO_SELECT_CLAUSE(from(const Table& table, std::string alias = {}), from_table(table, std::move(alias)))
-  LINGO_SELECT_CLAUSE(from(const Select& subquery, std::string alias), from_subquery(subquery, std::move(alias)))
+  LINGO_SELECT_CLAUSE(from(const Select& subquery, std::string alias),
+                      from_subquery(subquery, std::move(alias)))
   LINGO_SELECT_CLAUSE(join(const Table& table, const TypedExpr<bool>& on, JoinType type = JoinType::inner),
                       add_join(table, on.node(), type))
-  LINGO_SELECT_CLAUSE(left_join(const Table& table, const TypedExpr<bool>& on), add_join(table, on.node(), JoinType::left))
+  LINGO_SELECT_CLAUSE(left_join(const Table& table, const TypedExpr<bool>& on),
+                      add_join(table, on.node(), JoinType::left))
   LINGO_SELECT_CLAUSE(cross_join(const Table& table), add_join(table, nullptr, JoinType::cross))
   // Combined with AND when called again.
   LINGO_SELECT_CLAUSE(where(const TypedExpr<bool>& condition), add_where(condition.node()))
@@ -197,7 +202,8 @@ class Select : public QueryBase {
   LINGO_SELECT_CLAUSE(for_update(bool on = true), mut().for_update = on)
   LINGO_SELECT_CLAUSE(union_(const Select& other), mut().unions.emplace_back(false, other.data_))
   LINGO_SELECT_CLAUSE(union_all(const Select& other), mut().unions.emplace_back(true, other.data_))
-  LINGO_SELECT_CLAUSE(with(std::string name, const Select& query), mut().ctes.push_back({std::move(name), query.data()}))
+  LINGO_SELECT_CLAUSE(with(std::string name, const Select& query),
+                      mut().ctes.push_back({std::move(name), query.data()}))
 #undef LINGO_SELECT_CLAUSE
 
   // The only row; DoesNotExist on none, MultipleRowsReturned on several.
@@ -217,9 +223,13 @@ class Select : public QueryBase {
   //     for (const lingo::Row row : db.select(t.id).from(t)) ...
   // Finish (or leave) the loop before running anything else on this thread.
   [[nodiscard]] RowCursor begin() const;
-  [[nodiscard]] RowCursor end() const noexcept { return {}; }
+  [[nodiscard]] RowCursor end() const noexcept {
+    return {};
+  }
 
-  [[nodiscard]] const std::shared_ptr<const SelectData>& data() const noexcept { return cdata_; }
+  [[nodiscard]] const std::shared_ptr<const SelectData>& data() const noexcept {
+    return cdata_;
+  }
 
  private:
   void compile_into(const Compiler& c, CompiledQuery& out) const override;

@@ -80,9 +80,17 @@ class Result {
     using reference = Row;
     iterator(const ResultSource* s, std::size_t r) noexcept : s_(s), r_(r) {}
     Row operator*() const noexcept { return {s_, r_}; }
-    iterator& operator++() noexcept { ++r_; return *this; }
-    iterator operator++(int) noexcept { auto t = *this; ++r_; return t; }
+    iterator& operator++() noexcept {
+      ++r_;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      auto t = *this;
+      ++r_;
+      return t;
+    }
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.r_ == b.r_; }
+
    private:
     const ResultSource* s_;
     std::size_t r_;
@@ -98,7 +106,9 @@ class Result {
   [[nodiscard]] ValueType column_type(std::size_t column) const;
   // Throws InterfaceError naming the columns that exist.
   [[nodiscard]] std::size_t column_index(std::string_view name) const;
-  [[nodiscard]] std::int64_t rows_affected() const noexcept { return source_ ? source_->rows_affected() : -1; }
+  [[nodiscard]] std::int64_t rows_affected() const noexcept {
+    return source_ ? source_->rows_affected() : -1;
+  }
 
   // Throws InterfaceError when the row is out of range. Not on a temporary
   // Result: the Row would outlive the rows it points into.

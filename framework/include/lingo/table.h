@@ -4,8 +4,8 @@
 //       lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
 //       lingo::Column<std::string> owner = column("owner", lingo::TextField{}.unique());
 //       lingo::Column<lingo::Decimal> balance = column("balance", lingo::DecimalField{14, 2});
-//       lingo::Column<std::optional<lingo::TimestampTz>> closed = column("closed", lingo::TimestampTzField{}.null());
-//       Account() : Table("account") { index({&owner, &balance}); }
+//       lingo::Column<std::optional<lingo::TimestampTz>> closed = column("closed",
+//       lingo::TimestampTzField{}.null()); Account() : Table("account") { index({&owner, &balance}); }
 //     };
 //     inline const Account account;
 //

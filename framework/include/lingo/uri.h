@@ -19,8 +19,8 @@
 namespace lingo {
 
 struct UriHost {
-  std::string name;             // decoded; IPv6 without brackets
-  std::optional<unsigned> port; // absent when not given
+  std::string name;              // decoded; IPv6 without brackets
+  std::optional<unsigned> port;  // absent when not given
   friend bool operator==(const UriHost&, const UriHost&) = default;
 };
 

@@ -102,33 +102,33 @@ struct Array {
 
 class Value {
  public:
-  using Storage = std::variant<std::monostate, bool, std::int16_t, std::int32_t, std::int64_t, float,
-                               double, Decimal, std::string, Bytes, Date, Time, Timestamp,
-                               TimestampTz, Uuid, boost::json::value, Array>;
+  using Storage =
+      std::variant<std::monostate, bool, std::int16_t, std::int32_t, std::int64_t, float, double, Decimal,
+                   std::string, Bytes, Date, Time, Timestamp, TimestampTz, Uuid, boost::json::value, Array>;
 
   Value() = default;
-  Value(std::nullptr_t) {}                          // NOLINT(google-explicit-constructor)
-  Value(std::nullopt_t) {}                          // NOLINT(google-explicit-constructor)
-  Value(bool v) : v_(v) {}                          // NOLINT(google-explicit-constructor)
-  Value(std::int16_t v) : v_(v) {}                  // NOLINT(google-explicit-constructor)
-  Value(std::int32_t v) : v_(v) {}                  // NOLINT(google-explicit-constructor)
-  Value(std::int64_t v) : v_(v) {}                  // NOLINT(google-explicit-constructor)
-  Value(long long v) : v_(std::int64_t{v}) {}       // NOLINT
-  Value(std::uint32_t v) : v_(std::int64_t{v}) {}   // NOLINT(google-explicit-constructor)
-  Value(float v) : v_(v) {}                         // NOLINT(google-explicit-constructor)
-  Value(double v) : v_(v) {}                        // NOLINT(google-explicit-constructor)
-  Value(Decimal v) : v_(std::move(v)) {}            // NOLINT(google-explicit-constructor)
-  Value(std::string v) : v_(std::move(v)) {}        // NOLINT(google-explicit-constructor)
-  Value(std::string_view v) : v_(std::string(v)) {} // NOLINT(google-explicit-constructor)
-  Value(const char* v) : v_(std::string(v)) {}      // NOLINT(google-explicit-constructor)
-  Value(Bytes v) : v_(std::move(v)) {}              // NOLINT(google-explicit-constructor)
-  Value(Date v) : v_(v) {}                          // NOLINT(google-explicit-constructor)
-  Value(Time v) : v_(v) {}                          // NOLINT(google-explicit-constructor)
-  Value(Timestamp v) : v_(v) {}                     // NOLINT(google-explicit-constructor)
-  Value(TimestampTz v) : v_(v) {}                   // NOLINT(google-explicit-constructor)
-  Value(Uuid v) : v_(v) {}                          // NOLINT(google-explicit-constructor)
-  Value(boost::json::value v) : v_(std::move(v)) {} // NOLINT(google-explicit-constructor)
-  Value(Array v) : v_(std::move(v)) {}              // NOLINT(google-explicit-constructor)
+  Value(std::nullptr_t) {}                           // NOLINT(google-explicit-constructor)
+  Value(std::nullopt_t) {}                           // NOLINT(google-explicit-constructor)
+  Value(bool v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
+  Value(std::int16_t v) : v_(v) {}                   // NOLINT(google-explicit-constructor)
+  Value(std::int32_t v) : v_(v) {}                   // NOLINT(google-explicit-constructor)
+  Value(std::int64_t v) : v_(v) {}                   // NOLINT(google-explicit-constructor)
+  Value(long long v) : v_(std::int64_t{v}) {}        // NOLINT
+  Value(std::uint32_t v) : v_(std::int64_t{v}) {}    // NOLINT(google-explicit-constructor)
+  Value(float v) : v_(v) {}                          // NOLINT(google-explicit-constructor)
+  Value(double v) : v_(v) {}                         // NOLINT(google-explicit-constructor)
+  Value(Decimal v) : v_(std::move(v)) {}             // NOLINT(google-explicit-constructor)
+  Value(std::string v) : v_(std::move(v)) {}         // NOLINT(google-explicit-constructor)
+  Value(std::string_view v) : v_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+  Value(const char* v) : v_(std::string(v)) {}       // NOLINT(google-explicit-constructor)
+  Value(Bytes v) : v_(std::move(v)) {}               // NOLINT(google-explicit-constructor)
+  Value(Date v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
+  Value(Time v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
+  Value(Timestamp v) : v_(v) {}                      // NOLINT(google-explicit-constructor)
+  Value(TimestampTz v) : v_(v) {}                    // NOLINT(google-explicit-constructor)
+  Value(Uuid v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
+  Value(boost::json::value v) : v_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  Value(Array v) : v_(std::move(v)) {}               // NOLINT(google-explicit-constructor)
 
   template <class T>
   Value(const std::optional<T>& v) {  // NOLINT(google-explicit-constructor)
@@ -184,23 +184,40 @@ ValueType element_type_of();
 }  // namespace detail
 
 // Checked reads of a non-null value; defined in value.cpp for these types.
-template <> bool Value::as<bool>() const&;
-template <> std::int16_t Value::as<std::int16_t>() const&;
-template <> std::int32_t Value::as<std::int32_t>() const&;
-template <> std::int64_t Value::as<std::int64_t>() const&;
-template <> float Value::as<float>() const&;
-template <> double Value::as<double>() const&;
-template <> Decimal Value::as<Decimal>() const&;
-template <> std::string Value::as<std::string>() const&;
-template <> Bytes Value::as<Bytes>() const&;
-template <> Date Value::as<Date>() const&;
-template <> Time Value::as<Time>() const&;
-template <> Timestamp Value::as<Timestamp>() const&;
-template <> TimestampTz Value::as<TimestampTz>() const&;
-template <> Uuid Value::as<Uuid>() const&;
-template <> boost::json::value Value::as<boost::json::value>() const&;
-template <> Array Value::as<Array>() const&;
-template <> Value Value::as<Value>() const&;
+template <>
+bool Value::as<bool>() const&;
+template <>
+std::int16_t Value::as<std::int16_t>() const&;
+template <>
+std::int32_t Value::as<std::int32_t>() const&;
+template <>
+std::int64_t Value::as<std::int64_t>() const&;
+template <>
+float Value::as<float>() const&;
+template <>
+double Value::as<double>() const&;
+template <>
+Decimal Value::as<Decimal>() const&;
+template <>
+std::string Value::as<std::string>() const&;
+template <>
+Bytes Value::as<Bytes>() const&;
+template <>
+Date Value::as<Date>() const&;
+template <>
+Time Value::as<Time>() const&;
+template <>
+Timestamp Value::as<Timestamp>() const&;
+template <>
+TimestampTz Value::as<TimestampTz>() const&;
+template <>
+Uuid Value::as<Uuid>() const&;
+template <>
+boost::json::value Value::as<boost::json::value>() const&;
+template <>
+Array Value::as<Array>() const&;
+template <>
+Value Value::as<Value>() const&;
 
 template <class T>
 T Value::as() && {
@@ -208,8 +225,8 @@ T Value::as() && {
     if (is_null()) return std::nullopt;
     return std::move(*this).template as<typename detail::optional_traits<T>::value_type>();
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> ||
-                std::is_same_v<T, boost::json::value> || std::is_same_v<T, Array> ||
-                std::is_same_v<T, Decimal>) {
+                       std::is_same_v<T, boost::json::value> || std::is_same_v<T, Array> ||
+                       std::is_same_v<T, Decimal>) {
     if (auto p = std::get_if<T>(&v_)) return std::move(*p);
   }
   return static_cast<const Value&>(*this).as<T>();
@@ -245,21 +262,36 @@ Value::Value(const std::vector<T>& items) {
 namespace detail {
 template <class T>
 ValueType element_type_of() {
-  if constexpr (std::is_same_v<T, bool>) return ValueType::boolean;
-  else if constexpr (std::is_same_v<T, std::int16_t>) return ValueType::int16;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return ValueType::int32;
-  else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, long long>) return ValueType::int64;
-  else if constexpr (std::is_same_v<T, float>) return ValueType::float32;
-  else if constexpr (std::is_same_v<T, double>) return ValueType::float64;
-  else if constexpr (std::is_same_v<T, Decimal>) return ValueType::decimal;
-  else if constexpr (std::is_convertible_v<T, std::string_view>) return ValueType::text;
-  else if constexpr (std::is_same_v<T, Bytes>) return ValueType::bytes;
-  else if constexpr (std::is_same_v<T, Date>) return ValueType::date;
-  else if constexpr (std::is_same_v<T, Time>) return ValueType::time;
-  else if constexpr (std::is_same_v<T, Timestamp>) return ValueType::timestamp;
-  else if constexpr (std::is_same_v<T, TimestampTz>) return ValueType::timestamptz;
-  else if constexpr (std::is_same_v<T, Uuid>) return ValueType::uuid;
-  else if constexpr (std::is_same_v<T, boost::json::value>) return ValueType::json;
+  if constexpr (std::is_same_v<T, bool>)
+    return ValueType::boolean;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return ValueType::int16;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return ValueType::int32;
+  else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, long long>)
+    return ValueType::int64;
+  else if constexpr (std::is_same_v<T, float>)
+    return ValueType::float32;
+  else if constexpr (std::is_same_v<T, double>)
+    return ValueType::float64;
+  else if constexpr (std::is_same_v<T, Decimal>)
+    return ValueType::decimal;
+  else if constexpr (std::is_convertible_v<T, std::string_view>)
+    return ValueType::text;
+  else if constexpr (std::is_same_v<T, Bytes>)
+    return ValueType::bytes;
+  else if constexpr (std::is_same_v<T, Date>)
+    return ValueType::date;
+  else if constexpr (std::is_same_v<T, Time>)
+    return ValueType::time;
+  else if constexpr (std::is_same_v<T, Timestamp>)
+    return ValueType::timestamp;
+  else if constexpr (std::is_same_v<T, TimestampTz>)
+    return ValueType::timestamptz;
+  else if constexpr (std::is_same_v<T, Uuid>)
+    return ValueType::uuid;
+  else if constexpr (std::is_same_v<T, boost::json::value>)
+    return ValueType::json;
   else if constexpr (optional_traits<T>::is_optional)
     return element_type_of<typename optional_traits<T>::value_type>();
   else {
@@ -275,7 +307,7 @@ namespace text {
 [[nodiscard]] std::string format_time(Time t);
 [[nodiscard]] std::string format_timestamp(Timestamp ts);
 [[nodiscard]] std::string format_timestamptz(TimestampTz ts);  // "...+00:00"
-[[nodiscard]] std::string format_double(double v);            // shortest exact round-trip
+[[nodiscard]] std::string format_double(double v);             // shortest exact round-trip
 [[nodiscard]] std::string format_float(float v);
 // Throw DataError naming the input on malformed text.
 [[nodiscard]] Date parse_date(std::string_view s);

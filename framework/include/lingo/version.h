@@ -9,8 +9,7 @@
 #define LINGO_VERSION_PATCH 0
 
 // major * 10000 + minor * 100 + patch: comparable as an integer.
-#define LINGO_VERSION_NUMBER \
-  (LINGO_VERSION_MAJOR * 10000 + LINGO_VERSION_MINOR * 100 + LINGO_VERSION_PATCH)
+#define LINGO_VERSION_NUMBER (LINGO_VERSION_MAJOR * 10000 + LINGO_VERSION_MINOR * 100 + LINGO_VERSION_PATCH)
 #define LINGO_VERSION_STRING "0.1.0"
 
 // Bumped whenever a core interface a plugin implements or calls changes shape.

@@ -34,38 +34,57 @@ PgCompiler::PgCompiler(std::string dialect) : Compiler(std::move(dialect)) {
 
 std::string PgCompiler::scalar_type(ValueType type, const Field& field) const {
   switch (type) {
-    case ValueType::text: return field.length > 0 ? "VARCHAR(" + std::to_string(field.length) + ")" : "TEXT";
+    case ValueType::text:
+      return field.length > 0 ? "VARCHAR(" + std::to_string(field.length) + ")" : "TEXT";
     case ValueType::decimal:
-      return field.precision > 0 ? "NUMERIC(" + std::to_string(field.precision) + ", " + std::to_string(field.scale) + ")"
-                                 : "NUMERIC";
-    default: return cast_type(type);
+      return field.precision > 0
+                 ? "NUMERIC(" + std::to_string(field.precision) + ", " + std::to_string(field.scale) + ")"
+                 : "NUMERIC";
+    default:
+      return cast_type(type);
   }
 }
 
 std::string_view PgCompiler::binary_operator(ast::BinaryOp op) const {
   using ast::BinaryOp;
   switch (op) {
-    case BinaryOp::ilike: return " ILIKE ";
-    case BinaryOp::json_get: return " -> ";
-    case BinaryOp::json_get_text: return " ->> ";
-    case BinaryOp::contains: return " @> ";
-    case BinaryOp::contained_by: return " <@ ";
-    case BinaryOp::has_key: return " ? ";
-    case BinaryOp::has_any_keys: return " ?| ";
-    case BinaryOp::has_all_keys: return " ?& ";
-    case BinaryOp::overlaps: return " && ";
-    case BinaryOp::json_remove: return " - ";
-    default: return Compiler::binary_operator(op);
+    case BinaryOp::ilike:
+      return " ILIKE ";
+    case BinaryOp::json_get:
+      return " -> ";
+    case BinaryOp::json_get_text:
+      return " ->> ";
+    case BinaryOp::contains:
+      return " @> ";
+    case BinaryOp::contained_by:
+      return " <@ ";
+    case BinaryOp::has_key:
+      return " ? ";
+    case BinaryOp::has_any_keys:
+      return " ?| ";
+    case BinaryOp::has_all_keys:
+      return " ?& ";
+    case BinaryOp::overlaps:
+      return " && ";
+    case BinaryOp::json_remove:
+      return " - ";
+    default:
+      return Compiler::binary_operator(op);
   }
 }
 
 std::string PgCompiler::cast_type(ValueType type) const {
   switch (type) {
-    case ValueType::bytes: return "BYTEA";
-    case ValueType::timestamptz: return "TIMESTAMPTZ";
-    case ValueType::uuid: return "UUID";
-    case ValueType::json: return "JSONB";
-    default: return Compiler::cast_type(type);
+    case ValueType::bytes:
+      return "BYTEA";
+    case ValueType::timestamptz:
+      return "TIMESTAMPTZ";
+    case ValueType::uuid:
+      return "UUID";
+    case ValueType::json:
+      return "JSONB";
+    default:
+      return Compiler::cast_type(type);
   }
 }
 

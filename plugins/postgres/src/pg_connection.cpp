@@ -39,7 +39,9 @@ bool is_plan_invalidated(const PGresult* res) {
 PgConnection::PgConnection(PGconn* conn, std::string dialect)
     : conn_(conn), dialect_(std::move(dialect)), encoder_(std::make_unique<ParamEncoder>()) {}
 
-PgConnection::~PgConnection() { close(); }
+PgConnection::~PgConnection() {
+  close();
+}
 
 void PgConnection::close() noexcept {
   if (conn_ != nullptr) {
@@ -132,7 +134,8 @@ PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
                         encoder_->formats(), 0);
 }
 
-const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql, std::span<const Value> params) {
+const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
+                                                          std::span<const Value> params) {
   encoder_->encode(params);  // may throw: nothing has been sent yet
   deallocate_forgotten();
   const std::size_t hash = std::hash<std::string_view>{}(sql);
@@ -202,8 +205,8 @@ std::unique_ptr<RowStream> PgConnection::stream(std::string_view sql, std::span<
   ensure_open(sql);
   const bool in_transaction = PQtransactionStatus(conn_) != PQTRANS_IDLE;
   const Prepared* stmt = statement_for(sql, params);
-  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
-                          encoder_->formats(), 0) == 0)
+  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                          encoder_->lengths(), encoder_->formats(), 0) == 0)
     fail(nullptr, sql);
   if (stmt->name.empty()) forget_prepared(stmt);
   PQsetSingleRowMode(conn_);
@@ -232,7 +235,9 @@ Result PgConnection::execute(std::string_view sql, std::span<const Value> params
   return Result(std::make_shared<PgResult>(res.release()));
 }
 
-void PgConnection::begin() { PQclear(run_simple("BEGIN")); }
+void PgConnection::begin() {
+  PQclear(run_simple("BEGIN"));
+}
 
 void PgConnection::commit() {
   ensure_open("COMMIT");
@@ -242,8 +247,9 @@ void PgConnection::commit() {
     // A connection lost while committing leaves the outcome unknown: the
     // server may have committed before the connection dropped.
     if (info.sqlstate.starts_with("08")) {
-      info.message = "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
-                     info.message;
+      info.message =
+          "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
+          info.message;
       info.retryable = false;
       throw AmbiguousCommitError(std::move(info));
     }
@@ -253,8 +259,9 @@ void PgConnection::commit() {
   // error; treating that as success would hide lost writes.
   if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
     ErrorInfo info;
-    info.message = "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so the "
-                   "server rolled the whole transaction back and nothing was committed";
+    info.message =
+        "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so the "
+        "server rolled the whole transaction back and nothing was committed";
     info.sqlstate = "40000";
     info.dialect = dialect_;
     info.statement = "COMMIT";
@@ -262,21 +269,28 @@ void PgConnection::commit() {
   }
 }
 
-void PgConnection::rollback() { PQclear(run_simple("ROLLBACK")); }
+void PgConnection::rollback() {
+  PQclear(run_simple("ROLLBACK"));
+}
 
 TransactionStatus PgConnection::transaction_status() const noexcept {
   if (conn_ == nullptr) return TransactionStatus::unknown;
   switch (PQtransactionStatus(conn_)) {
-    case PQTRANS_IDLE: return TransactionStatus::idle;
+    case PQTRANS_IDLE:
+      return TransactionStatus::idle;
     case PQTRANS_INTRANS:
-    case PQTRANS_ACTIVE: return TransactionStatus::in_transaction;
-    case PQTRANS_INERROR: return TransactionStatus::in_error;
-    default: return TransactionStatus::unknown;
+    case PQTRANS_ACTIVE:
+      return TransactionStatus::in_transaction;
+    case PQTRANS_INERROR:
+      return TransactionStatus::in_error;
+    default:
+      return TransactionStatus::unknown;
   }
 }
 
 bool PgConnection::is_usable() const noexcept {
-  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR;
+  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
+         PQtransactionStatus(conn_) != PQTRANS_INERROR;
 }
 
 int PgConnection::server_version() {

@@ -77,7 +77,8 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
     throw ConnectionError(std::move(info));
   }
   // Server notices (NOTICE: ... skipping) are not errors; keep them off stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
 
   auto connection = std::make_unique<PgConnection>(conn, std::string(name()));
   // Dates and times are decoded from ISO text; make sure that is what comes.

@@ -25,8 +25,10 @@ ErrorInfo error_info(PGconn* conn, const PGresult* res, std::string_view sql, st
   if (state != nullptr) {
     info.sqlstate = state;
     info.message = trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
-    if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) info.message += ". " + trimmed(detail);
-    if (const char* hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) info.message += ". Hint: " + trimmed(hint);
+    if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL))
+      info.message += ". " + trimmed(detail);
+    if (const char* hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT))
+      info.message += ". Hint: " + trimmed(hint);
   } else {
     // No SQLSTATE: libpq itself failed, almost always because the connection
     // is gone. Class 08 lets callers and retry loops recognise that.

@@ -17,41 +17,71 @@ ValueType innermost_element(const Array& a) {
 
 Oid scalar_oid(ValueType t) {
   switch (t) {
-    case ValueType::boolean: return oid::boolean;
-    case ValueType::int16: return oid::int2;
-    case ValueType::int32: return oid::int4;
-    case ValueType::int64: return oid::int8;
-    case ValueType::float32: return oid::float4;
-    case ValueType::float64: return oid::float8;
-    case ValueType::decimal: return oid::numeric;
-    case ValueType::bytes: return oid::bytea;
-    case ValueType::date: return oid::date;
-    case ValueType::time: return oid::time;
-    case ValueType::timestamp: return oid::timestamp;
-    case ValueType::timestamptz: return oid::timestamptz;
-    case ValueType::uuid: return oid::uuid;
-    case ValueType::json: return oid::jsonb;
-    default: return oid::unknown;  // text and NULL: the server infers from context
+    case ValueType::boolean:
+      return oid::boolean;
+    case ValueType::int16:
+      return oid::int2;
+    case ValueType::int32:
+      return oid::int4;
+    case ValueType::int64:
+      return oid::int8;
+    case ValueType::float32:
+      return oid::float4;
+    case ValueType::float64:
+      return oid::float8;
+    case ValueType::decimal:
+      return oid::numeric;
+    case ValueType::bytes:
+      return oid::bytea;
+    case ValueType::date:
+      return oid::date;
+    case ValueType::time:
+      return oid::time;
+    case ValueType::timestamp:
+      return oid::timestamp;
+    case ValueType::timestamptz:
+      return oid::timestamptz;
+    case ValueType::uuid:
+      return oid::uuid;
+    case ValueType::json:
+      return oid::jsonb;
+    default:
+      return oid::unknown;  // text and NULL: the server infers from context
   }
 }
 
 Oid array_oid(ValueType element) {
   switch (element) {
-    case ValueType::boolean: return oid::bool_array;
-    case ValueType::int16: return oid::int2_array;
-    case ValueType::int32: return oid::int4_array;
-    case ValueType::int64: return oid::int8_array;
-    case ValueType::float32: return oid::float4_array;
-    case ValueType::float64: return oid::float8_array;
-    case ValueType::decimal: return oid::numeric_array;
-    case ValueType::bytes: return oid::bytea_array;
-    case ValueType::date: return oid::date_array;
-    case ValueType::time: return oid::time_array;
-    case ValueType::timestamp: return oid::timestamp_array;
-    case ValueType::timestamptz: return oid::timestamptz_array;
-    case ValueType::uuid: return oid::uuid_array;
-    case ValueType::json: return oid::jsonb_array;
-    default: return oid::text_array;
+    case ValueType::boolean:
+      return oid::bool_array;
+    case ValueType::int16:
+      return oid::int2_array;
+    case ValueType::int32:
+      return oid::int4_array;
+    case ValueType::int64:
+      return oid::int8_array;
+    case ValueType::float32:
+      return oid::float4_array;
+    case ValueType::float64:
+      return oid::float8_array;
+    case ValueType::decimal:
+      return oid::numeric_array;
+    case ValueType::bytes:
+      return oid::bytea_array;
+    case ValueType::date:
+      return oid::date_array;
+    case ValueType::time:
+      return oid::time_array;
+    case ValueType::timestamp:
+      return oid::timestamp_array;
+    case ValueType::timestamptz:
+      return oid::timestamptz_array;
+    case ValueType::uuid:
+      return oid::uuid_array;
+    case ValueType::json:
+      return oid::jsonb_array;
+    default:
+      return oid::text_array;
   }
 }
 

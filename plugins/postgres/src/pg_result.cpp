@@ -1,7 +1,7 @@
 #include "pg_result.h"
 
-#include <boost/json/parse.hpp>
 #include <strings.h>
+#include <boost/json/parse.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -17,8 +17,8 @@ namespace {
 
 [[noreturn]] void undecodable(std::string_view what, std::string_view text) {
   ErrorInfo info;
-  info.message = "cannot decode the server's " + std::string(what) + " value '" +
-                 std::string(text.substr(0, 80)) + "'";
+  info.message =
+      "cannot decode the server's " + std::string(what) + " value '" + std::string(text.substr(0, 80)) + "'";
   info.sqlstate = "22000";
   info.dialect = "postgres";
   throw DataError(std::move(info));
@@ -73,25 +73,44 @@ Bytes parse_bytea(std::string_view s) {
 
 Oid element_oid(Oid array) {
   switch (array) {
-    case oid::bool_array: return oid::boolean;
-    case oid::bytea_array: return oid::bytea;
-    case oid::int2_array: return oid::int2;
-    case oid::int4_array: return oid::int4;
-    case oid::int8_array: return oid::int8;
-    case oid::text_array: return oid::text;
-    case oid::bpchar_array: return oid::bpchar;
-    case oid::varchar_array: return oid::varchar;
-    case oid::float4_array: return oid::float4;
-    case oid::float8_array: return oid::float8;
-    case oid::numeric_array: return oid::numeric;
-    case oid::date_array: return oid::date;
-    case oid::time_array: return oid::time;
-    case oid::timestamp_array: return oid::timestamp;
-    case oid::timestamptz_array: return oid::timestamptz;
-    case oid::uuid_array: return oid::uuid;
-    case oid::json_array: return oid::json;
-    case oid::jsonb_array: return oid::jsonb;
-    default: return oid::unknown;
+    case oid::bool_array:
+      return oid::boolean;
+    case oid::bytea_array:
+      return oid::bytea;
+    case oid::int2_array:
+      return oid::int2;
+    case oid::int4_array:
+      return oid::int4;
+    case oid::int8_array:
+      return oid::int8;
+    case oid::text_array:
+      return oid::text;
+    case oid::bpchar_array:
+      return oid::bpchar;
+    case oid::varchar_array:
+      return oid::varchar;
+    case oid::float4_array:
+      return oid::float4;
+    case oid::float8_array:
+      return oid::float8;
+    case oid::numeric_array:
+      return oid::numeric;
+    case oid::date_array:
+      return oid::date;
+    case oid::time_array:
+      return oid::time;
+    case oid::timestamp_array:
+      return oid::timestamp;
+    case oid::timestamptz_array:
+      return oid::timestamptz;
+    case oid::uuid_array:
+      return oid::uuid;
+    case oid::json_array:
+      return oid::json;
+    case oid::jsonb_array:
+      return oid::jsonb;
+    default:
+      return oid::unknown;
   }
 }
 
@@ -185,42 +204,70 @@ class ArrayParser {
 
 ValueType value_type_of(Oid type) noexcept {
   switch (type) {
-    case oid::boolean: return ValueType::boolean;
-    case oid::int2: return ValueType::int16;
-    case oid::int4: return ValueType::int32;
+    case oid::boolean:
+      return ValueType::boolean;
+    case oid::int2:
+      return ValueType::int16;
+    case oid::int4:
+      return ValueType::int32;
     case oid::int8:
-    case oid::oid: return ValueType::int64;
-    case oid::float4: return ValueType::float32;
-    case oid::float8: return ValueType::float64;
-    case oid::numeric: return ValueType::decimal;
-    case oid::bytea: return ValueType::bytes;
-    case oid::date: return ValueType::date;
-    case oid::time: return ValueType::time;
-    case oid::timestamp: return ValueType::timestamp;
-    case oid::timestamptz: return ValueType::timestamptz;
-    case oid::uuid: return ValueType::uuid;
+    case oid::oid:
+      return ValueType::int64;
+    case oid::float4:
+      return ValueType::float32;
+    case oid::float8:
+      return ValueType::float64;
+    case oid::numeric:
+      return ValueType::decimal;
+    case oid::bytea:
+      return ValueType::bytes;
+    case oid::date:
+      return ValueType::date;
+    case oid::time:
+      return ValueType::time;
+    case oid::timestamp:
+      return ValueType::timestamp;
+    case oid::timestamptz:
+      return ValueType::timestamptz;
+    case oid::uuid:
+      return ValueType::uuid;
     case oid::json:
-    case oid::jsonb: return ValueType::json;
-    default: return element_oid(type) != oid::unknown ? ValueType::array : ValueType::text;
+    case oid::jsonb:
+      return ValueType::json;
+    default:
+      return element_oid(type) != oid::unknown ? ValueType::array : ValueType::text;
   }
 }
 
 Value decode_text(Oid type, std::string_view s) {
   switch (type) {
-    case oid::boolean: return s == "t";
-    case oid::int2: return parse_int<std::int16_t>(s);
-    case oid::int4: return parse_int<std::int32_t>(s);
+    case oid::boolean:
+      return s == "t";
+    case oid::int2:
+      return parse_int<std::int16_t>(s);
+    case oid::int4:
+      return parse_int<std::int32_t>(s);
     case oid::int8:
-    case oid::oid: return parse_int<std::int64_t>(s);
-    case oid::float4: return parse_float(s);
-    case oid::float8: return text::parse_double(s);
-    case oid::numeric: return Decimal(s);
-    case oid::bytea: return parse_bytea(s);
-    case oid::date: return text::parse_date(s);
-    case oid::time: return text::parse_time(s);
-    case oid::timestamp: return text::parse_timestamp(s);
-    case oid::timestamptz: return text::parse_timestamptz(s);
-    case oid::uuid: return Uuid::parse(s);
+    case oid::oid:
+      return parse_int<std::int64_t>(s);
+    case oid::float4:
+      return parse_float(s);
+    case oid::float8:
+      return text::parse_double(s);
+    case oid::numeric:
+      return Decimal(s);
+    case oid::bytea:
+      return parse_bytea(s);
+    case oid::date:
+      return text::parse_date(s);
+    case oid::time:
+      return text::parse_time(s);
+    case oid::timestamp:
+      return text::parse_timestamp(s);
+    case oid::timestamptz:
+      return text::parse_timestamptz(s);
+    case oid::uuid:
+      return Uuid::parse(s);
     case oid::json:
     case oid::jsonb: {
       boost::system::error_code ec;
@@ -235,8 +282,12 @@ Value decode_text(Oid type, std::string_view s) {
   }
 }
 
-std::size_t PgResult::row_count() const noexcept { return static_cast<std::size_t>(PQntuples(res_)); }
-std::size_t PgResult::column_count() const noexcept { return static_cast<std::size_t>(PQnfields(res_)); }
+std::size_t PgResult::row_count() const noexcept {
+  return static_cast<std::size_t>(PQntuples(res_));
+}
+std::size_t PgResult::column_count() const noexcept {
+  return static_cast<std::size_t>(PQnfields(res_));
+}
 
 std::string_view PgResult::column_name(std::size_t column) const {
   return PQfname(res_, static_cast<int>(column));
@@ -254,7 +305,8 @@ Value PgResult::value(std::size_t row, std::size_t column) const {
   const int r = static_cast<int>(row);
   const int c = static_cast<int>(column);
   if (PQgetisnull(res_, r, c)) return {};
-  return decode_text(PQftype(res_, c), {PQgetvalue(res_, r, c), static_cast<std::size_t>(PQgetlength(res_, r, c))});
+  return decode_text(PQftype(res_, c),
+                     {PQgetvalue(res_, r, c), static_cast<std::size_t>(PQgetlength(res_, r, c))});
 }
 
 std::int64_t PgResult::rows_affected() const noexcept {

@@ -37,14 +37,17 @@ class PgConnectionTest : public CppUnit::TestFixture {
   void testStatementsWithParametersArePreparedOnce() {
     const auto before = prepared_count();
     for (int i = 0; i < 5; ++i)
-      CPPUNIT_ASSERT_EQUAL(std::int32_t{i + 1}, db_->execute_sql("SELECT $1::int + 1", {i}).scalar<std::int32_t>());
+      CPPUNIT_ASSERT_EQUAL(std::int32_t{i + 1},
+                           db_->execute_sql("SELECT $1::int + 1", {i}).scalar<std::int32_t>());
     CPPUNIT_ASSERT_EQUAL(before + 1, prepared_count());
   }
 
   void testDifferentParameterTypesGetTheirOwnStatement() {
     const auto before = prepared_count();
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{7}, db_->execute_sql("SELECT $1", {std::int64_t{7}}).scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::string("seven"), db_->execute_sql("SELECT $1", {"seven"}).scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{7},
+                         db_->execute_sql("SELECT $1", {std::int64_t{7}}).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::string("seven"),
+                         db_->execute_sql("SELECT $1", {"seven"}).scalar<std::string>());
     CPPUNIT_ASSERT_EQUAL(before + 2, prepared_count());
   }
 
@@ -85,9 +88,10 @@ class PgConnectionTest : public CppUnit::TestFixture {
   void testRowsAffectedAndColumnNames() {
     const std::string t = lingo_test::unique_name("affected");
     db_->execute_sql("CREATE TEMP TABLE " + t + " (id int, label text)");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
-                         db_->execute_sql("INSERT INTO " + t + " SELECT g, 'n' || g FROM generate_series(1, $1::int) g",
-                                          {3}).rows_affected());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{3},
+        db_->execute_sql("INSERT INTO " + t + " SELECT g, 'n' || g FROM generate_series(1, $1::int) g", {3})
+            .rows_affected());
     const auto r = db_->execute_sql("SELECT id, label FROM " + t + " ORDER BY id");
     CPPUNIT_ASSERT_EQUAL(std::size_t{3}, r.size());
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, r.column_index("label"));
@@ -159,7 +163,8 @@ class PgConnectionTest : public CppUnit::TestFixture {
   }
 
   void testWrongParameterCountIsAnError() {
-    auto e = expect_throw<ProgrammingError>([&] { db_->execute_sql("SELECT $1::int, $2::int", {1}); }, "too few");
+    auto e =
+        expect_throw<ProgrammingError>([&] { db_->execute_sql("SELECT $1::int, $2::int", {1}); }, "too few");
     CPPUNIT_ASSERT_EQUAL(std::string("08P01"), e.sqlstate());
     LINGO_ASSERT_CONTAINS(e.what(), "bind message supplies 1 parameters, but prepared statement");
     CPPUNIT_ASSERT(db_->connection().is_usable());

@@ -30,7 +30,8 @@ class PgErrorsTest : public CppUnit::TestFixture {
     db_ = std::make_unique<Database>(lingo::connect(lingo_test::pg_uri()));
     parent_ = lingo_test::unique_name("parent");
     child_ = lingo_test::unique_name("child");
-    db_->execute_sql("CREATE TABLE " + parent_ + " (id int PRIMARY KEY, name text NOT NULL UNIQUE, "
+    db_->execute_sql("CREATE TABLE " + parent_ +
+                     " (id int PRIMARY KEY, name text NOT NULL UNIQUE, "
                      "qty int CHECK (qty >= 0))");
     db_->execute_sql("CREATE TABLE " + child_ + " (id int PRIMARY KEY, parent_id int REFERENCES " + parent_ +
                      " DEFERRABLE INITIALLY DEFERRED)");
@@ -64,7 +65,10 @@ class PgErrorsTest : public CppUnit::TestFixture {
 
   void testNotNullViolation() {
     auto e = expect_throw<IntegrityError>(
-        [&] { db_->execute_sql("INSERT INTO " + parent_ + " VALUES ($1, $2, 1)", {3, Value()}); }, "null name");
+        [&] {
+          db_->execute_sql("INSERT INTO " + parent_ + " VALUES ($1, $2, 1)", {3, Value()});
+        },
+        "null name");
     CPPUNIT_ASSERT_EQUAL(std::string("23502"), e.sqlstate());
   }
 
@@ -83,7 +87,8 @@ class PgErrorsTest : public CppUnit::TestFixture {
   }
 
   void testUndefinedTable() {
-    auto e = expect_throw<ProgrammingError>([&] { db_->execute_sql("SELECT * FROM no_such_table_here"); }, "no table");
+    auto e = expect_throw<ProgrammingError>([&] { db_->execute_sql("SELECT * FROM no_such_table_here"); },
+                                            "no table");
     CPPUNIT_ASSERT_EQUAL(std::string("42P01"), e.sqlstate());
   }
 
@@ -122,7 +127,8 @@ class PgErrorsTest : public CppUnit::TestFixture {
   }
 
   void testUnknownLibpqOptionIsUriError() {
-    auto e = expect_throw<UriError>([] { (void)lingo::connect("postgresql://u:pw@h/db?frobnicate=1"); }, "bad option");
+    auto e = expect_throw<UriError>([] { (void)lingo::connect("postgresql://u:pw@h/db?frobnicate=1"); },
+                                    "bad option");
     LINGO_ASSERT_CONTAINS(e.what(), "frobnicate");
     LINGO_ASSERT_CONTAINS(e.what(), "u:****@h");
   }
@@ -139,13 +145,15 @@ class PgErrorsTest : public CppUnit::TestFixture {
   void testCommitAnsweredWithRollbackIsAnError() {
     db_->begin();
     db_->execute_sql("INSERT INTO " + parent_ + " VALUES (5, 'dewey', 1)");
-    expect_throw<IntegrityError>([&] { db_->execute_sql("INSERT INTO " + parent_ + " VALUES (1, 'x', 1)"); }, "dup");
+    expect_throw<IntegrityError>([&] { db_->execute_sql("INSERT INTO " + parent_ + " VALUES (1, 'x', 1)"); },
+                                 "dup");
     auto e = expect_throw<OperationalError>([&] { db_->commit(); }, "commit of a failed transaction");
     LINGO_ASSERT_CONTAINS(e.what(), "COMMIT was answered with ROLLBACK");
     CPPUNIT_ASSERT(!e.is_retryable());
     CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         db_->execute_sql("SELECT count(*) FROM " + parent_ + " WHERE id = 5").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{0},
+        db_->execute_sql("SELECT count(*) FROM " + parent_ + " WHERE id = 5").scalar<std::int64_t>());
   }
 
   void testBeginOnADeadConnectionCarriesSqlstate() {

@@ -83,13 +83,14 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Gadget& g = *g_;
     db_->insert(g)
         .columns({&g.label, &g.attrs, &g.note, &g.scores, &g.tags, &g.grid})
-        .row({"lamp", json::value{{"color", "red"}, {"size", 3}, {"parts", {"shade", "bulb"}}, {"dims", {{"w", 10}}}},
+        .row({"lamp",
+              json::value{{"color", "red"}, {"size", 3}, {"parts", {"shade", "bulb"}}, {"dims", {{"w", 10}}}},
               json::value{{"text", "bright"}, {"n", 1}}, Ints{1, 2, 3}, Strings{"home", "light"},
               Grid{{1, 2}, {3, 4}}})
         .row({"Desk", json::value{{"color", "blue"}, {"legs", 4}}, Value(), Ints{4, 5}, Strings{"office"},
               Grid{{5, 6, 7}}})
-        .row({"chair", json::value{{"color", "red"}, {"legs", 4}, {"size", 1}}, json::value{{"text", "wobbly"}},
-              Ints{}, Strings{"home", "office"}, Grid{{8}, {9}}})
+        .row({"chair", json::value{{"color", "red"}, {"legs", 4}, {"size", 1}},
+              json::value{{"text", "wobbly"}}, Ints{}, Strings{"home", "office"}, Grid{{8}, {9}}})
         .execute();
   }
 
@@ -105,8 +106,9 @@ class PgModelsTest : public CppUnit::TestFixture {
     std::vector<std::string> types;
     for (const auto& c : db_->get_columns(g_->Table::name())) types.push_back(c.name + " " + c.data_type);
     // PostgreSQL keeps no dimension count: BIGINT[][] is bigint[].
-    const Strings expected{"id integer",     "label character varying", "attrs jsonb", "note json",
-                           "scores integer[]", "tags text[]",           "grid bigint[]"};
+    const Strings expected{"id integer",   "label character varying", "attrs jsonb",
+                           "note json",    "scores integer[]",        "tags text[]",
+                           "grid bigint[]"};
     CPPUNIT_ASSERT_EQUAL(expected.size(), types.size());
     for (std::size_t i = 0; i < expected.size(); ++i) CPPUNIT_ASSERT_EQUAL(expected[i], types[i]);
     bool gin = false;
@@ -125,10 +127,12 @@ class PgModelsTest : public CppUnit::TestFixture {
   void testJsonAndArraysRoundTrip() {
     add_gadgets();
     const Gadget& g = *g_;
-    const Result rows = db_->select(g.label, g.attrs, g.note, g.scores, g.tags, g.grid).from(g).order_by(g.id.asc()).all();
+    const Result rows =
+        db_->select(g.label, g.attrs, g.note, g.scores, g.tags, g.grid).from(g).order_by(g.id.asc()).all();
     CPPUNIT_ASSERT_EQUAL(std::size_t{3}, rows.size());
-    CPPUNIT_ASSERT(rows[0][g.attrs] ==
-                   (json::value{{"color", "red"}, {"size", 3}, {"parts", {"shade", "bulb"}}, {"dims", {{"w", 10}}}}));
+    CPPUNIT_ASSERT(
+        rows[0][g.attrs] ==
+        (json::value{{"color", "red"}, {"size", 3}, {"parts", {"shade", "bulb"}}, {"dims", {{"w", 10}}}}));
     CPPUNIT_ASSERT(rows[0][g.note] == (json::value{{"text", "bright"}, {"n", 1}}));
     CPPUNIT_ASSERT(!rows[1][g.note].has_value());
     CPPUNIT_ASSERT(rows[0][g.scores] == (Ints{1, 2, 3}));
@@ -146,7 +150,9 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Row lamp = db_->select(g.attrs["dims"].as("dims"), g.attrs["parts"][1].as("second_part"),
                                  g.attrs["dims"].get_text("w").as("w"), g.note.get_text("text").as("text"),
                                  g.note["n"].as("n"))
-                         .from(g).where(g.label == "lamp").one();
+                         .from(g)
+                         .where(g.label == "lamp")
+                         .one();
     CPPUNIT_ASSERT(lamp.get<json::value>("dims") == (json::value{{"w", 10}}));
     CPPUNIT_ASSERT(lamp.get<json::value>("second_part") == json::value("bulb"));
     CPPUNIT_ASSERT_EQUAL(std::string("10"), lamp.get<std::string>("w"));
@@ -179,8 +185,10 @@ class PgModelsTest : public CppUnit::TestFixture {
   void testJsonContainment() {
     add_gadgets();
     const Gadget& g = *g_;
-    CPPUNIT_ASSERT(names_where(g.attrs.contains(json::value{{"color", "red"}})) == (Strings{"lamp", "chair"}));
-    CPPUNIT_ASSERT(names_where(g.attrs.contains(json::value{{"color", "red"}, {"legs", 4}})) == (Strings{"chair"}));
+    CPPUNIT_ASSERT(names_where(g.attrs.contains(json::value{{"color", "red"}})) ==
+                   (Strings{"lamp", "chair"}));
+    CPPUNIT_ASSERT(names_where(g.attrs.contains(json::value{{"color", "red"}, {"legs", 4}})) ==
+                   (Strings{"chair"}));
     CPPUNIT_ASSERT(names_where(g.attrs.contains(json::value{{"parts", {"bulb"}}})) == (Strings{"lamp"}));
     const json::value blue_or_more{{"color", "blue"}, {"legs", 4}, {"wheels", true}};
     CPPUNIT_ASSERT(names_where(g.attrs.contained_by(blue_or_more)) == (Strings{"Desk"}));
@@ -196,8 +204,11 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Gadget& g = *g_;
     auto e = expect_throw<ProgrammingError>([&] { (void)names_where(g.note.has_key("text")); }, "? on json");
     CPPUNIT_ASSERT_EQUAL(std::string("42883"), e.sqlstate());
-    e = expect_throw<ProgrammingError>([&] { (void)names_where(g.note.contains(json::value{{"n", 1}})); },
-                                       "@> on json");
+    e = expect_throw<ProgrammingError>(
+        [&] {
+          (void)names_where(g.note.contains(json::value{{"n", 1}}));
+        },
+        "@> on json");
     CPPUNIT_ASSERT_EQUAL(std::string("42883"), e.sqlstate());
     // A cast to jsonb makes them available.
     CPPUNIT_ASSERT(names_where(cast<json::value>(g.note).has_key("n")) == (Strings{"lamp"}));
@@ -214,7 +225,8 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(names_where(g.scores.contained_by(Ints{1, 2, 3, 4})) == (Strings{"lamp", "chair"}));
 
     CPPUNIT_ASSERT(names_where(g.tags.contains(Strings{"home"})) == (Strings{"lamp", "chair"}));
-    CPPUNIT_ASSERT(names_where(g.tags.contains_any(Strings{"office", "garage"})) == (Strings{"Desk", "chair"}));
+    CPPUNIT_ASSERT(names_where(g.tags.contains_any(Strings{"office", "garage"})) ==
+                   (Strings{"Desk", "chair"}));
     CPPUNIT_ASSERT(names_where(g.tags.contained_by(Strings{"home", "office"})) == (Strings{"Desk", "chair"}));
     CPPUNIT_ASSERT(names_where(g.tags.contains(Strings{"it's \"quoted\", {braced}"})).empty());
   }
@@ -222,8 +234,11 @@ class PgModelsTest : public CppUnit::TestFixture {
   void testArrayElementsAreZeroBased() {
     add_gadgets();
     const Gadget& g = *g_;
-    const Result rows = db_->select(g.scores.at(0).as("first"), g.scores.at(2).as("third"), g.tags.at(1).as("second_tag"))
-                            .from(g).order_by(g.id.asc()).all();
+    const Result rows =
+        db_->select(g.scores.at(0).as("first"), g.scores.at(2).as("third"), g.tags.at(1).as("second_tag"))
+            .from(g)
+            .order_by(g.id.asc())
+            .all();
     CPPUNIT_ASSERT_EQUAL(std::int32_t{1}, rows[0].get<std::int32_t>("first"));
     CPPUNIT_ASSERT_EQUAL(std::int32_t{3}, rows[0].get<std::int32_t>("third"));
     CPPUNIT_ASSERT_EQUAL(std::string("light"), rows[0].get<std::string>("second_tag"));
@@ -244,8 +259,10 @@ class PgModelsTest : public CppUnit::TestFixture {
   void testJsonMergeAndRemoveInAnUpdate() {
     add_gadgets();
     const Gadget& g = *g_;
-    db_->update(g).set(g.attrs, g.attrs.concat(json::value{{"color", "green"}, {"new", true}}).remove("size"))
-        .where(g.label == "lamp").execute();
+    db_->update(g)
+        .set(g.attrs, g.attrs.concat(json::value{{"color", "green"}, {"new", true}}).remove("size"))
+        .where(g.label == "lamp")
+        .execute();
     const json::value attrs = db_->select(g.attrs).from(g).where(g.label == "lamp").one()[g.attrs];
     CPPUNIT_ASSERT(attrs.at("color") == "green");  // the right side wins, shallowly
     CPPUNIT_ASSERT(attrs.at("new") == true);
@@ -259,8 +276,10 @@ class PgModelsTest : public CppUnit::TestFixture {
     const auto cardinality = g.scores.length().as("n");
     const auto length = fn::call<std::optional<std::int32_t>>("array_length", g.scores, 1).as("len");
     const auto cells = fn::call<std::int32_t>("cardinality", g.grid).as("cells");
-    const auto rows_of_grid = fn::call<std::optional<std::int32_t>>("array_length", g.grid, 1).as("grid_rows");
-    const Result rows = db_->select(g.label, cardinality, length, cells, rows_of_grid).from(g).order_by(g.id.asc()).all();
+    const auto rows_of_grid =
+        fn::call<std::optional<std::int32_t>>("array_length", g.grid, 1).as("grid_rows");
+    const Result rows =
+        db_->select(g.label, cardinality, length, cells, rows_of_grid).from(g).order_by(g.id.asc()).all();
     CPPUNIT_ASSERT_EQUAL(std::int32_t{3}, rows[0][cardinality]);
     CPPUNIT_ASSERT_EQUAL(std::int32_t{2}, rows[1][cardinality]);
     CPPUNIT_ASSERT_EQUAL(std::int32_t{0}, rows[2][cardinality]);
@@ -271,7 +290,8 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int32_t{2}, rows[2][cells]);
     CPPUNIT_ASSERT_EQUAL(std::int32_t{2}, *rows[0][rows_of_grid]);
     CPPUNIT_ASSERT_EQUAL(std::int32_t{1}, *rows[1][rows_of_grid]);
-    CPPUNIT_ASSERT(names_where(fn::call<std::int32_t>("cardinality", g.scores) >= 2) == (Strings{"lamp", "Desk"}));
+    CPPUNIT_ASSERT(names_where(fn::call<std::int32_t>("cardinality", g.scores) >= 2) ==
+                   (Strings{"lamp", "Desk"}));
   }
 
   void testTwoDimensionalArrays() {
@@ -279,18 +299,24 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Gadget& g = *g_;
     // Containment looks at the elements, whatever the dimensions.
     CPPUNIT_ASSERT(names_where(g.grid.contains(std::vector<std::int64_t>{4, 1})) == (Strings{"lamp"}));
-    CPPUNIT_ASSERT(names_where(g.grid.contains_any(std::vector<std::int64_t>{7, 9})) == (Strings{"Desk", "chair"}));
+    CPPUNIT_ASSERT(names_where(g.grid.contains_any(std::vector<std::int64_t>{7, 9})) ==
+                   (Strings{"Desk", "chair"}));
     CPPUNIT_ASSERT(names_where(g.grid.contained_by(std::vector<std::int64_t>{5, 6, 7, 8, 9})) ==
                    (Strings{"Desk", "chair"}));
     CPPUNIT_ASSERT(names_where(g.grid == Grid{{8}, {9}}) == (Strings{"chair"}));
     // A whole 2-D value written by update and read back.
-    db_->update(g).set(g.grid, Grid{{-1, 0}, {0, 1}, {9223372036854775807LL, -9223372036854775807LL - 1}})
-        .where(g.label == "Desk").execute();
+    db_->update(g)
+        .set(g.grid, Grid{{-1, 0}, {0, 1}, {9223372036854775807LL, -9223372036854775807LL - 1}})
+        .where(g.label == "Desk")
+        .execute();
     CPPUNIT_ASSERT(db_->select(g.grid).from(g).where(g.label == "Desk").one()[g.grid] ==
                    (Grid{{-1, 0}, {0, 1}, {9223372036854775807LL, -9223372036854775807LL - 1}}));
     // A ragged array is not an array: the server refuses it.
-    expect_throw<DataError>([&] { db_->update(g).set(g.grid, Grid{{1, 2}, {3}}).where(g.label == "Desk").execute(); },
-                            "ragged 2-D array");
+    expect_throw<DataError>(
+        [&] {
+          db_->update(g).set(g.grid, Grid{{1, 2}, {3}}).where(g.label == "Desk").execute();
+        },
+        "ragged 2-D array");
   }
 
   // Subscripts chain as grid[i][j]: a parenthesised (grid[i])[j] would
@@ -303,8 +329,10 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, lamp[cell]);
     CPPUNIT_ASSERT(names_where(g.grid.at(0).at(0) == std::int64_t{8}) == (Strings{"chair"}));
     // Past the end of either dimension is NULL.
-    const Row past = db_->select(g.grid.at(0).at(5).as("x"), g.grid.at(7).at(0).as("y")).from(g)
-                         .where(g.label == "lamp").one();
+    const Row past = db_->select(g.grid.at(0).at(5).as("x"), g.grid.at(7).at(0).as("y"))
+                         .from(g)
+                         .where(g.label == "lamp")
+                         .one();
     CPPUNIT_ASSERT(past.is_null(0));
     CPPUNIT_ASSERT(past.is_null(1));
   }
@@ -333,7 +361,8 @@ class PgModelsTest : public CppUnit::TestFixture {
     // Closing the open one frees the code.
     db_->update(t).set(t.open, false).where(t.code == "A-1" && t.open == true).execute();
     add("A-1", true);
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(t).where(t.code == "A-1" && t.open == true).count());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         db_->select().from(t).where(t.code == "A-1" && t.open == true).count());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, db_->select().from(t).where(t.code == "A-1").count());
   }
 
@@ -366,8 +395,11 @@ class PgModelsTest : public CppUnit::TestFixture {
     const auto desk_id = db_->select(g.id).from(g).where(g.label == "Desk").scalar<std::int32_t>();
     auto upsert = [&](const std::string& name, Ints scores, const json::value& attrs) {
       return db_->insert(g)
-          .set(g.label, name).set(g.attrs, attrs).set(g.scores, std::move(scores))
-          .set(g.tags, Strings{"new"}).set(g.grid, Grid{{0}})
+          .set(g.label, name)
+          .set(g.attrs, attrs)
+          .set(g.scores, std::move(scores))
+          .set(g.tags, Strings{"new"})
+          .set(g.grid, Grid{{0}})
           .on_conflict_update({&g.label})
           .update_set(g.scores, excluded(g.scores))
           .update_set(g.attrs, excluded(g.attrs))
@@ -378,8 +410,9 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(desk_id, updated[g.id]);
     CPPUNIT_ASSERT(updated[g.scores] == (Ints{7, 8, 9}));
     CPPUNIT_ASSERT(updated[g.tags] == (Strings{"office"}));  // not in the update: kept
-    CPPUNIT_ASSERT_EQUAL(std::string("green"),
-                         db_->select(g.attrs.get_text("color").as("c")).from(g).where(g.id == desk_id).scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("green"),
+        db_->select(g.attrs.get_text("color").as("c")).from(g).where(g.id == desk_id).scalar<std::string>());
     const Row inserted = upsert("stool", Ints{1}, json::value{{"legs", 3}});
     CPPUNIT_ASSERT(inserted[g.id] > desk_id);
     CPPUNIT_ASSERT(inserted[g.tags] == (Strings{"new"}));
@@ -393,8 +426,10 @@ class PgModelsTest : public CppUnit::TestFixture {
     const Gadget& g = *g_;
     auto e = expect_throw<ProgrammingError>(
         [&] {
-          (void)db_->select(fn::call<std::int64_t>("length(current_user) FROM pg_roles UNION SELECT count", g.id))
-              .from(g).all();
+          (void)db_
+              ->select(fn::call<std::int64_t>("length(current_user) FROM pg_roles UNION SELECT count", g.id))
+              .from(g)
+              .all();
         },
         "a function name carrying a UNION");
     CPPUNIT_ASSERT_EQUAL(std::string("42602"), e.sqlstate());

@@ -42,7 +42,8 @@ class PgValuesTest : public CppUnit::TestFixture {
   }
 
   void testIntegersAtTheirLimits() {
-    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{0}, std::numeric_limits<std::int64_t>::max()})
+    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{0},
+                   std::numeric_limits<std::int64_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("bigint", i).as<std::int64_t>());
     for (auto i : {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("integer", i).as<std::int32_t>());
@@ -51,7 +52,8 @@ class PgValuesTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(back.type() == ValueType::int16);
       CPPUNIT_ASSERT_EQUAL(i, back.as<std::int16_t>());
     }
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{42}, db_->execute_sql("SELECT $1", {std::int64_t{42}}).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{42},
+                         db_->execute_sql("SELECT $1", {std::int64_t{42}}).scalar<std::int64_t>());
   }
 
   void testBooleans() {
@@ -76,13 +78,16 @@ class PgValuesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(thirty.to_string(), round_trip("numeric", thirty).as<Decimal>().to_string());
     CPPUNIT_ASSERT_EQUAL(std::string("-0.0000000001"),
                          round_trip("numeric(38,10)", Decimal("-0.0000000001")).as<Decimal>().to_string());
-    CPPUNIT_ASSERT_EQUAL(std::string("1.50"), round_trip("numeric(10,2)", Decimal("1.5")).as<Decimal>().to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("1.50"),
+                         round_trip("numeric(10,2)", Decimal("1.5")).as<Decimal>().to_string());
   }
 
   void testNumericSpecialValues() {
     CPPUNIT_ASSERT(round_trip("numeric", Decimal("NaN")).as<Decimal>().is_nan());
-    CPPUNIT_ASSERT_EQUAL(std::string("Infinity"), round_trip("numeric", Decimal("Infinity")).as<Decimal>().to_string());
-    CPPUNIT_ASSERT_EQUAL(std::string("-Infinity"), round_trip("numeric", Decimal("-Infinity")).as<Decimal>().to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("Infinity"),
+                         round_trip("numeric", Decimal("Infinity")).as<Decimal>().to_string());
+    CPPUNIT_ASSERT_EQUAL(std::string("-Infinity"),
+                         round_trip("numeric", Decimal("-Infinity")).as<Decimal>().to_string());
   }
 
   void testTextNonAsciiAndLarge() {
@@ -97,11 +102,13 @@ class PgValuesTest : public CppUnit::TestFixture {
     const std::string table = lingo_test::unique_name("nul");
     db_->execute_sql("CREATE TEMP TABLE " + table + " (v text)");
     auto e = lingo_test::expect_throw<DataError>(
-        [&] { db_->execute_sql("INSERT INTO " + table + " VALUES ($1)", {std::string("a\0b", 3)}); }, "NUL text");
+        [&] { db_->execute_sql("INSERT INTO " + table + " VALUES ($1)", {std::string("a\0b", 3)}); },
+        "NUL text");
     LINGO_ASSERT_CONTAINS(e.what(), "cannot hold a NUL byte");
     LINGO_ASSERT_CONTAINS(e.what(), "lingo::Bytes");
     // Nothing reached the server, and the connection is fine.
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                         db_->execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
   }
 
   void testBytesWithEveryByteValue() {
@@ -162,9 +169,9 @@ class PgValuesTest : public CppUnit::TestFixture {
   }
 
   void testNullsOfEveryTypeReadAsOptional() {
-    for (const char* type : {"boolean", "smallint", "integer", "bigint", "real", "double precision", "numeric",
-                             "text", "bytea", "date", "time", "timestamp", "timestamptz", "uuid", "json",
-                             "jsonb", "integer[]"}) {
+    for (const char* type :
+         {"boolean", "smallint", "integer", "bigint", "real", "double precision", "numeric", "text", "bytea",
+          "date", "time", "timestamp", "timestamptz", "uuid", "json", "jsonb", "integer[]"}) {
       const Value back = round_trip(type, Value());
       CPPUNIT_ASSERT_MESSAGE(type, back.is_null());
       CPPUNIT_ASSERT(!back.as<std::optional<std::int64_t>>().has_value());
@@ -180,18 +187,20 @@ class PgValuesTest : public CppUnit::TestFixture {
     const std::string evil = "'); DROP TABLE " + table + "; --";
     db_->execute_sql("INSERT INTO " + table + " VALUES ($1)", {evil});
     CPPUNIT_ASSERT_EQUAL(evil, db_->execute_sql("SELECT v FROM " + table).scalar<std::string>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         db_->execute_sql("SELECT count(*) FROM " + table + " WHERE v = $1", {evil}).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        db_->execute_sql("SELECT count(*) FROM " + table + " WHERE v = $1", {evil}).scalar<std::int64_t>());
   }
 
   void testColumnTypesFollowTheServerTypes() {
     const auto r = db_->execute_sql(
         "SELECT 1::int2, 1::int4, 1::int8, 1::float4, 1::float8, 1::numeric, 'x'::text, '\\x00'::bytea, "
         "now()::date, now()::time, now()::timestamp, now(), gen_random_uuid(), '{}'::jsonb, '{1}'::int[]");
-    const ValueType expected[] = {ValueType::int16,     ValueType::int32,       ValueType::int64, ValueType::float32,
-                                  ValueType::float64,   ValueType::decimal,     ValueType::text,  ValueType::bytes,
-                                  ValueType::date,      ValueType::time,        ValueType::timestamp,
-                                  ValueType::timestamptz, ValueType::uuid,      ValueType::json,  ValueType::array};
+    const ValueType expected[] = {ValueType::int16,   ValueType::int32,     ValueType::int64,
+                                  ValueType::float32, ValueType::float64,   ValueType::decimal,
+                                  ValueType::text,    ValueType::bytes,     ValueType::date,
+                                  ValueType::time,    ValueType::timestamp, ValueType::timestamptz,
+                                  ValueType::uuid,    ValueType::json,      ValueType::array};
     for (std::size_t i = 0; i < std::size(expected); ++i) {
       CPPUNIT_ASSERT_MESSAGE("column " + std::to_string(i), expected[i] == r.column_type(i));
       CPPUNIT_ASSERT_MESSAGE("value " + std::to_string(i), expected[i] == r[0][i].type());

@@ -5,21 +5,35 @@ namespace {
 
 std::string type_for(ValueType type) {
   switch (type) {
-    case ValueType::boolean: return "BOOLEAN";
-    case ValueType::int16: return "SMALLINT";
-    case ValueType::int32: return "INTEGER";
-    case ValueType::int64: return "BIGINT";
+    case ValueType::boolean:
+      return "BOOLEAN";
+    case ValueType::int16:
+      return "SMALLINT";
+    case ValueType::int32:
+      return "INTEGER";
+    case ValueType::int64:
+      return "BIGINT";
     case ValueType::float32:
-    case ValueType::float64: return "REAL";
-    case ValueType::decimal: return "DECIMAL";
-    case ValueType::bytes: return "BLOB";
-    case ValueType::date: return "DATE";
-    case ValueType::time: return "TIME";
-    case ValueType::timestamp: return "DATETIME";
-    case ValueType::timestamptz: return "TIMESTAMPTZ";
-    case ValueType::uuid: return "UUID";
-    case ValueType::json: return "JSON";
-    default: return "TEXT";
+    case ValueType::float64:
+      return "REAL";
+    case ValueType::decimal:
+      return "DECIMAL";
+    case ValueType::bytes:
+      return "BLOB";
+    case ValueType::date:
+      return "DATE";
+    case ValueType::time:
+      return "TIME";
+    case ValueType::timestamp:
+      return "DATETIME";
+    case ValueType::timestamptz:
+      return "TIMESTAMPTZ";
+    case ValueType::uuid:
+      return "UUID";
+    case ValueType::json:
+      return "JSON";
+    default:
+      return "TEXT";
   }
 }
 

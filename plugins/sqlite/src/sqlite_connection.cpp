@@ -185,7 +185,8 @@ std::unique_ptr<RowStream> SqliteConnection::stream(std::string_view sql, std::s
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail);
   if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, sql, {});
   OwnedStatement owned(raw);
-  if (raw == nullptr || !only_trivia(std::string_view(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail))))
+  if (raw == nullptr ||
+      !only_trivia(std::string_view(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail))))
     throw_programming_error("a streamed query must be exactly one statement", "42601", sql);
   bind_params(raw, sql, params);
   return std::make_unique<SqliteRowStream>(db_, owned.release(), std::string(sql));
@@ -208,8 +209,7 @@ Result SqliteConnection::execute(std::string_view sql, std::span<const Value> pa
 Result SqliteConnection::prepare_and_run(std::string_view sql, std::span<const Value> params) {
   if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
     ErrorInfo info;
-    info.message = "statement text of " + std::to_string(sql.size()) +
-                   " bytes is longer than sqlite accepts";
+    info.message = "statement text of " + std::to_string(sql.size()) + " bytes is longer than sqlite accepts";
     info.sqlstate = "54000";  // program_limit_exceeded
     info.dialect = "sqlite";
     info.statement = std::string(sql.substr(0, 200));
@@ -252,8 +252,8 @@ Result SqliteConnection::prepare_and_run(std::string_view sql, std::span<const V
   return last;
 }
 
-Result SqliteConnection::run(sqlite3_stmt* stmt, std::string_view sql,
-                             std::span<const Value> params, std::string_view context) {
+Result SqliteConnection::run(sqlite3_stmt* stmt, std::string_view sql, std::span<const Value> params,
+                             std::string_view context) {
   const ResetOnExit reset{stmt};
   bind_params(stmt, sql, params);
   auto result = std::make_shared<SqliteResult>(stmt);
@@ -268,8 +268,7 @@ Result SqliteConnection::run(sqlite3_stmt* stmt, std::string_view sql,
 // appearance, and "$2" is just a name to it, so "SELECT $2, $1" gives "$2"
 // index 1. Each index is therefore bound by what its name says: "$n" and
 // "?n" take params[n-1], a plain "?" (no name) takes the value at its index.
-void SqliteConnection::bind_params(sqlite3_stmt* stmt, std::string_view sql,
-                                   std::span<const Value> params) {
+void SqliteConnection::bind_params(sqlite3_stmt* stmt, std::string_view sql, std::span<const Value> params) {
   const int count = sqlite3_bind_parameter_count(stmt);
   std::vector<std::size_t> numbers(static_cast<std::size_t>(count));
   std::size_t highest = 0;
@@ -338,8 +337,7 @@ void SqliteConnection::rollback() {
 // on, which sqlite3_get_autocommit reports.
 TransactionStatus SqliteConnection::transaction_status() const noexcept {
   if (db_ == nullptr) return TransactionStatus::unknown;
-  return sqlite3_get_autocommit(db_) != 0 ? TransactionStatus::idle
-                                          : TransactionStatus::in_transaction;
+  return sqlite3_get_autocommit(db_) != 0 ? TransactionStatus::idle : TransactionStatus::in_transaction;
 }
 
 int SqliteConnection::server_version() {

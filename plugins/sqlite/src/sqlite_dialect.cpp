@@ -9,14 +9,13 @@
 #include <string>
 
 #include "lingo/errors.h"
-#include "sqlite_introspection.h"
 #include "sqlite_compiler.h"
+#include "sqlite_introspection.h"
 
 namespace lingo::sqlite {
 namespace {
 
-constexpr std::string_view accepted_options =
-    "timeout, foreign_keys, journal_mode, synchronous, mode";
+constexpr std::string_view accepted_options = "timeout, foreign_keys, journal_mode, synchronous, mode";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -36,8 +35,8 @@ std::string join(std::initializer_list<std::string_view> words) {
 
 [[noreturn]] void bad_value(const Uri& uri, const std::string& key, const std::string& value,
                             const std::string& expected) {
-  throw UriError("sqlite URI option " + key + "=" + value + " is not valid: expected " + expected +
-                 " (" + uri.masked() + ")");
+  throw UriError("sqlite URI option " + key + "=" + value + " is not valid: expected " + expected + " (" +
+                 uri.masked() + ")");
 }
 
 // The value lower-cased, when it is one of `choices`; UriError otherwise.
@@ -95,8 +94,8 @@ OpenOptions parse_uri(const Uri& uri) {
                       : mode == "rw" ? SQLITE_OPEN_READWRITE
                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     } else {
-      throw UriError("unknown sqlite URI option \"" + key + "\"; accepted options: " +
-                     std::string(accepted_options) + " (" + uri.masked() + ")");
+      throw UriError("unknown sqlite URI option \"" + key +
+                     "\"; accepted options: " + std::string(accepted_options) + " (" + uri.masked() + ")");
     }
   }
   return options;

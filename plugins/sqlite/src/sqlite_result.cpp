@@ -62,8 +62,8 @@ Value SqliteResult::value(std::size_t row, std::size_t column) const {
 const Value& SqliteResult::at(std::size_t row, std::size_t column) const {
   if (row >= row_count_ || column >= names_.size()) {
     throw InterfaceError("cell (" + std::to_string(row) + ", " + std::to_string(column) +
-                         ") is out of range: the result has " + std::to_string(row_count_) +
-                         " rows of " + std::to_string(names_.size()) + " columns");
+                         ") is out of range: the result has " + std::to_string(row_count_) + " rows of " +
+                         std::to_string(names_.size()) + " columns");
   }
   return cells_[row * names_.size() + column];
 }

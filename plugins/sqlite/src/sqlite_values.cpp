@@ -106,12 +106,8 @@ struct Binder {
   }
   int operator()(const Date& v) const { return bind_text(stmt, index, text::format_date(v)); }
   int operator()(const Time& v) const { return bind_text(stmt, index, text::format_time(v)); }
-  int operator()(const Timestamp& v) const {
-    return bind_text(stmt, index, text::format_timestamp(v));
-  }
-  int operator()(const TimestampTz& v) const {
-    return bind_text(stmt, index, text::format_timestamptz(v));
-  }
+  int operator()(const Timestamp& v) const { return bind_text(stmt, index, text::format_timestamp(v)); }
+  int operator()(const TimestampTz& v) const { return bind_text(stmt, index, text::format_timestamptz(v)); }
   int operator()(const Uuid& v) const { return bind_text(stmt, index, v.to_string()); }
   int operator()(const boost::json::value& v) const {
     return bind_text(stmt, index, boost::json::serialize(v));
@@ -128,14 +124,12 @@ Value read_integer(std::int64_t v, ValueType declared) {
       if (v == 0 || v == 1) return Value(v == 1);
       return Value(v);
     case ValueType::int16:
-      if (v >= std::numeric_limits<std::int16_t>::min() &&
-          v <= std::numeric_limits<std::int16_t>::max()) {
+      if (v >= std::numeric_limits<std::int16_t>::min() && v <= std::numeric_limits<std::int16_t>::max()) {
         return Value(static_cast<std::int16_t>(v));
       }
       return Value(v);
     case ValueType::int32:
-      if (v >= std::numeric_limits<std::int32_t>::min() &&
-          v <= std::numeric_limits<std::int32_t>::max()) {
+      if (v >= std::numeric_limits<std::int32_t>::min() && v <= std::numeric_limits<std::int32_t>::max()) {
         return Value(static_cast<std::int32_t>(v));
       }
       return Value(v);
@@ -202,8 +196,7 @@ Value read_blob(const void* data, int size, ValueType declared) {
     return Value(uuid);
   }
   // sqlite3_column_blob gives a null pointer for a zero-length blob.
-  return Value(
-      Bytes{bytes != nullptr ? std::string(bytes, static_cast<std::size_t>(size)) : std::string()});
+  return Value(Bytes{bytes != nullptr ? std::string(bytes, static_cast<std::size_t>(size)) : std::string()});
 }
 
 }  // namespace

@@ -53,8 +53,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
 
   void testUniqueViolationIsIntegrityError() {
     const std::string sql = "INSERT INTO parent (email) VALUES ($1)";
-    const auto e = expect_throw<lingo::IntegrityError>(
-        [&] { db().execute_sql(sql, {"a@example.com"}); }, "duplicate email");
+    const auto e = expect_throw<lingo::IntegrityError>([&] { db().execute_sql(sql, {"a@example.com"}); },
+                                                       "duplicate email");
     CPPUNIT_ASSERT_EQUAL(std::string("23505"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(2067L, e.native_code());  // SQLITE_CONSTRAINT_UNIQUE
     CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), e.dialect());
@@ -72,16 +72,14 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
 
   void testForeignKeyViolationIsIntegrityErrorByDefault() {
     const auto e = expect_throw<lingo::IntegrityError>(
-        [&] { db().execute_sql("INSERT INTO child (parent_id) VALUES ($1)", {42}); },
-        "missing parent");
+        [&] { db().execute_sql("INSERT INTO child (parent_id) VALUES ($1)", {42}); }, "missing parent");
     CPPUNIT_ASSERT_EQUAL(std::string("23503"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(787L, e.native_code());  // SQLITE_CONSTRAINT_FOREIGNKEY
   }
 
   void testNotNullViolationIsIntegrityError() {
     const auto e = expect_throw<lingo::IntegrityError>(
-        [&] { db().execute_sql("INSERT INTO parent (email, age) VALUES ('b', NULL)"); },
-        "NULL age");
+        [&] { db().execute_sql("INSERT INTO parent (email, age) VALUES ('b', NULL)"); }, "NULL age");
     CPPUNIT_ASSERT_EQUAL(std::string("23502"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(1299L, e.native_code());  // SQLITE_CONSTRAINT_NOTNULL
   }
@@ -101,8 +99,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
   }
 
   void testSyntaxErrorIsProgrammingError() {
-    const auto e = expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELEC 1"); },
-                                                         "misspelt SELECT");
+    const auto e =
+        expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELEC 1"); }, "misspelt SELECT");
     CPPUNIT_ASSERT_EQUAL(std::string("42601"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(1L, e.native_code());  // SQLITE_ERROR
     CPPUNIT_ASSERT_EQUAL(std::string("SELEC 1"), e.statement());
@@ -125,8 +123,7 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
 
   void testDatatypeMismatchIsProgrammingError() {
     const auto e = expect_throw<lingo::ProgrammingError>(
-        [&] { db().execute_sql("INSERT INTO parent (id) VALUES ($1)", {"not a rowid"}); },
-        "text rowid");
+        [&] { db().execute_sql("INSERT INTO parent (id) VALUES ($1)", {"not a rowid"}); }, "text rowid");
     CPPUNIT_ASSERT_EQUAL(std::string("42804"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(20L, e.native_code());  // SQLITE_MISMATCH
   }
@@ -158,8 +155,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
         expect_throw<lingo::InternalError>([&] { db().commit(); }, "COMMIT outside a transaction");
     CPPUNIT_ASSERT_EQUAL(std::string("25P01"), commit.sqlstate());
     CPPUNIT_ASSERT_EQUAL(std::string("COMMIT"), commit.statement());
-    const auto rollback = expect_throw<lingo::InternalError>([&] { db().rollback(); },
-                                                             "ROLLBACK outside a transaction");
+    const auto rollback =
+        expect_throw<lingo::InternalError>([&] { db().rollback(); }, "ROLLBACK outside a transaction");
     CPPUNIT_ASSERT_EQUAL(std::string("25P01"), rollback.sqlstate());
   }
 
@@ -172,8 +169,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
 
   void testErrorInScriptNamesTheStatement() {
     const std::string script = "SELECT 1; SELECT 2; INSERT INTO parent (id) VALUES (1)";
-    const auto e = expect_throw<lingo::IntegrityError>([&] { db().execute_sql(script); },
-                                                       "third statement fails");
+    const auto e =
+        expect_throw<lingo::IntegrityError>([&] { db().execute_sql(script); }, "third statement fails");
     LINGO_ASSERT_CONTAINS(e.what(), "statement 3 of the script");
     CPPUNIT_ASSERT_EQUAL(script, e.statement());
   }
@@ -195,10 +192,9 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
     const std::string path = temp_dir() + "/ro.db";
     lingo::connect("sqlite:///" + path).execute_sql("CREATE TABLE r (a INTEGER)");
     auto ro = lingo::connect("sqlite:///" + path + "?mode=ro");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         ro.execute_sql("SELECT count(*) FROM r").scalar<std::int64_t>());
-    const auto e = expect_throw<lingo::InternalError>(
-        [&] { ro.execute_sql("INSERT INTO r VALUES (1)"); }, "write to mode=ro");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, ro.execute_sql("SELECT count(*) FROM r").scalar<std::int64_t>());
+    const auto e = expect_throw<lingo::InternalError>([&] { ro.execute_sql("INSERT INTO r VALUES (1)"); },
+                                                      "write to mode=ro");
     CPPUNIT_ASSERT_EQUAL(std::string("25006"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(8L, e.native_code() & 0xff);  // SQLITE_READONLY family
   }
@@ -213,8 +209,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
 
   void testMissingFileWithModeRwIsConnectionError() {
     const std::string path = temp_dir() + "/absent.db";
-    expect_throw<lingo::ConnectionError>(
-        [&] { (void)lingo::connect("sqlite:///" + path + "?mode=rw"); }, "mode=rw, no file");
+    expect_throw<lingo::ConnectionError>([&] { (void)lingo::connect("sqlite:///" + path + "?mode=rw"); },
+                                         "mode=rw, no file");
     CPPUNIT_ASSERT(!std::filesystem::exists(path));
   }
 
@@ -222,8 +218,8 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
     const std::string path = temp_dir() + "/notes.txt";
     std::ofstream(path) << std::string(4096, 'x');
     auto db = lingo::connect("sqlite:///" + path);
-    const auto e = expect_throw<lingo::InternalError>(
-        [&] { db.execute_sql("SELECT * FROM sqlite_master"); }, "text file as database");
+    const auto e = expect_throw<lingo::InternalError>([&] { db.execute_sql("SELECT * FROM sqlite_master"); },
+                                                      "text file as database");
     CPPUNIT_ASSERT_EQUAL(std::string("XX001"), e.sqlstate());
     CPPUNIT_ASSERT_EQUAL(26L, e.native_code());  // SQLITE_NOTADB
   }
@@ -231,8 +227,7 @@ class SqliteErrorsTest : public CppUnit::TestFixture {
   void testClosedConnectionIsInterfaceError() {
     auto& conn = db().connection();
     conn.close();
-    expect_throw<lingo::InterfaceError>([&] { (void)conn.execute("SELECT 1", {}); },
-                                        "closed connection");
+    expect_throw<lingo::InterfaceError>([&] { (void)conn.execute("SELECT 1", {}); }, "closed connection");
   }
 
  private:

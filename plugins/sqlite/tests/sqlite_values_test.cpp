@@ -171,10 +171,9 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     db().execute_sql(
         "CREATE TABLE n (b BOOLEAN, i SMALLINT, l BIGINT, d DOUBLE, m DECIMAL_TEXT(9,2), t TEXT, "
         "y BLOB, dt DATE, tm TIME, ts TIMESTAMP, tz TIMESTAMPTZ, u UUID, j JSON)");
-    db().execute_sql(
-        "INSERT INTO n VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        {nullptr, std::nullopt, Value(), Value(), Value(), Value(), Value(), Value(), Value(),
-         Value(), Value(), Value(), Value()});
+    db().execute_sql("INSERT INTO n VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                     {nullptr, std::nullopt, Value(), Value(), Value(), Value(), Value(), Value(), Value(),
+                      Value(), Value(), Value(), Value()});
     const auto result = db().execute_sql("SELECT * FROM n");
     const auto row = result[0];
     CPPUNIT_ASSERT(!row.get<std::optional<bool>>(0));
@@ -230,8 +229,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
         "$3 with two values");
     LINGO_ASSERT_CONTAINS(e.what(), "$3 is used but only 2 values were given");
     CPPUNIT_ASSERT_EQUAL(std::string("SELECT $1, $3"), e.statement());
-    expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELECT ?"); },
-                                          "? without values");
+    expect_throw<lingo::ProgrammingError>([&] { db().execute_sql("SELECT ?"); }, "? without values");
   }
 
   void testTooManyValuesIsProgrammingError() {
@@ -260,8 +258,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
         [&] { db().execute_sql("INSERT INTO p VALUES ($1); INSERT INTO p VALUES (2)", {1}); },
         "two statements with a parameter");
     // Refused before the first statement ran.
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         db().execute_sql("SELECT count(*) FROM p").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db().execute_sql("SELECT count(*) FROM p").scalar<std::int64_t>());
     // Trailing semicolons and comments do not make a second statement.
     db().execute_sql("INSERT INTO p VALUES ($1);  -- done\n", {1});
   }
@@ -269,10 +266,9 @@ class SqliteValuesTest : public CppUnit::TestFixture {
   void testHostileStringIsStoredAsAValue() {
     const std::string hostile = "'; DROP TABLE t; --";
     CPPUNIT_ASSERT(hostile == round_trip("TEXT", hostile).as<std::string>());
-    CPPUNIT_ASSERT_EQUAL(
-        std::int64_t{1},
-        db().execute_sql("SELECT count(*) FROM sqlite_master WHERE name = $1", {table_})
-            .scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         db().execute_sql("SELECT count(*) FROM sqlite_master WHERE name = $1", {table_})
+                             .scalar<std::int64_t>());
   }
 
   void testArrayParameterIsNotSupported() {
@@ -288,12 +284,10 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     db().execute_sql("CREATE TABLE r (a INTEGER)");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
                          db().execute_sql("INSERT INTO r VALUES (1), (2), (3)").rows_affected());
-    CPPUNIT_ASSERT_EQUAL(
-        std::int64_t{2},
-        db().execute_sql("UPDATE r SET a = a + 1 WHERE a > $1", {1}).rows_affected());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
+                         db().execute_sql("UPDATE r SET a = a + 1 WHERE a > $1", {1}).rows_affected());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{-1}, db().execute_sql("SELECT * FROM r").rows_affected());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{-1},
-                         db().execute_sql("CREATE TABLE r2 (a INTEGER)").rows_affected());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{-1}, db().execute_sql("CREATE TABLE r2 (a INTEGER)").rows_affected());
     const auto returned = db().execute_sql("DELETE FROM r WHERE a >= 3 RETURNING a");
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, returned.size());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, returned.rows_affected());
@@ -308,8 +302,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     db().execute_sql("INSERT INTO x VALUES (1)");
     db().rollback();
     CPPUNIT_ASSERT(conn.transaction_status() == lingo::TransactionStatus::idle);
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         db().execute_sql("SELECT count(*) FROM x").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db().execute_sql("SELECT count(*) FROM x").scalar<std::int64_t>());
     conn.close();
     CPPUNIT_ASSERT(conn.transaction_status() == lingo::TransactionStatus::unknown);
     CPPUNIT_ASSERT(!conn.is_usable());
@@ -354,22 +347,16 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     auto tuned = lingo::connect(
         "sqlite:///:memory:?timeout=0.25&foreign_keys=off&journal_mode=MEMORY&synchronous=normal"
         "&mode=rwc");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{250},
-                         tuned.execute_sql("PRAGMA busy_timeout").scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         tuned.execute_sql("PRAGMA foreign_keys").scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         tuned.execute_sql("PRAGMA synchronous").scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{5000},
-                         db().execute_sql("PRAGMA busy_timeout").scalar<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         db().execute_sql("PRAGMA foreign_keys").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{250}, tuned.execute_sql("PRAGMA busy_timeout").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, tuned.execute_sql("PRAGMA foreign_keys").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, tuned.execute_sql("PRAGMA synchronous").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{5000}, db().execute_sql("PRAGMA busy_timeout").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db().execute_sql("PRAGMA foreign_keys").scalar<std::int64_t>());
   }
 
   void testUnknownOptionIsRejected() {
     const auto e = expect_throw<lingo::UriError>(
-        [] { (void)lingo::connect("sqlite:///x.db?cache=shared&password=hunter2"); },
-        "unknown option");
+        [] { (void)lingo::connect("sqlite:///x.db?cache=shared&password=hunter2"); }, "unknown option");
     LINGO_ASSERT_CONTAINS(e.what(), "\"cache\"");
     LINGO_ASSERT_CONTAINS(e.what(), "journal_mode");
     CPPUNIT_ASSERT(std::string(e.what()).find("hunter2") == std::string::npos);
@@ -381,8 +368,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
         [] { (void)lingo::connect("sqlite://?journal_mode=sideways"); }, "bad journal_mode");
     LINGO_ASSERT_CONTAINS(e.what(), "journal_mode=sideways");
     LINGO_ASSERT_CONTAINS(e.what(), "delete, truncate, persist, memory, wal, off");
-    expect_throw<lingo::UriError>([] { (void)lingo::connect("sqlite://?timeout=soon"); },
-                                  "bad timeout");
+    expect_throw<lingo::UriError>([] { (void)lingo::connect("sqlite://?timeout=soon"); }, "bad timeout");
     expect_throw<lingo::UriError>([] { (void)lingo::connect("sqlite://?foreign_keys=maybe"); },
                                   "bad foreign_keys");
   }

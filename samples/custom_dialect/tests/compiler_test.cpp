@@ -46,9 +46,10 @@ int main() {
   std::vector<lingo::Value> params;
   lingo::SqlWriter w{ddl, params};
   c.create_table(note, {}, w);
-  expect("CREATE TABLE", R"(CREATE TABLE "note" ("id" SERIAL NOT NULL PRIMARY KEY, "body" CHARACTER VARYING NOT NULL))",
-         ddl);
-  expect("LIMIT and OFFSET", R"(SELECT * FROM "note" OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY)", select_sql(c, 2, 1));
+  expect("CREATE TABLE",
+         R"(CREATE TABLE "note" ("id" SERIAL NOT NULL PRIMARY KEY, "body" CHARACTER VARYING NOT NULL))", ddl);
+  expect("LIMIT and OFFSET", R"(SELECT * FROM "note" OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY)",
+         select_sql(c, 2, 1));
   expect("LIMIT alone", R"(SELECT * FROM "note" FETCH FIRST 5 ROWS ONLY)", select_sql(c, 5, {}));
   expect("OFFSET alone", R"(SELECT * FROM "note" OFFSET 3 ROWS)", select_sql(c, {}, 3));
   expect("dialect", "acmedb", c.dialect());
