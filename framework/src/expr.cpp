@@ -35,7 +35,7 @@ Value detail::from_db(const ast::Node& node, Value stored) {
   return kind && kind->from_db ? kind->from_db(stored) : stored;
 }
 
-std::string Expr::result_name() const {
+std::string_view Expr::result_name() const {
   if (!node_) return {};
   switch (node_->kind) {
     case ast::Kind::column:

@@ -54,7 +54,7 @@ class Expr {
   [[nodiscard]] Ordering asc() const { return {node_, false}; }
   [[nodiscard]] Ordering desc() const { return {node_, true}; }
   // The name a selected expression is read back by ("AS name").
-  [[nodiscard]] std::string result_name() const;
+  [[nodiscard]] std::string_view result_name() const;  // points into the node: no copy per read
 
  protected:
   ast::NodePtr node_;
@@ -386,7 +386,7 @@ Value from_db(const ast::Node& node, Value stored);
 // row[expr]: the value of a selected column or aliased expression as T.
 template <class T>
 T Row::operator[](const TypedExpr<T>& column) const {
-  Value v = (*this)[std::string_view(column.result_name())];
+  Value v = (*this)[column.result_name()];
   return detail::from_db(*column.node(), std::move(v)).template as<T>();
 }
 

@@ -218,7 +218,6 @@ Result PgConnection::execute(std::string_view sql, std::span<const Value> params
   if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
 
   const Prepared* stmt = statement_for(sql, params);
-  const std::size_t hash = std::hash<std::string_view>{}(sql);
   ResultPtr res(exec_prepared(stmt));
   if (res != nullptr && is_plan_invalidated(res.get())) {
     forget_prepared(stmt);
@@ -226,7 +225,7 @@ Result PgConnection::execute(std::string_view sql, std::span<const Value> params
     // Inside one, the transaction is already aborted and the error must stand.
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       deallocate_forgotten();
-      stmt = prepare(sql, hash, encoder_->types());
+      stmt = prepare(sql, std::hash<std::string_view>{}(sql), encoder_->types());
       res.reset(exec_prepared(stmt));
     }
   }
