@@ -1,5 +1,7 @@
 #include "lingo/connection.h"
 
+#include "lingo/errors.h"
+
 namespace lingo {
 namespace {
 
@@ -17,8 +19,67 @@ class BufferedStream final : public RowStream {
 
 }  // namespace
 
+template <class F>
+decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> params, F&& run) {
+  if (trace_ == nullptr || !trace_->active()) return run();
+  TraceEvent event;
+  event.dialect = trace_dialect_;
+  event.sql = sql;
+  event.param_count = params.size();
+  if (trace_->show_params()) event.params = params;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    decltype(auto) result = run();
+    event.duration = std::chrono::steady_clock::now() - started;
+    trace_->emit(event);
+    return result;
+  } catch (const Error& e) {
+    event.duration = std::chrono::steady_clock::now() - started;
+    event.error = &e;
+    trace_->emit(event);
+    throw;
+  }
+}
+
+Result Connection::execute(std::string_view sql, std::span<const Value> params) {
+  return traced(sql, params, [&] { return do_execute(sql, params); });
+}
+
 std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params) {
-  return std::make_unique<BufferedStream>(execute(sql, params));
+  return traced(sql, params, [&] { return do_stream(sql, params); });
+}
+
+void Connection::begin(std::string_view statement) {
+  traced(statement, {}, [&] {
+    do_begin(statement);
+    return 0;
+  });
+}
+
+void Connection::commit() {
+  traced("COMMIT", {}, [&] {
+    do_commit();
+    return 0;
+  });
+}
+
+void Connection::rollback() {
+  traced("ROLLBACK", {}, [&] {
+    do_rollback();
+    return 0;
+  });
+}
+
+void Connection::ping() {
+  do_ping();
+}
+
+std::unique_ptr<RowStream> Connection::do_stream(std::string_view sql, std::span<const Value> params) {
+  return std::make_unique<BufferedStream>(do_execute(sql, params));
+}
+
+void Connection::do_ping() {
+  (void)execute("SELECT 1");
 }
 
 }  // namespace lingo

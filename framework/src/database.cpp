@@ -1,10 +1,8 @@
 #include "lingo/database.h"
 
-#include <atomic>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
+#include <iterator>
 
+#include "database_impl.h"
 #include "lingo/dialect.h"
 #include "lingo/errors.h"
 #include "lingo/plugin_registry.h"
@@ -12,120 +10,230 @@
 
 namespace lingo {
 
-// One Database serves many threads; each thread gets its own connection, made
-// on first use outside the lock (connecting can take a network round trip).
-struct Database::Impl {
-  Uri uri;
-  std::string masked_uri;
-  const Dialect* dialect;
-  std::mutex mutex;
-  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections;
-  std::atomic<int> server_version{0};
+namespace {
 
-  explicit Impl(std::string_view text)
-      : uri(Uri::parse(text)),
-        masked_uri(uri.masked()),
-        dialect(&PluginRegistry::instance().dialect_for(uri)) {}
+constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "timeout"};
 
-  Connection* current() {
-    std::lock_guard lock(mutex);
-    auto it = connections.find(std::this_thread::get_id());
-    return it == connections.end() ? nullptr : it->second.get();
+// The URI the dialect sees: a pooled one loses its "+pool" and the pool's options.
+Uri dialect_uri(const Uri& given, bool pooled) {
+  if (!pooled) return given;
+  return Uri::parse(
+      given.rebuild(given.base_scheme(), std::vector<std::string>(std::begin(kPoolOptions), std::end(kPoolOptions))));
+}
+
+}  // namespace
+
+Database::Impl::Impl(std::string_view text, const PoolOptions* pool_override)
+    : uri(Uri::parse(text)), masked_uri(uri.masked()) {
+  const bool pooled = pool_override != nullptr || uri.scheme_variant() == "pool";
+  const Uri given = uri;
+  uri = dialect_uri(given, pooled);
+  dialect = &PluginRegistry::instance().dialect_for(uri);
+  if (pooled) {
+    PoolOptions options = pool_override != nullptr ? *pool_override : pool_options_from(given, PoolOptions{});
+    pool = std::make_unique<ConnectionPool>(*dialect, uri, options, &trace);
   }
+}
 
-  Connection& open() {
-    auto conn = dialect->connect(uri);
-    std::lock_guard lock(mutex);
-    auto& slot = connections[std::this_thread::get_id()];
-    slot = std::move(conn);
-    return *slot;
+Database::Impl::~Impl() {
+  for (auto& [id, s] : sessions_) {
+    if (s->conn != nullptr) s->conn->close();
   }
+}
 
-  const Introspector& introspector() const {
-    if (const Introspector* found = dialect->introspector()) return *found;
-    ErrorInfo info;
-    info.message = "the " + std::string(dialect->name()) +
-                   " dialect does not support schema introspection (get_tables, get_columns, ...)";
-    info.sqlstate = "0A000";
-    info.dialect = std::string(dialect->name());
-    throw NotSupportedError(std::move(info));
+Session* Database::Impl::find() {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(std::this_thread::get_id());
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+Session& Database::Impl::session() {
+  std::lock_guard lock(mutex_);
+  auto& slot = sessions_[std::this_thread::get_id()];
+  if (slot == nullptr) slot = std::make_unique<Session>();
+  return *slot;
+}
+
+void Database::Impl::open(Session& s) {
+  if (pool != nullptr) {
+    s.conn = pool->checkout();
+  } else {
+    s.conn = dialect->connect(uri);
+    s.conn->set_trace_sink(&trace, dialect->name());
   }
+}
 
-  ~Impl() {
-    for (auto& [id, conn] : connections) conn->close();
+Session& Database::Impl::connected() {
+  Session& s = session();
+  if (s.conn == nullptr) {
+    open(s);
+  } else if (s.stack.empty() && s.conn->transaction_status() == TransactionStatus::unknown) {
+    // The connection broke (a server restart, a terminated backend) and no
+    // block depends on it: the failure was already reported; start afresh.
+    if (pool != nullptr) {
+      pool->discard(std::move(s.conn));
+    } else {
+      s.conn->close();
+      s.conn.reset();
+    }
+    open(s);
   }
-};
+  return s;
+}
 
-Database::Database(std::string_view uri) : impl_(std::make_unique<Impl>(uri)) {}
+void Database::Impl::release(Session& s, bool for_real) {
+  std::unique_ptr<Connection> conn = std::move(s.conn);
+  if (s.stack.empty() && s.contexts == 0) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(std::this_thread::get_id());  // `s` is gone from here on
+  }
+  if (conn == nullptr) return;
+  if (pool == nullptr) {
+    conn->close();
+  } else if (for_real) {
+    pool->discard(std::move(conn));
+  } else {
+    pool->checkin(std::move(conn));
+  }
+}
+
+namespace {
+
+const Introspector& introspector_of(const Dialect& dialect) {
+  if (const Introspector* found = dialect.introspector()) return *found;
+  ErrorInfo info;
+  info.message = "the " + std::string(dialect.name()) +
+                 " dialect does not support schema introspection (get_tables, get_columns, ...)";
+  info.sqlstate = "0A000";
+  info.dialect = std::string(dialect.name());
+  throw NotSupportedError(std::move(info));
+}
+
+[[noreturn]] void not_pooled(const std::string& dialect, const std::string& uri, const char* call) {
+  ErrorInfo info;
+  info.message = std::string(call) + "() needs a pooled database, and " + uri +
+                 " is not one (use a '+pool' scheme, or pass PoolOptions)";
+  info.dialect = dialect;
+  throw InterfaceError(std::move(info));
+}
+
+}  // namespace
+
+Database::Database(std::string_view uri) : impl_(std::make_unique<Impl>(uri, nullptr)) {}
+Database::Database(std::string_view uri, const PoolOptions& pool) : impl_(std::make_unique<Impl>(uri, &pool)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
 bool Database::connect(bool reuse_if_open) {
-  if (impl_->current() != nullptr) {
+  Session& s = impl_->session();
+  if (s.conn != nullptr) {
     if (reuse_if_open) return false;
     ErrorInfo info;
     info.message = "Connection already opened (this thread already holds a connection to " +
                    impl_->masked_uri + "; pass reuse_if_open = true to accept that)";
-    info.dialect = std::string(impl_->dialect->name());
+    info.dialect = impl_->dialect_name();
     throw OperationalError(std::move(info));
   }
-  impl_->open();
+  impl_->open(s);
   return true;
 }
 
 bool Database::close() {
-  Connection* conn = impl_->current();
-  if (conn == nullptr) return false;
-  const auto status = conn->transaction_status();
-  if (status == TransactionStatus::in_transaction || status == TransactionStatus::in_error) {
+  Session* s = impl_->find();
+  if (s == nullptr || s->conn == nullptr) return false;
+  auto refuse = [&](const std::string& why) {
     ErrorInfo info;
-    info.message = "Attempting to close database while transaction is open; commit or roll it back first";
-    info.dialect = std::string(impl_->dialect->name());
+    info.message = "Attempting to close database while transaction is open: " + why +
+                   "; the connection stays open";
+    info.dialect = impl_->dialect_name();
     throw OperationalError(std::move(info));
+  };
+  if (!s->stack.empty()) {
+    refuse(std::to_string(s->stack.size()) +
+           " transaction or manual_commit block(s) are still open on this thread");
   }
-  std::unique_ptr<Connection> owned;
-  {
-    std::lock_guard lock(impl_->mutex);
-    auto it = impl_->connections.find(std::this_thread::get_id());
-    owned = std::move(it->second);
-    impl_->connections.erase(it);
+  if (s->conn->transaction_status() == TransactionStatus::in_transaction) {
+    refuse("a transaction begun with begin() holds uncommitted work; commit() or rollback() it first");
   }
-  owned->close();
+  impl_->release(*s, false);
   return true;
 }
 
 bool Database::is_closed() const {
-  return impl_->current() == nullptr;
+  Session* s = impl_->find();
+  return s == nullptr || s->conn == nullptr;
 }
 
 Connection& Database::connection() {
-  if (Connection* conn = impl_->current()) return *conn;
-  return impl_->open();
+  return *impl_->connected().conn;
+}
+
+bool Database::is_pooled() const noexcept {
+  return impl_->pool != nullptr;
+}
+
+PoolStats Database::pool_stats() const {
+  if (impl_->pool == nullptr) not_pooled(impl_->dialect_name(), impl_->masked_uri, "pool_stats");
+  return impl_->pool->stats();
+}
+
+std::size_t Database::close_idle() {
+  if (impl_->pool == nullptr) not_pooled(impl_->dialect_name(), impl_->masked_uri, "close_idle");
+  return impl_->pool->close_idle();
+}
+
+std::size_t Database::close_stale(Seconds age) {
+  if (impl_->pool == nullptr) not_pooled(impl_->dialect_name(), impl_->masked_uri, "close_stale");
+  return impl_->pool->close_stale(age);
+}
+
+void Database::close_all() {
+  if (impl_->pool == nullptr) not_pooled(impl_->dialect_name(), impl_->masked_uri, "close_all");
+  close();
+  impl_->pool->close_all();
+}
+
+bool Database::manual_close() {
+  if (impl_->pool == nullptr) return close();
+  Session* s = impl_->find();
+  if (s == nullptr || s->conn == nullptr) return false;
+  if (!s->stack.empty()) {
+    ErrorInfo info;
+    info.message = "Attempting to close database while transaction is open: blocks are still open on this thread";
+    info.dialect = impl_->dialect_name();
+    throw OperationalError(std::move(info));
+  }
+  impl_->release(*s, true);
+  return true;
+}
+
+void Database::set_tracer(Tracer tracer, TraceOptions options) {
+  impl_->trace.set(std::move(tracer), options);
 }
 
 std::vector<std::string> Database::get_tables(std::string_view schema) {
-  const auto& introspector = impl_->introspector();
+  const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_tables(connection(), schema);
 }
 
 std::vector<ColumnMetadata> Database::get_columns(std::string_view table, std::string_view schema) {
-  const auto& introspector = impl_->introspector();
+  const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_columns(connection(), table, schema);
 }
 
 std::vector<IndexMetadata> Database::get_indexes(std::string_view table, std::string_view schema) {
-  const auto& introspector = impl_->introspector();
+  const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_indexes(connection(), table, schema);
 }
 
 std::vector<std::string> Database::get_primary_keys(std::string_view table, std::string_view schema) {
-  const auto& introspector = impl_->introspector();
+  const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_primary_keys(connection(), table, schema);
 }
 
 std::vector<ForeignKeyMetadata> Database::get_foreign_keys(std::string_view table, std::string_view schema) {
-  const auto& introspector = impl_->introspector();
+  const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_foreign_keys(connection(), table, schema);
 }
 
@@ -137,8 +245,9 @@ Result Database::execute_sql(std::string_view sql, std::span<const Value> params
   return connection().execute(sql, params);
 }
 
-void Database::begin() {
-  connection().begin();
+void Database::begin(const TransactionOptions& options) {
+  const std::string statement = impl_->dialect->begin_statement(options);
+  connection().begin(statement);
 }
 void Database::commit() {
   connection().commit();

@@ -214,9 +214,8 @@ const Dialect& PluginRegistry::dialect_for(const Uri& uri) {
       base != by_scheme_.end() && !uri.scheme_variant().empty())
     message =
         "the scheme '" + uri.scheme() + "' is not served: plugin '" + base->second->info.name + "' serves '" +
-        uri.base_scheme() + "' but not its '+" + uri.scheme_variant() + "' form" +
-        (uri.scheme_variant() == "pool" ? " (connection pools are not available in this version)" : "") +
-        "; known schemes: " + known_schemes_locked();
+        uri.base_scheme() + "' but not its '+" + uri.scheme_variant() +
+        "' form (the core itself serves '+pool' forms: open them with lingo::Database); known schemes: " + known_schemes_locked();
   else
     message = "no plugin serves the scheme '" + uri.scheme() + "' (in '" + uri.masked() +
               "'); known schemes: " + known_schemes_locked();

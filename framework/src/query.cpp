@@ -223,9 +223,7 @@ Result Insert::all() const {
 
   Database& db = database();
   const Compiler& compiler = db.compiler();
-  const bool own_transaction = db.connection().transaction_status() == TransactionStatus::idle;
-  if (own_transaction) db.begin();
-  try {
+  auto insert_batches = [&] {
     std::vector<Result> parts;
     std::int64_t affected = 0;
     InsertData part;
@@ -246,17 +244,12 @@ Result Insert::all() const {
       parts.push_back(db.execute_sql(q.sql, std::span<const Value>(q.params)));
       affected += std::max<std::int64_t>(0, parts.back().rows_affected());
     }
-    if (own_transaction) db.commit();
     return Result(std::make_shared<ConcatenatedResult>(std::move(parts), affected));
-  } catch (...) {
-    if (own_transaction && db.connection().transaction_status() != TransactionStatus::idle) {
-      try {
-        db.rollback();
-      } catch (const Error&) {  // the original failure is the one to report
-      }
-    }
-    throw;
-  }
+  };
+  // All batches or none: in a transaction() block, which folds into one the
+  // caller has open. A transaction the caller began by hand is theirs.
+  if (db.connection().transaction_status() != TransactionStatus::idle) return insert_batches();
+  return db.transaction(insert_batches);
 }
 
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {

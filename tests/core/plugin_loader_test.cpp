@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "lingo/database.h"
 #include "lingo/errors.h"
 #include "lingo/plugin_registry.h"
 #include "lingo/version.h"
@@ -60,7 +61,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFileThatIsNotALibraryIsRefused);
   CPPUNIT_TEST(testMissingFileIsRefused);
   CPPUNIT_TEST(testUnknownSchemeListsSchemesFoldersAndBrokenPlugins);
-  CPPUNIT_TEST(testPoolSchemeIsRefusedClearly);
+  CPPUNIT_TEST(testSchemeVariantsAreRefusedClearly);
   CPPUNIT_TEST(testPluginPathComesFirstAndIgnoresRelativeEntries);
   CPPUNIT_TEST(testFirstPluginOfANameWins);
   CPPUNIT_TEST(testCurrentDirectoryIsNeverSearched);
@@ -140,12 +141,28 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(registry.problems().size() >= 6);
   }
 
-  void testPoolSchemeIsRefusedClearly() {
+  void testSchemeVariantsAreRefusedClearly() {
     PluginRegistry registry;
+    // Plugins serve base schemes; the core serves "+pool" forms itself.
     auto e = expect_throw<PluginError>(
         [&] { (void)registry.dialect_for(Uri::parse("postgresql+pool://h/db")); }, "pool scheme");
     LINGO_ASSERT_CONTAINS(e.what(), "serves 'postgresql' but not its '+pool' form");
-    LINGO_ASSERT_CONTAINS(e.what(), "connection pools are not available");
+    LINGO_ASSERT_CONTAINS(e.what(), "open them with lingo::Database");
+    // A variant nobody serves is refused by Database too, before connecting.
+    auto v = expect_throw<PluginError>([&] { lingo::Database db("postgresql+replica://h/db"); }, "unknown variant");
+    LINGO_ASSERT_CONTAINS(v.what(), "not its '+replica' form");
+    // A pooled database resolves to the plugin of its base scheme, lazily.
+    lingo::Database pooled("postgresql+pool://h/db?max_connections=3");
+    CPPUNIT_ASSERT(pooled.is_pooled());
+    CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(pooled.dialect_name()));
+    CPPUNIT_ASSERT_EQUAL(3, pooled.pool_stats().max_connections);
+    // Bad pool options are UriErrors naming the option.
+    auto bad = expect_throw<lingo::UriError>([&] { lingo::Database db("postgresql+pool://h/db?timeout=soon"); },
+                                             "bad pool timeout");
+    LINGO_ASSERT_CONTAINS(bad.what(), "timeout=soon");
+    auto neg = expect_throw<lingo::UriError>(
+        [&] { lingo::Database db("sqlite+pool:///x.db?max_connections=-1"); }, "negative max_connections");
+    LINGO_ASSERT_CONTAINS(neg.what(), "max_connections=-1");
   }
 
   void testPluginPathComesFirstAndIgnoresRelativeEntries() {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lingo/result.h"
+#include "lingo/trace.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -34,6 +35,10 @@ class RowStream {
   [[nodiscard]] virtual Row row() const = 0;
 };
 
+// Drivers implement the protected do_* functions; the public ones around them
+// report each statement to the Database's trace sink (lingo/trace.h), so that
+// every statement is traced however it was reached: a query, a transaction
+// block, an introspector, a pool's health check.
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -45,18 +50,23 @@ class Connection {
   // ($1..$n on both built-in dialects), never spliced into the text. Without
   // parameters the text may hold several statements; the last one's result
   // is returned.
-  virtual Result execute(std::string_view sql, std::span<const Value> params) = 0;
+  Result execute(std::string_view sql, std::span<const Value> params);
+  Result execute(std::string_view sql) { return execute(sql, {}); }
 
-  // Runs one statement and hands its rows over one at a time. The default
-  // buffers the whole result (for drivers that cannot stream); both built-in
-  // drivers stream.
-  virtual std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params);
+  // Runs one statement and hands its rows over one at a time. The trace
+  // reports the time to the first response, not to the last row.
+  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params);
 
-  // Transaction control. commit() throws when the server did not commit
-  // (a COMMIT answered with ROLLBACK, for one).
-  virtual void begin() = 0;
-  virtual void commit() = 0;
-  virtual void rollback() = 0;
+  // Transaction control. `statement` is the dialect's BEGIN with its options
+  // (Dialect::begin_statement). commit() throws when the server did not
+  // commit (a COMMIT answered with ROLLBACK, for one), and throws
+  // AmbiguousCommitError when the outcome cannot be known.
+  void begin(std::string_view statement = "BEGIN");
+  void commit();
+  void rollback();
+
+  // A round trip proving the connection works (a pool's checkout check).
+  void ping();
 
   [[nodiscard]] virtual TransactionStatus transaction_status() const noexcept = 0;
   // Alive and not inside a failed transaction.
@@ -65,6 +75,30 @@ class Connection {
   // for SQLite 3.40.1.
   [[nodiscard]] virtual int server_version() = 0;
   virtual void close() noexcept = 0;
+
+  // Set by the Database that opened the connection; null means untraced.
+  void set_trace_sink(const TraceSink* sink, std::string_view dialect) noexcept {
+    trace_ = sink;
+    trace_dialect_ = dialect;
+  }
+
+ protected:
+  virtual Result do_execute(std::string_view sql, std::span<const Value> params) = 0;
+  // The default buffers the whole result, for drivers that cannot stream;
+  // both built-in drivers stream.
+  virtual std::unique_ptr<RowStream> do_stream(std::string_view sql, std::span<const Value> params);
+  virtual void do_begin(std::string_view statement) = 0;
+  virtual void do_commit() = 0;
+  virtual void do_rollback() = 0;
+  // The default runs SELECT 1.
+  virtual void do_ping();
+
+ private:
+  template <class F>
+  decltype(auto) traced(std::string_view sql, std::span<const Value> params, F&& run);
+
+  const TraceSink* trace_ = nullptr;
+  std::string_view trace_dialect_;
 };
 
 }  // namespace lingo

@@ -1,10 +1,14 @@
 // Database: the object an application holds. It routes its URI to a plugin,
 // and opens one connection per thread on demand (as peewee does), so one
-// Database may be shared by many threads, each with its own session.
+// Database may be shared by many threads, each with its own session: its own
+// connection and its own stack of transaction blocks.
 #pragma once
 
+#include <concepts>
+#include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,19 +17,30 @@
 
 #include "lingo/connection.h"
 #include "lingo/introspection.h"
+#include "lingo/pool.h"
 #include "lingo/query.h"
 #include "lingo/result.h"
+#include "lingo/trace.h"
+#include "lingo/transaction.h"
 #include "lingo/value.h"
 
 namespace lingo {
 
 class Dialect;
 
+// What the callable forms of the transaction blocks accept: a function of no
+// arguments, or of the block's handle.
+template <class F>
+concept BlockBody = std::invocable<F&> || std::invocable<F&, Transaction&>;
+
 class Database {
  public:
   // Parses the URI and finds its plugin (throwing UriError / PluginError
   // now), but opens no connection until connect() or first use.
   explicit Database(std::string_view uri);
+  // A pooled database whatever the scheme; `pool` overrides the URI's
+  // max_connections, stale_timeout and timeout.
+  Database(std::string_view uri, const PoolOptions& pool);
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
   ~Database();
@@ -33,7 +48,11 @@ class Database {
   // Opens this thread's connection. Throws OperationalError when it is
   // already open, unless reuse_if_open, which then returns false.
   bool connect(bool reuse_if_open = false);
-  // Closes this thread's connection; returns whether one was open.
+  // Closes this thread's connection (a pooled one goes back to the pool);
+  // returns whether one was open. OperationalError, with the connection left
+  // open, while a transaction block is open or while a transaction begun
+  // with begin() holds work that closing would throw away. A failed
+  // transaction (nothing left to lose) is rolled back.
   bool close();
   [[nodiscard]] bool is_closed() const;
 
@@ -42,10 +61,99 @@ class Database {
   Result execute_sql(std::string_view sql, std::initializer_list<Value> params = {});
   Result execute_sql(std::string_view sql, std::span<const Value> params);
 
-  // Raw transaction control on this thread's connection.
-  void begin();
+  // Raw transaction control on this thread's connection, outside the blocks'
+  // bookkeeping (what manual_commit() is for).
+  void begin(const TransactionOptions& options = {});
   void commit();
   void rollback();
+
+  // Transaction blocks (lingo/transaction.h has the rules). Each has an RAII
+  // form returning a handle and a callable form that runs fn in the block,
+  // finishing it when fn returns and rolling back when fn throws, then
+  // rethrowing; the callable form returns what fn returns.
+  //
+  //   db.atomic([&] { ... });                       // BEGIN ... COMMIT
+  //   db.atomic({.isolation_level = lingo::IsolationLevel::serializable}, [&] { ... });
+  //   auto txn = db.atomic(); ...; txn.commit(); ...; txn.finish();
+  [[nodiscard]] Transaction atomic(const TransactionOptions& options = {});
+  [[nodiscard]] Transaction transaction(const TransactionOptions& options = {});
+  [[nodiscard]] Transaction savepoint();
+  template <BlockBody F>
+  decltype(auto) atomic(F&& fn) {
+    return atomic(TransactionOptions{}).run(fn);
+  }
+  template <BlockBody F>
+  decltype(auto) atomic(const TransactionOptions& options, F&& fn) {
+    return atomic(options).run(fn);
+  }
+  template <BlockBody F>
+  decltype(auto) transaction(F&& fn) {
+    return transaction(TransactionOptions{}).run(fn);
+  }
+  template <BlockBody F>
+  decltype(auto) transaction(const TransactionOptions& options, F&& fn) {
+    return transaction(options).run(fn);
+  }
+  template <BlockBody F>
+  decltype(auto) savepoint(F&& fn) {
+    return savepoint().run(fn);
+  }
+
+  [[nodiscard]] ManualCommit manual_commit();
+  template <std::invocable F>
+  decltype(auto) manual_commit(F&& fn);
+  [[nodiscard]] ConnectionContext connection_context();
+  template <std::invocable F>
+  decltype(auto) connection_context(F&& fn);
+
+  // peewee's decorators: wrap a function so that every call runs in its own
+  // block. The wrapper takes and returns what fn does.
+  //   auto create_user = db.wrap_transaction([&](std::string email) { ... });
+  template <class F>
+  [[nodiscard]] auto wrap_atomic(F fn, TransactionOptions options = {});
+  template <class F>
+  [[nodiscard]] auto wrap_transaction(F fn, TransactionOptions options = {});
+  template <class F>
+  [[nodiscard]] auto wrap_connection_context(F fn);
+
+  // Whether this thread has a transaction or manual_commit block open, and
+  // how many (nested atomic() savepoints do not count; nested transaction()
+  // blocks do).
+  [[nodiscard]] bool in_transaction() const;
+  [[nodiscard]] int transaction_depth() const;
+
+  // Runs fn(*this) in a transaction, retrying the whole transaction when it
+  // fails with an error the dialect calls retryable (PostgreSQL: 40001 and
+  // 40P01; SQLite: busy and locked), wherever it arrives, COMMIT included.
+  // fn may therefore run several times, and should do nothing but SQL. It
+  // must not commit or roll back itself.
+  //  - Returns what fn returns.
+  //  - Any other error is rethrown after rolling back.
+  //  - ExceededMaxAttempts when the attempts or the deadline run out.
+  //  - AmbiguousCommitError, never retried, when the connection is lost
+  //    during COMMIT: the transaction may have been applied.
+  //  - InterfaceError, with nothing sent, inside an open transaction.
+  template <class F>
+  requires std::invocable<F&, Database&>
+  decltype(auto) run_transaction(F&& fn, const RunOptions& options = {});
+
+  // Statement tracing (lingo/trace.h); an empty tracer turns it off.
+  void set_tracer(Tracer tracer, TraceOptions options = {});
+
+  // Pools (lingo/pool.h). The close_* calls are InterfaceError on a database
+  // that is not pooled.
+  [[nodiscard]] bool is_pooled() const noexcept;
+  [[nodiscard]] PoolStats pool_stats() const;
+  // Closes every idle pooled connection; returns how many.
+  std::size_t close_idle();
+  // Forgets connections lent longer than `age` ago, freeing their slots; each
+  // is closed when its thread gives it back. Returns how many.
+  std::size_t close_stale(Seconds age = Seconds(600));
+  // Closes this thread's connection, every idle one, and forgets the lent ones.
+  void close_all();
+  // Closes this thread's connection for real instead of returning it to the
+  // pool; returns false when it was not open. (close() on an unpooled one.)
+  bool manual_close();
 
   // The server's version (see Connection::server_version), read once per
   // Database and then remembered.
@@ -100,9 +208,82 @@ class Database {
                                                                  std::string_view schema = {});
 
  private:
+  friend class Transaction;
+  friend class ManualCommit;
+  friend class ConnectionContext;
+  void run_transaction_erased(const std::function<void(Database&)>& fn, const RunOptions& options);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+template <std::invocable F>
+decltype(auto) Database::manual_commit(F&& fn) {
+  ManualCommit block = manual_commit();
+  if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+    fn();
+    block.finish();
+  } else {
+    decltype(auto) result = fn();
+    block.finish();
+    return result;
+  }
+}
+
+template <std::invocable F>
+decltype(auto) Database::connection_context(F&& fn) {
+  ConnectionContext context = connection_context();
+  if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+    fn();
+    context.finish();
+  } else {
+    decltype(auto) result = fn();
+    context.finish();
+    return result;
+  }
+}
+
+template <class F>
+auto Database::wrap_atomic(F fn, TransactionOptions options) {
+  return [this, fn = std::move(fn), options](auto&&... args) -> decltype(auto) {
+    return atomic(options, [&] { return fn(std::forward<decltype(args)>(args)...); });
+  };
+}
+
+template <class F>
+auto Database::wrap_transaction(F fn, TransactionOptions options) {
+  return [this, fn = std::move(fn), options](auto&&... args) -> decltype(auto) {
+    return transaction(options, [&] { return fn(std::forward<decltype(args)>(args)...); });
+  };
+}
+
+template <class F>
+auto Database::wrap_connection_context(F fn) {
+  return [this, fn = std::move(fn)](auto&&... args) -> decltype(auto) {
+    return connection_context([&] { return fn(std::forward<decltype(args)>(args)...); });
+  };
+}
+
+template <class F>
+requires std::invocable<F&, Database&>
+decltype(auto) Database::run_transaction(F&& fn, const RunOptions& options) {
+  using R = std::invoke_result_t<F&, Database&>;
+  if constexpr (std::is_void_v<R>) {
+    run_transaction_erased([&](Database& db) { fn(db); }, options);
+  } else {
+    using V = std::remove_cvref_t<R>;
+    std::optional<V> result;
+    run_transaction_erased([&](Database& db) { result.emplace(fn(db)); }, options);
+    return V(std::move(*result));
+  }
+}
+
+// The free form of Database::run_transaction, as peewee offers both.
+template <class F>
+requires std::invocable<F&, Database&>
+decltype(auto) run_transaction(Database& db, F&& fn, const RunOptions& options = {}) {
+  return db.run_transaction(std::forward<F>(fn), options);
+}
 
 // Makes a Database and opens the calling thread's connection, so a bad
 // password or an unreachable server is reported here.

@@ -7,10 +7,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "lingo/connection.h"
 #include "lingo/introspection.h"
+#include "lingo/transaction.h"
 #include "lingo/uri.h"
 
 namespace lingo {
@@ -31,6 +34,24 @@ class Dialect {
   // The SQL compiler for queries and DDL (lingo/compiler.h). The default
   // writes standard SQL with $n placeholders and knows no field types.
   [[nodiscard]] virtual const Compiler& compiler() const;
+
+  // The statement that opens a transaction with these options ("BEGIN" and
+  // the dialect's clauses). Sends nothing: it is called before BEGIN, so a
+  // bad option costs no round trip. Throws NotSupportedError naming an option
+  // the dialect lacks (see unsupported_transaction_option). The default
+  // accepts no options.
+  [[nodiscard]] virtual std::string begin_statement(const TransactionOptions& options) const;
+
+  // Why savepoints (a nested atomic(), savepoint()) cannot be used on this
+  // database, or nullopt when they can. Asked before any SAVEPOINT is sent.
+  // `server_version` is the database's (Database::server_version).
+  [[nodiscard]] virtual std::optional<std::string> savepoint_restriction(const Uri& uri,
+                                                                        int server_version) const;
 };
+
+// The NotSupportedError a dialect throws for a transaction option it lacks:
+// "the postgres dialect does not support the transaction option 'priority'...".
+[[noreturn]] void unsupported_transaction_option(std::string_view dialect, std::string_view option,
+                                                 std::string_view detail = {});
 
 }  // namespace lingo

@@ -12,9 +12,11 @@
 // plugin is caught by its type in the application.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lingo {
 
@@ -68,6 +70,13 @@ class InterfaceError : public Error {
   using Error::Error;
 };
 
+// An argument has a value the operation cannot accept: an unknown priority, a
+// malformed system time, atomic() inside manual_commit() (peewee's ValueError).
+class ValueError : public InterfaceError {
+ public:
+  using InterfaceError::InterfaceError;
+};
+
 class DatabaseError : public Error {
  public:
   using Error::Error;
@@ -115,6 +124,30 @@ class DeadlockDetected : public OperationalError {
 // committing). Never retried automatically: the transaction may have been
 // applied, and applying it twice could move money twice.
 class AmbiguousCommitError : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+
+// run_transaction ran out of attempts (or past its deadline) while every
+// failure was retryable. Carries how many attempts ran and the last failure.
+class ExceededMaxAttempts : public OperationalError {
+ public:
+  ExceededMaxAttempts(ErrorInfo info, int attempts, std::exception_ptr last_error)
+      : OperationalError(std::move(info)), attempts_(attempts), last_error_(std::move(last_error)) {}
+  [[nodiscard]] int attempts() const noexcept { return attempts_; }
+  // The error of the last attempt (a SerializationFailure, say); rethrow it
+  // with std::rethrow_exception to inspect it by type.
+  [[nodiscard]] const std::exception_ptr& last_error() const noexcept { return last_error_; }
+
+ private:
+  int attempts_;
+  std::exception_ptr last_error_;
+};
+
+// A pool had no connection to lend within its timeout. peewee derives this
+// from ValueError; here it is an OperationalError, so that code which backs
+// off on operational trouble (timeouts, lost connections) handles it too.
+class MaxConnectionsExceeded : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };

@@ -201,7 +201,7 @@ class PgRowStream final : public RowStream {
   std::shared_ptr<const PgResult> current_;
 };
 
-std::unique_ptr<RowStream> PgConnection::stream(std::string_view sql, std::span<const Value> params) {
+std::unique_ptr<RowStream> PgConnection::do_stream(std::string_view sql, std::span<const Value> params) {
   ensure_open(sql);
   const bool in_transaction = PQtransactionStatus(conn_) != PQTRANS_IDLE;
   const Prepared* stmt = statement_for(sql, params);
@@ -213,7 +213,7 @@ std::unique_ptr<RowStream> PgConnection::stream(std::string_view sql, std::span<
   return std::make_unique<PgRowStream>(*this, std::string(sql), in_transaction);
 }
 
-Result PgConnection::execute(std::string_view sql, std::span<const Value> params) {
+Result PgConnection::do_execute(std::string_view sql, std::span<const Value> params) {
   ensure_open(sql);
   if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
 
@@ -234,11 +234,11 @@ Result PgConnection::execute(std::string_view sql, std::span<const Value> params
   return Result(std::make_shared<PgResult>(res.release()));
 }
 
-void PgConnection::begin() {
-  PQclear(run_simple("BEGIN"));
+void PgConnection::do_begin(std::string_view statement) {
+  PQclear(run_simple(statement));
 }
 
-void PgConnection::commit() {
+void PgConnection::do_commit() {
   ensure_open("COMMIT");
   ResultPtr res(PQexec(conn_, "COMMIT"));
   if (res == nullptr || !succeeded(res.get())) {
@@ -268,7 +268,7 @@ void PgConnection::commit() {
   }
 }
 
-void PgConnection::rollback() {
+void PgConnection::do_rollback() {
   PQclear(run_simple("ROLLBACK"));
 }
 

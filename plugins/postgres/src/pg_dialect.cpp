@@ -98,4 +98,17 @@ const Compiler& PgDialect::compiler() const {
   return compiler;
 }
 
+std::string PgDialect::begin_statement(const TransactionOptions& options) const {
+  if (options.lock_type) {
+    unsupported_transaction_option(name(), "lock_type",
+                                   "it is SQLite's; use isolation_level (and row locks: FOR UPDATE)");
+  }
+  if (options.priority) unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  std::string sql = "BEGIN";
+  if (options.isolation_level) sql += " ISOLATION LEVEL " + std::string(to_string(*options.isolation_level));
+  if (options.read_only) sql += " READ ONLY";
+  if (options.deferrable) sql += " DEFERRABLE";
+  return sql;
+}
+
 }  // namespace lingo::postgres

@@ -125,13 +125,13 @@ SqliteConnection::SqliteConnection(const OpenOptions& options) {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
   try {
-    execute(options.foreign_keys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", {});
+    do_execute(options.foreign_keys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", {});
     // Both values were checked against fixed lists, so splicing them is safe.
     if (!options.journal_mode.empty()) {
-      execute("PRAGMA journal_mode = " + options.journal_mode, {});
+      do_execute("PRAGMA journal_mode = " + options.journal_mode, {});
     }
     if (!options.synchronous.empty()) {
-      execute("PRAGMA synchronous = " + options.synchronous, {});
+      do_execute("PRAGMA synchronous = " + options.synchronous, {});
     }
   } catch (...) {
     // The destructor does not run for a constructor that throws.
@@ -176,7 +176,7 @@ class SqliteRowStream final : public RowStream {
 
 }  // namespace
 
-std::unique_ptr<RowStream> SqliteConnection::stream(std::string_view sql, std::span<const Value> params) {
+std::unique_ptr<RowStream> SqliteConnection::do_stream(std::string_view sql, std::span<const Value> params) {
   require_open(sql);
   for (const Value& param : params)
     if (param.type() == ValueType::array) throw_array_not_supported(sql);
@@ -192,7 +192,7 @@ std::unique_ptr<RowStream> SqliteConnection::stream(std::string_view sql, std::s
   return std::make_unique<SqliteRowStream>(db_, owned.release(), std::string(sql));
 }
 
-Result SqliteConnection::execute(std::string_view sql, std::span<const Value> params) {
+Result SqliteConnection::do_execute(std::string_view sql, std::span<const Value> params) {
   require_open(sql);
   for (const Value& param : params) {
     if (param.type() == ValueType::array) throw_array_not_supported(sql);
@@ -322,14 +322,14 @@ bool SqliteConnection::remember(std::string_view sql, sqlite3_stmt* stmt) {
   return true;
 }
 
-void SqliteConnection::begin() {
-  execute("BEGIN", {});
+void SqliteConnection::do_begin(std::string_view statement) {
+  do_execute(statement, {});
 }
-void SqliteConnection::commit() {
-  execute("COMMIT", {});
+void SqliteConnection::do_commit() {
+  do_execute("COMMIT", {});
 }
-void SqliteConnection::rollback() {
-  execute("ROLLBACK", {});
+void SqliteConnection::do_rollback() {
+  do_execute("ROLLBACK", {});
 }
 
 // SQLite has no failed-transaction state: a statement that fails inside a

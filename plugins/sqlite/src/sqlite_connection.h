@@ -31,16 +31,18 @@ class SqliteConnection final : public Connection {
   explicit SqliteConnection(const OpenOptions& options);
   ~SqliteConnection() override;
 
-  Result execute(std::string_view sql, std::span<const Value> params) override;
-  // Steps a statement of its own, one row at a time.
-  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params) override;
-  void begin() override;
-  void commit() override;
-  void rollback() override;
   [[nodiscard]] TransactionStatus transaction_status() const noexcept override;
   [[nodiscard]] bool is_usable() const noexcept override { return db_ != nullptr; }
   [[nodiscard]] int server_version() override;
   void close() noexcept override;
+
+ protected:
+  Result do_execute(std::string_view sql, std::span<const Value> params) override;
+  // Steps a statement of its own, one row at a time.
+  std::unique_ptr<RowStream> do_stream(std::string_view sql, std::span<const Value> params) override;
+  void do_begin(std::string_view statement) override;
+  void do_commit() override;
+  void do_rollback() override;
 
  private:
   struct TextHash {

@@ -15,7 +15,7 @@
 namespace lingo::sqlite {
 namespace {
 
-constexpr std::string_view accepted_options = "timeout, foreign_keys, journal_mode, synchronous, mode";
+constexpr std::string_view accepted_options = "timeout (or busy_timeout), foreign_keys, journal_mode, synchronous, mode";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -79,7 +79,7 @@ OpenOptions parse_uri(const Uri& uri) {
   if (!uri.path().empty() && uri.path() != ":memory:") options.filename = uri.path();
 
   for (const auto& [key, value] : uri.options()) {
-    if (key == "timeout") {
+    if (key == "timeout" || key == "busy_timeout") {
       options.busy_timeout_ms = parse_timeout_ms(uri, key, value);
     } else if (key == "foreign_keys") {
       options.foreign_keys = parse_flag(uri, key, value);
@@ -113,6 +113,20 @@ const Introspector* SqliteDialect::introspector() const noexcept {
 const Compiler& SqliteDialect::compiler() const {
   static const SqliteCompiler compiler;
   return compiler;
+}
+
+// SQLite's transactions are always serializable; what it lets a caller choose
+// is when the write lock is taken (DEFERRED, IMMEDIATE, EXCLUSIVE).
+std::string SqliteDialect::begin_statement(const TransactionOptions& options) const {
+  if (options.isolation_level && *options.isolation_level != IsolationLevel::serializable) {
+    unsupported_transaction_option(name(), "isolation_level",
+                                   "SQLite transactions are always SERIALIZABLE, so only that level is accepted");
+  }
+  if (options.read_only) unsupported_transaction_option(name(), "read_only");
+  if (options.deferrable) unsupported_transaction_option(name(), "deferrable");
+  if (options.priority) unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  if (options.lock_type) return "BEGIN " + std::string(to_string(*options.lock_type));
+  return "BEGIN";
 }
 
 }  // namespace lingo::sqlite

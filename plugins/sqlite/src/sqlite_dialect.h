@@ -15,13 +15,16 @@ class SqliteDialect final : public Dialect {
   [[nodiscard]] std::unique_ptr<Connection> connect(const Uri& uri) const override;
   [[nodiscard]] const Introspector* introspector() const noexcept override;
   [[nodiscard]] const Compiler& compiler() const override;
+  // BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE], from lock_type.
+  [[nodiscard]] std::string begin_statement(const TransactionOptions& options) const override;
 };
 
 // Reads a sqlite URI:
 //   sqlite://  and  sqlite:///:memory:   a private in-memory database
 //   sqlite:///app.db                     "app.db", relative to the working directory
 //   sqlite:////tmp/app.db                "/tmp/app.db"
-// with options timeout (seconds), foreign_keys, journal_mode, synchronous and
+// with options timeout or busy_timeout (seconds; in a sqlite+pool URI
+// "timeout" is the pool's), foreign_keys, journal_mode, synchronous and
 // mode. Throws UriError for a host, user, unknown option or bad value.
 [[nodiscard]] OpenOptions parse_uri(const Uri& uri);
 

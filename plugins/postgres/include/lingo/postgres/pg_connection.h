@@ -26,12 +26,6 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   PgConnection(PGconn* conn, std::string dialect);
   ~PgConnection() override;
 
-  Result execute(std::string_view sql, std::span<const Value> params) override;
-  // Streams in libpq's single-row mode: one PGresult per row.
-  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params) override;
-  void begin() override;
-  void commit() override;
-  void rollback() override;
   [[nodiscard]] TransactionStatus transaction_status() const noexcept override;
   [[nodiscard]] bool is_usable() const noexcept override;
   [[nodiscard]] int server_version() override;
@@ -42,6 +36,13 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   [[nodiscard]] std::size_t cached_statements() const noexcept { return cached_count_; }
 
  protected:
+  Result do_execute(std::string_view sql, std::span<const Value> params) override;
+  // Streams in libpq's single-row mode: one PGresult per row.
+  std::unique_ptr<RowStream> do_stream(std::string_view sql, std::span<const Value> params) override;
+  void do_begin(std::string_view statement) override;
+  void do_commit() override;
+  void do_rollback() override;
+
   // Runs a statement with no parameters through the simple protocol and
   // throws on failure; returns the (checked) result.
   PGresult* run_simple(std::string_view sql);

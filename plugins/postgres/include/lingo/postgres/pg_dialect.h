@@ -20,6 +20,9 @@ class LINGO_POSTGRES_API PgDialect : public Dialect {
   // A PgIntrospector shared by every connection (it holds no state).
   [[nodiscard]] const Introspector* introspector() const noexcept override;
   [[nodiscard]] const Compiler& compiler() const override;
+  // BEGIN [ISOLATION LEVEL ...] [READ ONLY] [DEFERRABLE]; lock_type and
+  // priority are NotSupportedError.
+  [[nodiscard]] std::string begin_statement(const TransactionOptions& options) const override;
 
  protected:
   // The libpq connection URI for a Lingo URI; derived dialects rewrite their

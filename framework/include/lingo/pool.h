@@ -1,0 +1,36 @@
+// Connection pools: a Database opened with a "+pool" scheme
+// (postgresql+pool://, sqlite+pool://, ...) or with PoolOptions lends each
+// thread a connection from a shared pool on connect() and takes it back on
+// close(), instead of opening and closing a real one each time.
+//
+// The options keep peewee's meanings (docs/pool.md lists the deliberate
+// differences). In a URI: ?max_connections=8&stale_timeout=300&timeout=5.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+namespace lingo {
+
+using Seconds = std::chrono::duration<double>;
+
+struct PoolOptions {
+  // The most connections checked out at once; 0 means no limit.
+  int max_connections = 20;
+  // A connection older than this (since it was opened, not since it was last
+  // used) is closed instead of being lent again. Absent or 0: never stale.
+  std::optional<Seconds> stale_timeout{};
+  // How long connect() waits for a connection when max_connections are out:
+  // absent means not at all (MaxConnectionsExceeded at once), 0 means for
+  // ever, anything else that long.
+  std::optional<Seconds> timeout{};
+};
+
+struct PoolStats {
+  std::size_t idle = 0;    // open, waiting to be lent
+  std::size_t in_use = 0;  // lent to a thread (or being opened for one)
+  int max_connections = 0;
+};
+
+}  // namespace lingo

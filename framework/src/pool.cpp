@@ -1,0 +1,235 @@
+#include "pool.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include "lingo/dialect.h"
+#include "lingo/errors.h"
+#include "lingo/trace.h"
+
+namespace lingo {
+namespace {
+
+// std::push_heap keeps the largest on top; this puts the oldest there.
+bool younger(const auto& a, const auto& b) {
+  return a.created != b.created ? a.created > b.created : a.serial > b.serial;
+}
+
+// The connection's own check, as peewee's pool makes it: a broken one is
+// unusable; one inside a transaction is rolled back; an idle one answers a
+// round trip.
+bool passes_check(Connection& conn) noexcept {
+  try {
+    switch (conn.transaction_status()) {
+      case TransactionStatus::unknown:
+        return false;
+      case TransactionStatus::idle:
+        conn.ping();
+        return true;
+      default:
+        conn.rollback();
+        return conn.transaction_status() == TransactionStatus::idle;
+    }
+  } catch (...) {
+    return false;
+  }
+}
+
+Seconds parse_seconds(const Uri& uri, const std::string& key, const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) {
+    throw UriError("pool option " + key + "=" + text +
+                   " is not valid: expected a number of seconds, 0 or more (fractions allowed) (" +
+                   uri.masked() + ")");
+  }
+  return Seconds(value);
+}
+
+}  // namespace
+
+PoolOptions pool_options_from(const Uri& uri, PoolOptions options) {
+  if (auto text = uri.option("max_connections")) {
+    int value = 0;
+    const char* end = text->data() + text->size();
+    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+    if (ec != std::errc() || ptr != end || value < 0) {
+      throw UriError("pool option max_connections=" + *text +
+                     " is not valid: expected a whole number, 0 (no limit) or more (" + uri.masked() + ")");
+    }
+    options.max_connections = value;
+  }
+  if (auto text = uri.option("stale_timeout")) options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
+  if (auto text = uri.option("timeout")) options.timeout = parse_seconds(uri, "timeout", *text);
+  return options;
+}
+
+ConnectionPool::ConnectionPool(const Dialect& dialect, Uri uri, PoolOptions options, const TraceSink* trace)
+    : dialect_(dialect), uri_(std::move(uri)), options_(options), trace_(trace) {
+  if (options_.max_connections < 0) {
+    throw ValueError("max_connections must be 0 (no limit) or more, not " +
+                     std::to_string(options_.max_connections));
+  }
+}
+
+ConnectionPool::~ConnectionPool() {
+  close_idle();
+}
+
+bool ConnectionPool::is_stale(Clock::time_point created, Clock::time_point now) const noexcept {
+  if (!options_.stale_timeout || options_.stale_timeout->count() <= 0) return false;
+  return now - created > *options_.stale_timeout;
+}
+
+bool ConnectionPool::limit_reached() const noexcept {
+  return options_.max_connections > 0 &&
+         lent_.size() + opening_ >= static_cast<std::size_t>(options_.max_connections);
+}
+
+void ConnectionPool::exhausted() const {
+  ErrorInfo info;
+  info.dialect = std::string(dialect_.name());
+  info.message = options_.timeout
+                     ? "Max connections exceeded, timed out attempting to connect: all " +
+                           std::to_string(options_.max_connections) + " connections of the pool for " +
+                           uri_.masked() + " stayed in use"
+                     : "Exceeded maximum connections: all " + std::to_string(options_.max_connections) +
+                           " connections of the pool for " + uri_.masked() +
+                           " are in use (set the pool's timeout to wait for one)";
+  throw MaxConnectionsExceeded(std::move(info));
+}
+
+std::unique_ptr<Connection> ConnectionPool::open_new(std::unique_lock<std::mutex>& lock) {
+  ++opening_;
+  lock.unlock();
+  std::unique_ptr<Connection> conn;
+  try {
+    conn = dialect_.connect(uri_);
+    conn->set_trace_sink(trace_, dialect_.name());
+  } catch (...) {
+    lock.lock();
+    --opening_;
+    freed_.notify_one();
+    throw;
+  }
+  const auto now = Clock::now();
+  lock.lock();
+  --opening_;
+  lent_.emplace(conn.get(), Lent{now, now});
+  return conn;
+}
+
+std::unique_ptr<Connection> ConnectionPool::checkout() {
+  const bool wait_forever = options_.timeout && options_.timeout->count() <= 0;
+  const auto deadline =
+      options_.timeout && !wait_forever
+          ? Clock::now() + std::chrono::duration_cast<Clock::duration>(*options_.timeout)
+          : Clock::time_point::max();
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    while (!idle_.empty()) {
+      std::pop_heap(idle_.begin(), idle_.end(), [](const Idle& a, const Idle& b) { return younger(a, b); });
+      Idle candidate = std::move(idle_.back());
+      idle_.pop_back();
+      const auto now = Clock::now();
+      lent_.emplace(candidate.conn.get(), Lent{candidate.created, now});
+      lock.unlock();
+      const bool usable = !is_stale(candidate.created, now) && passes_check(*candidate.conn);
+      if (usable) return std::move(candidate.conn);
+      candidate.conn->close();
+      lock.lock();
+      lent_.erase(candidate.conn.get());
+    }
+    if (!limit_reached()) return open_new(lock);
+    if (!options_.timeout) exhausted();
+    if (wait_forever) {
+      freed_.wait(lock);
+    } else if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && limit_reached() &&
+               idle_.empty()) {
+      exhausted();
+    }
+  }
+}
+
+void ConnectionPool::checkin(std::unique_ptr<Connection> conn) noexcept {
+  if (conn == nullptr) return;
+  bool reusable = conn->transaction_status() != TransactionStatus::unknown;
+  if (reusable && conn->transaction_status() != TransactionStatus::idle) {
+    try {
+      conn->rollback();
+      reusable = conn->transaction_status() == TransactionStatus::idle;
+    } catch (...) {
+      reusable = false;
+    }
+  }
+  std::unique_lock lock(mutex_);
+  const auto it = lent_.find(conn.get());
+  if (it != lent_.end()) {
+    const auto created = it->second.created;
+    lent_.erase(it);
+    if (reusable && !is_stale(created, Clock::now())) {
+      idle_.push_back(Idle{created, ++serial_, std::move(conn)});
+      std::push_heap(idle_.begin(), idle_.end(), [](const Idle& a, const Idle& b) { return younger(a, b); });
+    }
+  }
+  freed_.notify_one();
+  lock.unlock();
+  if (conn != nullptr) conn->close();
+}
+
+void ConnectionPool::discard(std::unique_ptr<Connection> conn) noexcept {
+  if (conn == nullptr) return;
+  {
+    std::lock_guard lock(mutex_);
+    lent_.erase(conn.get());
+    freed_.notify_one();
+  }
+  conn->close();
+}
+
+std::size_t ConnectionPool::close_idle() noexcept {
+  std::vector<Idle> closing;
+  {
+    std::lock_guard lock(mutex_);
+    closing.swap(idle_);
+  }
+  for (auto& entry : closing) entry.conn->close();
+  return closing.size();
+}
+
+std::size_t ConnectionPool::close_stale(Seconds age) noexcept {
+  std::size_t forgotten = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    for (auto it = lent_.begin(); it != lent_.end();) {
+      if (now - it->second.checked_out > age) {
+        it = lent_.erase(it);
+        ++forgotten;
+      } else {
+        ++it;
+      }
+    }
+  }
+  freed_.notify_all();
+  return forgotten;
+}
+
+void ConnectionPool::close_all() noexcept {
+  close_idle();
+  {
+    std::lock_guard lock(mutex_);
+    lent_.clear();
+  }
+  freed_.notify_all();
+}
+
+PoolStats ConnectionPool::stats() const {
+  std::lock_guard lock(mutex_);
+  return PoolStats{idle_.size(), lent_.size() + opening_, options_.max_connections};
+}
+
+}  // namespace lingo

@@ -1,0 +1,105 @@
+// run_transaction: the retry loop. Each attempt is a whole transaction (BEGIN,
+// the callback, COMMIT); a retryable failure anywhere in it rolls back, pauses
+// with exponential back-off and full jitter, and starts again.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "database_impl.h"
+#include "lingo/errors.h"
+
+namespace lingo {
+namespace {
+
+using std::chrono::microseconds;
+using Clock = std::chrono::steady_clock;
+
+// A random pause in [0, min(cap, initial * 2^(failures-1))].
+microseconds backoff_for(int failures, const RunOptions& options) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const double ceiling = std::min<double>(
+      static_cast<double>(options.max_backoff.count()),
+      static_cast<double>(options.initial_backoff.count()) * std::pow(2.0, std::min(failures - 1, 40)));
+  if (ceiling <= 0) return microseconds(0);
+  std::uniform_real_distribution<double> pick(0.0, ceiling);
+  return microseconds(static_cast<microseconds::rep>(pick(random)));
+}
+
+[[noreturn]] void give_up(const Error& last, int attempts, const std::string& why, const std::string& dialect) {
+  ErrorInfo info;
+  info.message = "unable to commit transaction: run_transaction gave up after " + std::to_string(attempts) +
+                 (attempts == 1 ? " attempt" : " attempts") + " (" + why + "); the last failed with: " +
+                 last.what();
+  info.sqlstate = last.sqlstate();
+  info.dialect = dialect;
+  info.statement = last.statement();
+  info.retryable = false;
+  throw ExceededMaxAttempts(std::move(info), attempts, std::current_exception());
+}
+
+}  // namespace
+
+void Database::run_transaction_erased(const std::function<void(Database&)>& fn, const RunOptions& options) {
+  if (options.max_attempts < 0) {
+    throw ValueError("max_attempts must be 0 (no limit) or more, not " + std::to_string(options.max_attempts));
+  }
+  if (options.initial_backoff.count() < 0 || options.max_backoff.count() < 0) {
+    throw ValueError("the back-off durations of run_transaction cannot be negative");
+  }
+  const TransactionOptions transaction_options = options.transaction_options();
+  (void)impl_->dialect->begin_statement(transaction_options);  // a bad option fails before anything is sent
+
+  if (const Session* s = impl_->find()) {
+    const bool raw_open = s->conn != nullptr && (s->conn->transaction_status() == TransactionStatus::in_transaction ||
+                                                 s->conn->transaction_status() == TransactionStatus::in_error);
+    if (!s->stack.empty() || raw_open) {
+      ErrorInfo info;
+      info.message =
+          "run_transaction() cannot run inside an open transaction: it must own the whole transaction to "
+          "retry it from the start. Call it outside atomic()/transaction()/manual_commit() blocks; nothing "
+          "was sent";
+      info.dialect = impl_->dialect_name();
+      throw InterfaceError(std::move(info));
+    }
+  }
+
+  RunStats scratch;
+  RunStats& stats = options.stats != nullptr ? *options.stats : scratch;
+  stats = RunStats{};
+  const auto started = Clock::now();
+  const auto deadline = options.deadline ? started + *options.deadline : Clock::time_point::max();
+
+  for (int attempt = 1;; ++attempt) {
+    stats.attempts = attempt;
+    try {
+      Transaction txn = transaction(transaction_options);
+      fn(*this);
+      txn.finish();
+      return;
+    } catch (const AmbiguousCommitError&) {
+      throw;  // it may have committed: running it again could apply it twice
+    } catch (const Error& e) {
+      // The block has rolled back already, as the exception left it.
+      if (!e.is_retryable()) throw;
+      if (options.max_attempts > 0 && attempt >= options.max_attempts) {
+        give_up(e, attempt, "max_attempts is " + std::to_string(options.max_attempts), impl_->dialect_name());
+      }
+      const microseconds pause = backoff_for(attempt, options);
+      if (Clock::now() + pause >= deadline) {
+        give_up(e, attempt, "its deadline of " + std::to_string(options.deadline->count()) + " ms has passed",
+                impl_->dialect_name());
+      }
+      if (options.on_retry) {
+        try {
+          options.on_retry(RetryEvent{attempt, &e, pause});
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a metrics hook must not change the outcome
+        }
+      }
+      std::this_thread::sleep_for(pause);
+      stats.backoff += pause;
+    }
+  }
+}
+
+}  // namespace lingo
