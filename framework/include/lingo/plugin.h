@@ -8,7 +8,7 @@
 //
 // A plugin author writes:
 //
-//     LINGO_PLUGIN(my_dialect, "A dialect for MyDB", MyDialect, "mydb", "mydb+pool")
+//     LINGO_PLUGIN(my_dialect, "A dialect for MyDB", MyDialect, "mydb")
 //
 // in exactly one source file of the plugin.
 #pragma once
