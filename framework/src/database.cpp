@@ -17,8 +17,8 @@ constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "tim
 // The URI the dialect sees: a pooled one loses its "+pool" and the pool's options.
 Uri dialect_uri(const Uri& given, bool pooled) {
   if (!pooled) return given;
-  return Uri::parse(
-      given.rebuild(given.base_scheme(), std::vector<std::string>(std::begin(kPoolOptions), std::end(kPoolOptions))));
+  return Uri::parse(given.rebuild(
+      given.base_scheme(), std::vector<std::string>(std::begin(kPoolOptions), std::end(kPoolOptions))));
 }
 
 }  // namespace
@@ -120,7 +120,8 @@ const Introspector& introspector_of(const Dialect& dialect) {
 }  // namespace
 
 Database::Database(std::string_view uri) : impl_(std::make_unique<Impl>(uri, nullptr)) {}
-Database::Database(std::string_view uri, const PoolOptions& pool) : impl_(std::make_unique<Impl>(uri, &pool)) {}
+Database::Database(std::string_view uri, const PoolOptions& pool)
+    : impl_(std::make_unique<Impl>(uri, &pool)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
@@ -144,8 +145,8 @@ bool Database::close() {
   if (s == nullptr || s->conn == nullptr) return false;
   auto refuse = [&](const std::string& why) {
     ErrorInfo info;
-    info.message = "Attempting to close database while transaction is open: " + why +
-                   "; the connection stays open";
+    info.message =
+        "Attempting to close database while transaction is open: " + why + "; the connection stays open";
     info.dialect = impl_->dialect_name();
     throw OperationalError(std::move(info));
   };
@@ -200,7 +201,8 @@ bool Database::manual_close() {
   if (s == nullptr || s->conn == nullptr) return false;
   if (!s->stack.empty()) {
     ErrorInfo info;
-    info.message = "Attempting to close database while transaction is open: blocks are still open on this thread";
+    info.message =
+        "Attempting to close database while transaction is open: blocks are still open on this thread";
     info.dialect = impl_->dialect_name();
     throw OperationalError(std::move(info));
   }

@@ -31,7 +31,7 @@ struct Frame {
 struct Session {
   std::unique_ptr<Connection> conn;
   std::vector<Frame> stack;
-  int contexts = 0;  // open connection_context() blocks
+  int contexts = 0;              // open connection_context() blocks
   std::uint64_t savepoints = 0;  // names them: lingo_sp_1, lingo_sp_2, ...
 };
 

@@ -215,7 +215,8 @@ const Dialect& PluginRegistry::dialect_for(const Uri& uri) {
     message =
         "the scheme '" + uri.scheme() + "' is not served: plugin '" + base->second->info.name + "' serves '" +
         uri.base_scheme() + "' but not its '+" + uri.scheme_variant() +
-        "' form (the core itself serves '+pool' forms: open them with lingo::Database); known schemes: " + known_schemes_locked();
+        "' form (the core itself serves '+pool' forms: open them with lingo::Database); known schemes: " +
+        known_schemes_locked();
   else
     message = "no plugin serves the scheme '" + uri.scheme() + "' (in '" + uri.masked() +
               "'); known schemes: " + known_schemes_locked();

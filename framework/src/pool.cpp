@@ -62,7 +62,8 @@ PoolOptions pool_options_from(const Uri& uri, PoolOptions options) {
     }
     options.max_connections = value;
   }
-  if (auto text = uri.option("stale_timeout")) options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
+  if (auto text = uri.option("stale_timeout"))
+    options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
   if (auto text = uri.option("timeout")) options.timeout = parse_seconds(uri, "timeout", *text);
   return options;
 }
@@ -124,10 +125,9 @@ std::unique_ptr<Connection> ConnectionPool::open_new(std::unique_lock<std::mutex
 
 std::unique_ptr<Connection> ConnectionPool::checkout() {
   const bool wait_forever = options_.timeout && options_.timeout->count() <= 0;
-  const auto deadline =
-      options_.timeout && !wait_forever
-          ? Clock::now() + std::chrono::duration_cast<Clock::duration>(*options_.timeout)
-          : Clock::time_point::max();
+  const auto deadline = options_.timeout && !wait_forever
+                            ? Clock::now() + std::chrono::duration_cast<Clock::duration>(*options_.timeout)
+                            : Clock::time_point::max();
   std::unique_lock lock(mutex_);
   for (;;) {
     while (!idle_.empty()) {

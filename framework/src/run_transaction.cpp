@@ -26,11 +26,12 @@ microseconds backoff_for(int failures, const RunOptions& options) {
   return microseconds(static_cast<microseconds::rep>(pick(random)));
 }
 
-[[noreturn]] void give_up(const Error& last, int attempts, const std::string& why, const std::string& dialect) {
+[[noreturn]] void give_up(const Error& last, int attempts, const std::string& why,
+                          const std::string& dialect) {
   ErrorInfo info;
   info.message = "unable to commit transaction: run_transaction gave up after " + std::to_string(attempts) +
-                 (attempts == 1 ? " attempt" : " attempts") + " (" + why + "); the last failed with: " +
-                 last.what();
+                 (attempts == 1 ? " attempt" : " attempts") + " (" + why +
+                 "); the last failed with: " + last.what();
   info.sqlstate = last.sqlstate();
   info.dialect = dialect;
   info.statement = last.statement();
@@ -42,7 +43,8 @@ microseconds backoff_for(int failures, const RunOptions& options) {
 
 void Database::run_transaction_erased(const std::function<void(Database&)>& fn, const RunOptions& options) {
   if (options.max_attempts < 0) {
-    throw ValueError("max_attempts must be 0 (no limit) or more, not " + std::to_string(options.max_attempts));
+    throw ValueError("max_attempts must be 0 (no limit) or more, not " +
+                     std::to_string(options.max_attempts));
   }
   if (options.initial_backoff.count() < 0 || options.max_backoff.count() < 0) {
     throw ValueError("the back-off durations of run_transaction cannot be negative");
@@ -51,8 +53,9 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   (void)impl_->dialect->begin_statement(transaction_options);  // a bad option fails before anything is sent
 
   if (const Session* s = impl_->find()) {
-    const bool raw_open = s->conn != nullptr && (s->conn->transaction_status() == TransactionStatus::in_transaction ||
-                                                 s->conn->transaction_status() == TransactionStatus::in_error);
+    const bool raw_open =
+        s->conn != nullptr && (s->conn->transaction_status() == TransactionStatus::in_transaction ||
+                               s->conn->transaction_status() == TransactionStatus::in_error);
     if (!s->stack.empty() || raw_open) {
       ErrorInfo info;
       info.message =

@@ -45,7 +45,8 @@ Transaction Database::transaction(const TransactionOptions& options) {
   }
   const std::uint64_t id = impl_->next_frame.fetch_add(1, std::memory_order_relaxed);
   s.stack.push_back(Frame{Frame::Kind::transaction, id});
-  return Transaction(*this, outermost ? BlockKind::transaction : BlockKind::folded, id, std::move(begin_sql), {});
+  return Transaction(*this, outermost ? BlockKind::transaction : BlockKind::folded, id, std::move(begin_sql),
+                     {});
 }
 
 Transaction Database::atomic(const TransactionOptions& options) {
@@ -62,9 +63,10 @@ Transaction Database::savepoint() {
   Session& s = impl_->connected();
   if (auto why = impl_->dialect->savepoint_restriction(impl_->uri, server_version())) {
     ErrorInfo info;
-    info.message = "savepoints are not available here, so atomic() cannot nest and savepoint() cannot "
-                   "be used: " +
-                   *why + " (nothing was sent; nested transaction() blocks fold into the outermost instead)";
+    info.message =
+        "savepoints are not available here, so atomic() cannot nest and savepoint() cannot "
+        "be used: " +
+        *why + " (nothing was sent; nested transaction() blocks fold into the outermost instead)";
     info.sqlstate = "0A000";
     info.dialect = impl_->dialect_name();
     throw NotSupportedError(std::move(info));
@@ -246,7 +248,8 @@ void ManualCommit::finish() {
 
 // ---- ConnectionContext -----------------------------------------------------
 
-ConnectionContext::ConnectionContext(ConnectionContext&& other) noexcept : db_(other.db_), open_(other.open_) {
+ConnectionContext::ConnectionContext(ConnectionContext&& other) noexcept
+    : db_(other.db_), open_(other.open_) {
   other.open_ = false;
 }
 

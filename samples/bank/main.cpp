@@ -55,10 +55,8 @@ Outcome transfer_funds(lingo::Database& db, int from, int to, const lingo::Decim
   return db.run_transaction(
       [&](lingo::Database& tx) {
         Outcome out;
-        for (const lingo::Row row : tx.select(account.id, account.balance)
-                                        .from(account)
-                                        .where(account.id.in({from, to}))
-                                        .all()) {
+        for (const lingo::Row row :
+             tx.select(account.id, account.balance).from(account).where(account.id.in({from, to})).all()) {
           (row[account.id] == from ? out.from_balance : out.to_balance) = row[account.balance];
         }
         if (out.from_balance < amount) return out;  // insufficient funds: nothing changes
@@ -100,7 +98,8 @@ std::string as_money(std::int64_t cents) {
 // Counted row by row in C++, so the check does not depend on how a dialect sums.
 std::int64_t total_cents(lingo::Database& db) {
   std::int64_t total = 0;
-  for (const lingo::Row row : db.select(account.balance).from(account).all()) total += cents(row[account.balance]);
+  for (const lingo::Row row : db.select(account.balance).from(account).all())
+    total += cents(row[account.balance]);
   return total;
 }
 
@@ -111,7 +110,8 @@ Settings parse_arguments(int argc, char** argv) {
     auto number = [&](int& target) {
       if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a number");
       target = std::stoi(argv[++i]);
-      if (target < 0 || (target == 0 && arg != "--max-attempts")) throw std::invalid_argument(arg + " must be positive");
+      if (target < 0 || (target == 0 && arg != "--max-attempts"))
+        throw std::invalid_argument(arg + " must be positive");
     };
     if (arg == "--threads") {
       number(s.threads);
@@ -137,7 +137,8 @@ Settings parse_arguments(int argc, char** argv) {
 void draw_progress(int done, int total, int retries) {
   constexpr int width = 40;
   const int filled = total == 0 ? width : done * width / total;
-  std::printf("\r  [%s%s] %5d/%d transfers, %d retries", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+  std::printf("\r  [%s%s] %5d/%d transfers, %d retries",
+              std::string(static_cast<std::size_t>(filled), '#').c_str(),
               std::string(static_cast<std::size_t>(width - filled), '.').c_str(), done, total, retries);
   std::fflush(stdout);
 }
@@ -155,7 +156,8 @@ int main(int argc, char** argv) {
   try {
     lingo::Database db(settings.uri);
     std::cout << "bank: " << settings.threads << " threads, " << settings.transfers << " transfers among "
-              << settings.accounts << " accounts on " << db.uri() << " (dialect " << db.dialect_name() << ")\n";
+              << settings.accounts << " accounts on " << db.uri() << " (dialect " << db.dialect_name()
+              << ")\n";
 
     db.drop_tables({&account}, /*safe=*/true);
     db.create_tables({&account});
@@ -213,12 +215,13 @@ int main(int argc, char** argv) {
 
     const std::int64_t after = total_cents(db);
     const auto overdrawn = db.select().from(account).where(account.balance < lingo::Decimal("0")).count();
-    std::printf("\n  %d transfers in %.2f s (%.0f per second): %d moved money, %d refused for want of funds, "
-                "%d failed; %d retries\n",
-                done.load(), seconds, done.load() / seconds, moved.load(), done.load() - moved.load() - failed.load(),
-                failed.load(), retries.load());
-    std::cout << "  total before " << as_money(before) << ", after " << as_money(after) << "; "
-              << overdrawn << " accounts overdrawn\n";
+    std::printf(
+        "\n  %d transfers in %.2f s (%.0f per second): %d moved money, %d refused for want of funds, "
+        "%d failed; %d retries\n",
+        done.load(), seconds, done.load() / seconds, moved.load(), done.load() - moved.load() - failed.load(),
+        failed.load(), retries.load());
+    std::cout << "  total before " << as_money(before) << ", after " << as_money(after) << "; " << overdrawn
+              << " accounts overdrawn\n";
     if (after != before || overdrawn != 0 || failed.load() != 0) {
       std::cout << "bank: INVARIANT BROKEN\n";
       return 1;

@@ -149,7 +149,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.what(), "serves 'postgresql' but not its '+pool' form");
     LINGO_ASSERT_CONTAINS(e.what(), "open them with lingo::Database");
     // A variant nobody serves is refused by Database too, before connecting.
-    auto v = expect_throw<PluginError>([&] { lingo::Database db("postgresql+replica://h/db"); }, "unknown variant");
+    auto v = expect_throw<PluginError>([&] { lingo::Database db("postgresql+replica://h/db"); },
+                                       "unknown variant");
     LINGO_ASSERT_CONTAINS(v.what(), "not its '+replica' form");
     // A pooled database resolves to the plugin of its base scheme, lazily.
     lingo::Database pooled("postgresql+pool://h/db?max_connections=3");
@@ -157,8 +158,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("postgres"), std::string(pooled.dialect_name()));
     CPPUNIT_ASSERT_EQUAL(3, pooled.pool_stats().max_connections);
     // Bad pool options are UriErrors naming the option.
-    auto bad = expect_throw<lingo::UriError>([&] { lingo::Database db("postgresql+pool://h/db?timeout=soon"); },
-                                             "bad pool timeout");
+    auto bad = expect_throw<lingo::UriError>(
+        [&] { lingo::Database db("postgresql+pool://h/db?timeout=soon"); }, "bad pool timeout");
     LINGO_ASSERT_CONTAINS(bad.what(), "timeout=soon");
     auto neg = expect_throw<lingo::UriError>(
         [&] { lingo::Database db("sqlite+pool:///x.db?max_connections=-1"); }, "negative max_connections");

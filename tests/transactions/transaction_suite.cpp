@@ -90,7 +90,8 @@ class TransactionSuite : public CppUnit::TestFixture {
       add("a");
       db_->atomic([&] { add("b"); });
     });
-    expect_trace({"BEGIN", insert_, "SAVEPOINT lingo_sp_1", insert_, "RELEASE SAVEPOINT lingo_sp_1", "COMMIT"});
+    expect_trace(
+        {"BEGIN", insert_, "SAVEPOINT lingo_sp_1", insert_, "RELEASE SAVEPOINT lingo_sp_1", "COMMIT"});
     expect_rows({"a", "b"});
   }
 
@@ -235,8 +236,8 @@ class TransactionSuite : public CppUnit::TestFixture {
       }  // never committed: rolled back to the savepoint
       add("c");
     }  // never committed: rolled back
-    expect_trace({"BEGIN", insert_, "SAVEPOINT lingo_sp_1", insert_, "ROLLBACK TO SAVEPOINT lingo_sp_1", insert_,
-                  "ROLLBACK"});
+    expect_trace({"BEGIN", insert_, "SAVEPOINT lingo_sp_1", insert_, "ROLLBACK TO SAVEPOINT lingo_sp_1",
+                  insert_, "ROLLBACK"});
     expect_rows({});
     CPPUNIT_ASSERT(!db_->in_transaction());
   }
@@ -266,12 +267,8 @@ class TransactionSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!db_->in_transaction());
     CPPUNIT_ASSERT_EQUAL(0, db_->transaction_depth());
     db_->atomic([&] {
-      db_->atomic([&] {
-        db_->atomic([&] { CPPUNIT_ASSERT_EQUAL(1, db_->transaction_depth()); });
-      });
-      db_->transaction([&] {
-        db_->transaction([&] { CPPUNIT_ASSERT_EQUAL(3, db_->transaction_depth()); });
-      });
+      db_->atomic([&] { db_->atomic([&] { CPPUNIT_ASSERT_EQUAL(1, db_->transaction_depth()); }); });
+      db_->transaction([&] { db_->transaction([&] { CPPUNIT_ASSERT_EQUAL(3, db_->transaction_depth()); }); });
       CPPUNIT_ASSERT(db_->in_transaction());
     });
     CPPUNIT_ASSERT_EQUAL(0, db_->transaction_depth());
@@ -351,8 +348,8 @@ class TransactionSuite : public CppUnit::TestFixture {
       throw Boom();
     });
     expect_throw<Boom>([&] { fail(); }, "decorated failure");
-    expect_trace({"BEGIN", insert_, "COMMIT", "BEGIN", insert_, "COMMIT", "BEGIN", "SAVEPOINT lingo_sp_1", insert_,
-                  "RELEASE SAVEPOINT lingo_sp_1", "COMMIT", "BEGIN", insert_, "ROLLBACK"});
+    expect_trace({"BEGIN", insert_, "COMMIT", "BEGIN", insert_, "COMMIT", "BEGIN", "SAVEPOINT lingo_sp_1",
+                  insert_, "RELEASE SAVEPOINT lingo_sp_1", "COMMIT", "BEGIN", insert_, "ROLLBACK"});
     expect_rows({"a", "b", "c"});
   }
 
@@ -367,16 +364,16 @@ class TransactionSuite : public CppUnit::TestFixture {
       db_->atomic(inner_options, [&] {});
       db_->transaction(inner_options, [&] {});
     });
-    const std::string begin =
-        kSqlite ? "BEGIN IMMEDIATE" : "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY";
+    const std::string begin = kSqlite ? "BEGIN IMMEDIATE" : "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY";
     expect_trace({begin, "SAVEPOINT lingo_sp_1", "RELEASE SAVEPOINT lingo_sp_1", "COMMIT"});
     if (!kSqlite) {
       // The read-only transaction is real: a write inside it fails.
-      auto e = expect_throw<InternalError>(
-          [&] { db_->atomic({.read_only = true}, [&] { add("x"); }); }, "write in READ ONLY");
+      auto e = expect_throw<InternalError>([&] { db_->atomic({.read_only = true}, [&] { add("x"); }); },
+                                           "write in READ ONLY");
       CPPUNIT_ASSERT_EQUAL(std::string("25006"), e.sqlstate());
       db_->atomic({.isolation_level = IsolationLevel::repeatable_read, .deferrable = true}, [&] {});
-      CPPUNIT_ASSERT_EQUAL(std::string("BEGIN ISOLATION LEVEL REPEATABLE READ DEFERRABLE"), trace_.at(trace_.size() - 2));
+      CPPUNIT_ASSERT_EQUAL(std::string("BEGIN ISOLATION LEVEL REPEATABLE READ DEFERRABLE"),
+                           trace_.at(trace_.size() - 2));
     }
   }
 
@@ -397,7 +394,8 @@ class TransactionSuite : public CppUnit::TestFixture {
     }
     // Nested blocks validate too, even though they ignore the options.
     db_->atomic([&] {
-      expect_throw<NotSupportedError>([&] { (void)db_->atomic({.priority = Priority::low}); }, "nested priority");
+      expect_throw<NotSupportedError>([&] { (void)db_->atomic({.priority = Priority::low}); },
+                                      "nested priority");
     });
     expect_trace({"BEGIN", "COMMIT"});
     expect_rows({});

@@ -46,7 +46,7 @@ class Dialect {
   // database, or nullopt when they can. Asked before any SAVEPOINT is sent.
   // `server_version` is the database's (Database::server_version).
   [[nodiscard]] virtual std::optional<std::string> savepoint_restriction(const Uri& uri,
-                                                                        int server_version) const;
+                                                                         int server_version) const;
 };
 
 // The NotSupportedError a dialect throws for a transaction option it lacks:

@@ -104,7 +104,8 @@ class Transaction {
 
  private:
   friend class Database;
-  Transaction(Database& db, BlockKind kind, std::uint64_t frame, std::string begin_sql, std::string savepoint);
+  Transaction(Database& db, BlockKind kind, std::uint64_t frame, std::string begin_sql,
+              std::string savepoint);
   void check_usable(const char* action) const;
 
   Database* db_;
@@ -158,9 +159,9 @@ class ConnectionContext {
 
 // One retry, as run_transaction's on_retry hook sees it.
 struct RetryEvent {
-  int attempt = 0;                           // the attempt that failed, from 1
-  const Error* error = nullptr;              // its retryable failure
-  std::chrono::microseconds backoff{};       // the pause before the next attempt
+  int attempt = 0;                      // the attempt that failed, from 1
+  const Error* error = nullptr;         // its retryable failure
+  std::chrono::microseconds backoff{};  // the pause before the next attempt
 };
 
 // What one run_transaction call took; filled in whether it succeeds or not.

@@ -247,7 +247,8 @@ void PgConnection::do_commit() {
     // server may have committed before the connection dropped. That shows as
     // a class 08 state, or as a server that ended the session (57P01
     // admin_shutdown, 57P02 crash_shutdown) and then the connection.
-    if (info.sqlstate.starts_with("08") || info.sqlstate.starts_with("57P") || PQstatus(conn_) == CONNECTION_BAD) {
+    if (info.sqlstate.starts_with("08") || info.sqlstate.starts_with("57P") ||
+        PQstatus(conn_) == CONNECTION_BAD) {
       info.message =
           "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
           info.message;

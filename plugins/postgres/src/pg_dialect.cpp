@@ -103,7 +103,8 @@ std::string PgDialect::begin_statement(const TransactionOptions& options) const 
     unsupported_transaction_option(name(), "lock_type",
                                    "it is SQLite's; use isolation_level (and row locks: FOR UPDATE)");
   }
-  if (options.priority) unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  if (options.priority)
+    unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
   std::string sql = "BEGIN";
   if (options.isolation_level) sql += " ISOLATION LEVEL " + std::string(to_string(*options.isolation_level));
   if (options.read_only) sql += " READ ONLY";

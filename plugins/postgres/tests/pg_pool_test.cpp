@@ -4,8 +4,8 @@
 // stale timeout and the close_* calls.
 #include <algorithm>
 #include <atomic>
-#include <iostream>
 #include <chrono>
+#include <iostream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -164,7 +164,8 @@ class PgPoolTest : public CppUnit::TestFixture {
     const int pid = backend_pid(db);
     db.begin();
     db.execute_sql("INSERT INTO " + table + " VALUES (1)");
-    expect_throw<IntegrityError>([&] { db.execute_sql("INSERT INTO " + table + " VALUES (1)"); }, "duplicate");
+    expect_throw<IntegrityError>([&] { db.execute_sql("INSERT INTO " + table + " VALUES (1)"); },
+                                 "duplicate");
     CPPUNIT_ASSERT(db.connection().transaction_status() == TransactionStatus::in_error);
     CPPUNIT_ASSERT(db.close());  // nothing left to lose: allowed, and the pool rolls it back
     CPPUNIT_ASSERT_EQUAL(std::string("ROLLBACK"), trace.back());

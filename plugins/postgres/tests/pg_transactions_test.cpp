@@ -4,8 +4,8 @@
 // retried; and 8 threads moving money under SERIALIZABLE isolation.
 #include <algorithm>
 #include <atomic>
-#include <iostream>
 #include <chrono>
+#include <iostream>
 #include <random>
 #include <thread>
 
@@ -106,12 +106,16 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   void testFailureAtCommitIsRetried() {
     const std::string seq = table_ + "_commits";
     db_->execute_sql("CREATE SEQUENCE " + seq);
-    db_->execute_sql("CREATE FUNCTION " + table_ + "_fail_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                     "IF nextval('" + seq + "') = 1 THEN "
+    db_->execute_sql("CREATE FUNCTION " + table_ +
+                     "_fail_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "IF nextval('" +
+                     seq +
+                     "') = 1 THEN "
                      "RAISE EXCEPTION SQLSTATE '40001' USING MESSAGE = 'forced failure at commit'; END IF; "
                      "RETURN NULL; END $$");
     db_->execute_sql("CREATE CONSTRAINT TRIGGER at_commit AFTER UPDATE ON " + table_ +
-                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ + "_fail_first()");
+                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ +
+                     "_fail_first()");
     Trace trace;
     trace.attach(*db_);
     RunStats stats;
@@ -219,8 +223,8 @@ class PgTransactionsTest : public CppUnit::TestFixture {
     db_->atomic([&] {
       trace.attach(*db_);
       int runs = 0;
-      auto e = expect_throw<InterfaceError>(
-          [&] { db_->run_transaction([&](Database&) { ++runs; }); }, "inside atomic");
+      auto e = expect_throw<InterfaceError>([&] { db_->run_transaction([&](Database&) { ++runs; }); },
+                                            "inside atomic");
       LINGO_ASSERT_CONTAINS(e.what(), "cannot run inside an open transaction");
       CPPUNIT_ASSERT_EQUAL(0, runs);
       CPPUNIT_ASSERT(trace.sql.empty());
@@ -234,7 +238,8 @@ class PgTransactionsTest : public CppUnit::TestFixture {
     Trace trace;
     trace.attach(*db_);
     auto e = expect_throw<NotSupportedError>(
-        [&] { db_->run_transaction([](Database&) {}, {.priority = Priority::high}); }, "priority on postgres");
+        [&] { db_->run_transaction([](Database&) {}, {.priority = Priority::high}); },
+        "priority on postgres");
     LINGO_ASSERT_CONTAINS(e.what(), "'priority'");
     CPPUNIT_ASSERT(trace.sql.empty());
   }
@@ -243,7 +248,8 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   // the backend meanwhile. Whether it committed cannot be known, so the call
   // must neither retry nor report success: it raises AmbiguousCommitError.
   void testConnectionKilledDuringCommitIsAmbiguous() {
-    db_->execute_sql("CREATE FUNCTION " + table_ + "_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    db_->execute_sql("CREATE FUNCTION " + table_ +
+                     "_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                      "PERFORM pg_sleep(3); RETURN NULL; END $$");
     db_->execute_sql("CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON " + table_ +
                      " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ + "_slow()");
@@ -307,7 +313,8 @@ class PgTransactionsTest : public CppUnit::TestFixture {
             const int from = account(random);
             int to = account(random);
             while (to == from) to = account(random);
-            const Decimal amount(std::to_string(cents(random) / 100) + "." + std::to_string(10 + cents(random) % 90));
+            const Decimal amount(std::to_string(cents(random) / 100) + "." +
+                                 std::to_string(10 + cents(random) % 90));
             RunStats stats;
             RunOptions options = kSerializable;
             options.max_attempts = 100;
@@ -319,10 +326,12 @@ class PgTransactionsTest : public CppUnit::TestFixture {
                   for (const auto& row : rows) {
                     if (row[0].as<std::int32_t>() == from && row[1].as<Decimal>() < amount) return;
                   }
-                  db.execute_sql("UPDATE " + accounts + " SET balance = balance - $1 WHERE id = $2 RETURNING balance",
-                                 {amount, from});
-                  db.execute_sql("UPDATE " + accounts + " SET balance = balance + $1 WHERE id = $2 RETURNING balance",
-                                 {amount, to});
+                  db.execute_sql(
+                      "UPDATE " + accounts + " SET balance = balance - $1 WHERE id = $2 RETURNING balance",
+                      {amount, from});
+                  db.execute_sql(
+                      "UPDATE " + accounts + " SET balance = balance + $1 WHERE id = $2 RETURNING balance",
+                      {amount, to});
                 },
                 options);
             retries += stats.attempts - 1;

@@ -15,7 +15,8 @@
 namespace lingo::sqlite {
 namespace {
 
-constexpr std::string_view accepted_options = "timeout (or busy_timeout), foreign_keys, journal_mode, synchronous, mode";
+constexpr std::string_view accepted_options =
+    "timeout (or busy_timeout), foreign_keys, journal_mode, synchronous, mode";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -119,12 +120,14 @@ const Compiler& SqliteDialect::compiler() const {
 // is when the write lock is taken (DEFERRED, IMMEDIATE, EXCLUSIVE).
 std::string SqliteDialect::begin_statement(const TransactionOptions& options) const {
   if (options.isolation_level && *options.isolation_level != IsolationLevel::serializable) {
-    unsupported_transaction_option(name(), "isolation_level",
-                                   "SQLite transactions are always SERIALIZABLE, so only that level is accepted");
+    unsupported_transaction_option(
+        name(), "isolation_level",
+        "SQLite transactions are always SERIALIZABLE, so only that level is accepted");
   }
   if (options.read_only) unsupported_transaction_option(name(), "read_only");
   if (options.deferrable) unsupported_transaction_option(name(), "deferrable");
-  if (options.priority) unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  if (options.priority)
+    unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
   if (options.lock_type) return "BEGIN " + std::string(to_string(*options.lock_type));
   return "BEGIN";
 }

@@ -1,8 +1,8 @@
 // SQLite's share of the transactions capability: "database is locked" (busy)
 // is what run_transaction retries there, and sqlite+pool:// pools work.
 #include <atomic>
-#include <iostream>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "lingo/lingo.h"
@@ -71,11 +71,12 @@ class SqliteTransactionsTest : public CppUnit::TestFixture {
         [&] {
           std::thread([&] {
             try {
-              db_->run_transaction([&](Database& db) {
-                ++runs;
-                db.execute_sql("UPDATE t SET v = 5");
-              },
-                                   {.max_attempts = 3, .initial_backoff = 1ms});
+              db_->run_transaction(
+                  [&](Database& db) {
+                    ++runs;
+                    db.execute_sql("UPDATE t SET v = 5");
+                  },
+                  {.max_attempts = 3, .initial_backoff = 1ms});
             } catch (...) {
               // Rethrown on the main thread below.
               error_ = std::current_exception();
@@ -115,7 +116,8 @@ class SqliteTransactionsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{60}, r[0][0].as<std::int64_t>());
     const PoolStats stats = pool.pool_stats();
     CPPUNIT_ASSERT(stats.idle + stats.in_use <= 2);
-    auto bad = expect_throw<UriError>([&] { Database d("sqlite+pool:///x.db?timeout=-1"); }, "negative timeout");
+    auto bad =
+        expect_throw<UriError>([&] { Database d("sqlite+pool:///x.db?timeout=-1"); }, "negative timeout");
     LINGO_ASSERT_CONTAINS(bad.what(), "timeout=-1");
   }
 
