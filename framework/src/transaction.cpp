@@ -138,25 +138,25 @@ void Transaction::check_usable(const char* action) const {
 }
 
 void Transaction::commit() {
-  check_usable("commit");
-  Connection& conn = db_->connection();
-  if (kind_ == BlockKind::savepoint) {
-    conn.execute("RELEASE SAVEPOINT " + savepoint_);
-    conn.execute("SAVEPOINT " + savepoint_);
-  } else {
-    conn.commit();
-    conn.begin(begin_sql_);
-  }
+  end_and_begin_again(true);
 }
 
 void Transaction::rollback() {
-  check_usable("roll back");
+  end_and_begin_again(false);
+}
+
+void Transaction::end_and_begin_again(bool commit) {
+  check_usable(commit ? "commit" : "roll back");
   Connection& conn = db_->connection();
   if (kind_ == BlockKind::savepoint) {
-    conn.execute("ROLLBACK TO SAVEPOINT " + savepoint_);
+    conn.execute((commit ? "RELEASE SAVEPOINT " : "ROLLBACK TO SAVEPOINT ") + savepoint_);
     conn.execute("SAVEPOINT " + savepoint_);
   } else {
-    conn.rollback();
+    if (commit) {
+      conn.commit();
+    } else {
+      conn.rollback();
+    }
     conn.begin(begin_sql_);
   }
 }

@@ -220,27 +220,13 @@ class Database {
 template <std::invocable F>
 decltype(auto) Database::manual_commit(F&& fn) {
   ManualCommit block = manual_commit();
-  if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
-    fn();
-    block.finish();
-  } else {
-    decltype(auto) result = fn();
-    block.finish();
-    return result;
-  }
+  return detail::run_then_finish(block, fn);
 }
 
 template <std::invocable F>
 decltype(auto) Database::connection_context(F&& fn) {
   ConnectionContext context = connection_context();
-  if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
-    fn();
-    context.finish();
-  } else {
-    decltype(auto) result = fn();
-    context.finish();
-    return result;
-  }
+  return detail::run_then_finish(context, fn);
 }
 
 template <class F>

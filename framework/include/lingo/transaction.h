@@ -107,6 +107,7 @@ class Transaction {
   Transaction(Database& db, BlockKind kind, std::uint64_t frame, std::string begin_sql,
               std::string savepoint);
   void check_usable(const char* action) const;
+  void end_and_begin_again(bool commit);
 
   Database* db_;
   BlockKind kind_;
@@ -200,30 +201,40 @@ struct RunOptions {
   }
 };
 
+namespace detail {
+
+// Calls a block's body with the handle when it takes one.
+template <class F, class Handle>
+decltype(auto) call_body(F& fn, Handle& handle) {
+  if constexpr (std::is_invocable_v<F&, Handle&>) {
+    return fn(handle);
+  } else {
+    return fn();
+  }
+}
+
+// Runs the body, then finishes the block; returns what the body returned.
+// When the body (or finish) throws, the block's destructor or abandon()
+// decides what leaving it means.
+template <class Block, class F>
+decltype(auto) run_then_finish(Block& block, F& fn) {
+  using R = decltype(call_body(fn, block));
+  if constexpr (std::is_void_v<R>) {
+    call_body(fn, block);
+    block.finish();
+  } else {
+    R result = call_body(fn, block);
+    block.finish();
+    return result;
+  }
+}
+
+}  // namespace detail
+
 template <class F>
 decltype(auto) Transaction::run(F&& fn) {
   try {
-    if constexpr (std::is_invocable_v<F&, Transaction&>) {
-      using R = std::invoke_result_t<F&, Transaction&>;
-      if constexpr (std::is_void_v<R>) {
-        fn(*this);
-        finish();
-      } else {
-        R result = fn(*this);
-        finish();
-        return result;
-      }
-    } else {
-      using R = std::invoke_result_t<F&>;
-      if constexpr (std::is_void_v<R>) {
-        fn();
-        finish();
-      } else {
-        R result = fn();
-        finish();
-        return result;
-      }
-    }
+    return detail::run_then_finish(*this, fn);
   } catch (...) {
     abandon();
     throw;

@@ -25,6 +25,20 @@ std::string pooled(const std::string& options) {
   return uri + (uri.find('?') == std::string::npos ? "?" : "&") + options;
 }
 
+// connect() on a new thread, which must fail with MaxConnectionsExceeded;
+// returns its message.
+std::string refusal_on_another_thread(Database& db) {
+  std::string message = "(connect() succeeded)";
+  std::thread([&] {
+    try {
+      db.connect();
+    } catch (const MaxConnectionsExceeded& e) {
+      message = e.what();
+    }
+  }).join();
+  return message;
+}
+
 int backend_pid(Database& db) {
   const Result r = db.execute_sql("SELECT pg_backend_pid()");
   return r[0][0].as<std::int32_t>();
@@ -90,14 +104,7 @@ class PgPoolTest : public CppUnit::TestFixture {
   void testExhaustedPoolWithoutTimeoutFailsAtOnce() {
     Database db(pooled("max_connections=1"));
     db.connect();
-    std::string message;
-    std::thread([&] {
-      try {
-        db.connect();
-      } catch (const MaxConnectionsExceeded& e) {
-        message = e.what();
-      }
-    }).join();
+    const std::string message = refusal_on_another_thread(db);
     LINGO_ASSERT_CONTAINS(message, "Exceeded maximum connections");
     LINGO_ASSERT_CONTAINS(message, "set the pool's timeout");
     CPPUNIT_ASSERT(message.find("lingo@") != std::string::npos);  // names the pool's URI
@@ -241,14 +248,7 @@ class PgPoolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(db.is_pooled());
     CPPUNIT_ASSERT_EQUAL(1, db.pool_stats().max_connections);
     db.connect();
-    std::string message;
-    std::thread([&] {
-      try {
-        db.connect();
-      } catch (const MaxConnectionsExceeded& e) {
-        message = e.what();
-      }
-    }).join();
+    const std::string message = refusal_on_another_thread(db);
     LINGO_ASSERT_CONTAINS(message, "timed out");
   }
 

@@ -106,16 +106,9 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   void testFailureAtCommitIsRetried() {
     const std::string seq = table_ + "_commits";
     db_->execute_sql("CREATE SEQUENCE " + seq);
-    db_->execute_sql("CREATE FUNCTION " + table_ +
-                     "_fail_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                     "IF nextval('" +
-                     seq +
-                     "') = 1 THEN "
-                     "RAISE EXCEPTION SQLSTATE '40001' USING MESSAGE = 'forced failure at commit'; END IF; "
-                     "RETURN NULL; END $$");
-    db_->execute_sql("CREATE CONSTRAINT TRIGGER at_commit AFTER UPDATE ON " + table_ +
-                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ +
-                     "_fail_first()");
+    run_at_commit("fail_first", "IF nextval('" + seq +
+                                    "') = 1 THEN RAISE EXCEPTION SQLSTATE '40001' USING MESSAGE = 'forced "
+                                    "failure at commit'; END IF;");
     Trace trace;
     trace.attach(*db_);
     RunStats stats;
@@ -248,11 +241,7 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   // the backend meanwhile. Whether it committed cannot be known, so the call
   // must neither retry nor report success: it raises AmbiguousCommitError.
   void testConnectionKilledDuringCommitIsAmbiguous() {
-    db_->execute_sql("CREATE FUNCTION " + table_ +
-                     "_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                     "PERFORM pg_sleep(3); RETURN NULL; END $$");
-    db_->execute_sql("CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON " + table_ +
-                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ + "_slow()");
+    run_at_commit("slow", "PERFORM pg_sleep(3);");
     Database killer(lingo_test::pg_uri());
     std::atomic<int> victim{0};
     std::thread assassin([&] {
@@ -375,6 +364,16 @@ class PgTransactionsTest : public CppUnit::TestFixture {
       return static_cast<int>(std::count(failed_states.begin(), failed_states.end(), state));
     }
   };
+
+  // Runs `body` (PL/pgSQL) at COMMIT of any transaction that updated the
+  // table: a deferred constraint trigger.
+  void run_at_commit(const std::string& name, const std::string& body) {
+    db_->execute_sql("CREATE FUNCTION " + table_ + "_" + name +
+                     "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body + " RETURN NULL; END $$");
+    db_->execute_sql("CREATE CONSTRAINT TRIGGER " + name + " AFTER UPDATE ON " + table_ +
+                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ + "_" + name +
+                     "()");
+  }
 
   // A real server error with the given SQLSTATE.
   static void raise(Database& db, const std::string& state) {
