@@ -2,6 +2,11 @@
 // form, every allowed and forbidden nesting, and what reached the table.
 // Written once and built twice, against SQLite (transactions_sqlite) and the
 // test PostgreSQL (transactions_postgres).
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
 #include <filesystem>
 
 #include "lingo/lingo.h"
@@ -18,6 +23,13 @@ constexpr bool kSqlite = true;
 #else
 constexpr bool kSqlite = false;
 #endif
+
+// A Poco channel that keeps what it is sent.
+class RecordingChannel : public Poco::Channel {
+ public:
+  void log(const Poco::Message& message) override { messages.emplace_back(message.getPriority(), message.getText()); }
+  std::vector<std::pair<int, std::string>> messages;
+};
 
 struct Boom : std::runtime_error {
   Boom() : std::runtime_error("boom") {}
@@ -55,6 +67,7 @@ class TransactionSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testForbiddenSavepointsFailBeforeAnythingIsSent);
   CPPUNIT_TEST(testTracerRedactsParametersUnlessAsked);
   CPPUNIT_TEST(testBatchedInsertFoldsIntoTheCallersTransaction);
+  CPPUNIT_TEST(testPocoLoggerTracer);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -489,6 +502,25 @@ class TransactionSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, trace_.size());  // BEGIN, two batches, COMMIT
     CPPUNIT_ASSERT_EQUAL(std::string("COMMIT"), trace_.back());
     expect_rows({"a", "b", "c"});
+  }
+
+  void testPocoLoggerTracer() {
+    Poco::AutoPtr<RecordingChannel> channel(new RecordingChannel);
+    Poco::Logger& logger = Poco::Logger::get("lingo.test." + table_);
+    logger.setChannel(channel);
+    logger.setLevel(Poco::Message::PRIO_INFORMATION);
+    db_->set_tracer(poco_logger_tracer("lingo.test." + table_));
+    db_->atomic([&] { add("logged"); });
+    expect_throw<IntegrityError>([&] { add("logged"); }, "duplicate");
+    db_->set_tracer(nullptr);
+    const auto& got = channel->messages;
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, got.size());  // BEGIN, INSERT, COMMIT, the failed INSERT
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(Poco::Message::PRIO_INFORMATION), got[0].first);
+    LINGO_ASSERT_CONTAINS(got[0].second, "BEGIN");
+    LINGO_ASSERT_CONTAINS(got[1].second, "1 parameter (redacted)");
+    CPPUNIT_ASSERT(got[1].second.find("logged") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(Poco::Message::PRIO_WARNING), got[3].first);
+    LINGO_ASSERT_CONTAINS(got[3].second, "failed:");
   }
 
  private:
