@@ -81,6 +81,7 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
       expr(*j.on, w);
     }
   }
+  if (q.as_of) as_of_system_time(*q.as_of, w);
   if (q.where) {
     w.sql += " WHERE ";
     expr(*q.where, w);
@@ -123,6 +124,10 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
   }
   order_limit();
   if (q.for_update) for_update(w);
+}
+
+void Compiler::as_of_system_time(const SystemTime& /*time*/, SqlWriter& /*w*/) const {
+  not_supported("AS OF SYSTEM TIME", "historical reads are CockroachDB's");
 }
 
 void Compiler::returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w) const {

@@ -72,7 +72,33 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   stats = RunStats{};
   const auto started = Clock::now();
   const auto deadline = options.deadline ? started + *options.deadline : Clock::time_point::max();
+  const std::optional<std::string> restart =
+      options.full_restart ? std::nullopt : impl_->dialect->restart_savepoint(impl_->uri);
 
+  // After a retryable failure: give up, or pause and let the caller go again.
+  auto next_attempt = [&](const Error& e, int attempt) {
+    if (options.max_attempts > 0 && attempt >= options.max_attempts) {
+      give_up(e, attempt, "max_attempts is " + std::to_string(options.max_attempts), impl_->dialect_name());
+    }
+    const microseconds pause = backoff_for(attempt, options);
+    if (Clock::now() + pause >= deadline) {
+      give_up(e, attempt, "its deadline of " + std::to_string(options.deadline->count()) + " ms has passed",
+              impl_->dialect_name());
+    }
+    if (options.on_retry) {
+      try {
+        options.on_retry(RetryEvent{attempt, &e, pause});
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a metrics hook must not change the outcome
+      }
+    }
+    std::this_thread::sleep_for(pause);
+    stats.backoff += pause;
+  };
+
+  if (restart) {
+    run_with_restart_savepoint(fn, transaction_options, *restart, stats, next_attempt);
+    return;
+  }
   for (int attempt = 1;; ++attempt) {
     stats.attempts = attempt;
     try {
@@ -85,23 +111,54 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
     } catch (const Error& e) {
       // The block has rolled back already, as the exception left it.
       if (!e.is_retryable()) throw;
-      if (options.max_attempts > 0 && attempt >= options.max_attempts) {
-        give_up(e, attempt, "max_attempts is " + std::to_string(options.max_attempts), impl_->dialect_name());
-      }
-      const microseconds pause = backoff_for(attempt, options);
-      if (Clock::now() + pause >= deadline) {
-        give_up(e, attempt, "its deadline of " + std::to_string(options.deadline->count()) + " ms has passed",
-                impl_->dialect_name());
-      }
-      if (options.on_retry) {
-        try {
-          options.on_retry(RetryEvent{attempt, &e, pause});
-        } catch (...) {  // NOLINT(bugprone-empty-catch): a metrics hook must not change the outcome
-        }
-      }
-      std::this_thread::sleep_for(pause);
-      stats.backoff += pause;
+      next_attempt(e, attempt);
     }
+  }
+}
+
+// One transaction; each attempt runs between SAVEPOINT <name> and RELEASE
+// SAVEPOINT <name>, which is what commits on CockroachDB. A retryable failure
+// (at RELEASE too) rolls back to the savepoint, which restarts the
+// transaction while keeping its place in line.
+void Database::run_with_restart_savepoint(const std::function<void(Database&)>& fn,
+                                          const TransactionOptions& transaction_options,
+                                          const std::string& name, RunStats& stats,
+                                          const std::function<void(const Error&, int)>& next_attempt) {
+  Transaction txn = transaction(transaction_options);
+  Connection& conn = connection();
+  conn.execute("SAVEPOINT " + name);
+  for (int attempt = 1;; ++attempt) {
+    stats.attempts = attempt;
+    try {
+      fn(*this);
+    } catch (const AmbiguousCommitError&) {
+      throw;
+    } catch (const Error& e) {
+      if (!e.is_retryable()) throw;  // txn rolls back as the exception leaves
+      next_attempt(e, attempt);
+      conn.execute("ROLLBACK TO SAVEPOINT " + name);
+      continue;
+    }
+    try {
+      conn.execute("RELEASE SAVEPOINT " + name);
+    } catch (const AmbiguousCommitError&) {
+      throw;
+    } catch (const Error& e) {
+      if (conn.transaction_status() == TransactionStatus::unknown) {
+        ErrorInfo info = e.info();
+        info.message = "the connection was lost during RELEASE SAVEPOINT " + name +
+                       ", which commits the transaction, so whether it committed is unknown: " + info.message;
+        info.retryable = false;
+        throw AmbiguousCommitError(std::move(info));
+      }
+      if (!e.is_retryable()) throw;
+      next_attempt(e, attempt);
+      conn.execute("ROLLBACK TO SAVEPOINT " + name);
+      continue;
+    }
+    // RELEASE committed; COMMIT only ends the session's transaction state.
+    txn.finish();
+    return;
   }
 }
 

@@ -99,7 +99,12 @@ std::string Dialect::begin_statement(const TransactionOptions& options) const {
   if (options.deferrable) unsupported_transaction_option(name(), "deferrable");
   if (options.lock_type) unsupported_transaction_option(name(), "lock_type");
   if (options.priority) unsupported_transaction_option(name(), "priority");
+  if (options.system_time) unsupported_transaction_option(name(), "system_time");
   return "BEGIN";
+}
+
+std::optional<std::string> Dialect::restart_savepoint(const Uri& /*uri*/) const {
+  return std::nullopt;
 }
 
 std::optional<std::string> Dialect::savepoint_restriction(const Uri& /*uri*/, int /*server_version*/) const {

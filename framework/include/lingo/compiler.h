@@ -78,6 +78,8 @@ class Compiler {
   virtual void on_conflict(const InsertData& q, SqlWriter& w) const;
   virtual void returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w) const;
   virtual void for_update(SqlWriter& w) const;
+  // " AS OF SYSTEM TIME <time>"; the default is NotSupportedError.
+  virtual void as_of_system_time(const SystemTime& time, SqlWriter& w) const;
   // The operator's SQL spelling; empty when the dialect has no such operator.
   [[nodiscard]] virtual std::string_view binary_operator(ast::BinaryOp op) const;
   // The type CAST uses for a value type.

@@ -212,6 +212,10 @@ class Database {
   friend class ManualCommit;
   friend class ConnectionContext;
   void run_transaction_erased(const std::function<void(Database&)>& fn, const RunOptions& options);
+  void run_with_restart_savepoint(const std::function<void(Database&)>& fn,
+                                  const TransactionOptions& transaction_options, const std::string& name,
+                                  RunStats& stats,
+                                  const std::function<void(const Error&, int)>& next_attempt);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -47,6 +47,13 @@ class Dialect {
   // `server_version` is the database's (Database::server_version).
   [[nodiscard]] virtual std::optional<std::string> savepoint_restriction(const Uri& uri,
                                                                          int server_version) const;
+
+  // The savepoint run_transaction retries through, or nullopt (the default)
+  // to restart the whole transaction. With a name, an attempt is BEGIN;
+  // SAVEPOINT name; callback; RELEASE SAVEPOINT name (which commits); COMMIT,
+  // and a retryable failure rolls back to the savepoint and runs the callback
+  // again (CockroachDB's "cockroach_restart" protocol).
+  [[nodiscard]] virtual std::optional<std::string> restart_savepoint(const Uri& uri) const;
 };
 
 // The NotSupportedError a dialect throws for a transaction option it lacks:

@@ -238,6 +238,23 @@ struct ArrayField : Field {
     dimensions = dims;
   }
 };
+// CockroachDB's generated primary keys (peewee's playhouse.cockroachdb); only
+// dialects that register them accept them. The server makes the value
+// (gen_random_uuid(), unique_rowid()) and insert() reads it back. Like
+// peewee's, they take no further constraints: a default, a check, NULL or a
+// RowIDField that is not the primary key is refused when the DDL is compiled.
+struct UUIDKeyField : Field {
+  UUIDKeyField() : Field("UUIDKeyField", ValueType::uuid) {
+    primary_key();
+    generated();
+  }
+};
+struct RowIDField : Field {
+  RowIDField() : Field("RowIDField", ValueType::int64) {
+    primary_key();
+    generated();
+  }
+};
 // A reference to another table's column; the value type follows the target.
 struct ForeignKeyField : Field {
   explicit ForeignKeyField(const ColumnBase& target);

@@ -14,6 +14,7 @@
 #include "lingo/pool.h"
 #include "lingo/query.h"
 #include "lingo/result.h"
+#include "lingo/system_time.h"
 #include "lingo/table.h"
 #include "lingo/trace.h"
 #include "lingo/transaction.h"

@@ -23,6 +23,7 @@
 #include "lingo/connection.h"
 #include "lingo/expr.h"
 #include "lingo/result.h"
+#include "lingo/system_time.h"
 #include "lingo/table.h"
 
 namespace lingo {
@@ -67,6 +68,7 @@ struct SelectData {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   bool for_update = false;
+  std::optional<SystemTime> as_of;  // AS OF SYSTEM TIME, after the FROM clause
   std::vector<std::pair<bool, std::shared_ptr<const SelectData>>> unions;  // (ALL?, query)
 };
 
@@ -181,6 +183,9 @@ class Select : public QueryBase {
   LINGO_SELECT_CLAUSE(left_join(const Table& table, const TypedExpr<bool>& on),
                       add_join(table, on.node(), JoinType::left))
   LINGO_SELECT_CLAUSE(cross_join(const Table& table), add_join(table, nullptr, JoinType::cross))
+  // A historical read (CockroachDB): the rows as they were at that time.
+  // Other dialects refuse it with NotSupportedError when it is compiled.
+  LINGO_SELECT_CLAUSE(as_of_system_time(const SystemTime& time), mut().as_of = time)
   // Combined with AND when called again.
   LINGO_SELECT_CLAUSE(where(const TypedExpr<bool>& condition), add_where(condition.node()))
   template <class... E>

@@ -31,6 +31,8 @@
 #include <thread>
 #include <type_traits>
 
+#include "lingo/system_time.h"
+
 namespace lingo {
 
 class Database;
@@ -53,13 +55,15 @@ enum class Priority { low, normal, high };
 // How the outermost block opens its transaction. Each dialect accepts what it
 // supports and refuses the rest with a NotSupportedError naming the option:
 // PostgreSQL takes isolation_level, read_only and deferrable; SQLite takes
-// lock_type (and isolation_level = serializable, which is all it offers).
+// lock_type (and isolation_level = serializable, which is all it offers);
+// CockroachDB takes isolation_level, read_only, priority and system_time.
 struct TransactionOptions {
   std::optional<IsolationLevel> isolation_level{};
   bool read_only = false;
   bool deferrable = false;
   std::optional<LockType> lock_type{};
   std::optional<Priority> priority{};
+  std::optional<SystemTime> system_time{};  // AS OF SYSTEM TIME: a read-only, historical transaction
 };
 
 // The block a Transaction handle stands for.
@@ -190,6 +194,11 @@ struct RunOptions {
   bool deferrable = false;
   std::optional<LockType> lock_type{};
   std::optional<Priority> priority{};
+  std::optional<SystemTime> system_time{};
+
+  // Where the dialect retries through a restart savepoint (CockroachDB's
+  // SAVEPOINT cockroach_restart), restart the whole transaction instead.
+  bool full_restart = false;
 
   // Called before each pause; for logs and metrics. Must not throw.
   std::function<void(const RetryEvent&)> on_retry{};
@@ -197,7 +206,7 @@ struct RunOptions {
   RunStats* stats = nullptr;
 
   [[nodiscard]] TransactionOptions transaction_options() const {
-    return {isolation_level, read_only, deferrable, lock_type, priority};
+    return {isolation_level, read_only, deferrable, lock_type, priority, system_time};
   }
 };
 

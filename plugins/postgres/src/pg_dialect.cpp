@@ -105,6 +105,8 @@ std::string PgDialect::begin_statement(const TransactionOptions& options) const 
   }
   if (options.priority)
     unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  if (options.system_time)
+    unsupported_transaction_option(name(), "system_time", "AS OF SYSTEM TIME is CockroachDB's");
   std::string sql = "BEGIN";
   if (options.isolation_level) sql += " ISOLATION LEVEL " + std::string(to_string(*options.isolation_level));
   if (options.read_only) sql += " READ ONLY";

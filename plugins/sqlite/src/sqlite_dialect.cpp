@@ -128,6 +128,8 @@ std::string SqliteDialect::begin_statement(const TransactionOptions& options) co
   if (options.deferrable) unsupported_transaction_option(name(), "deferrable");
   if (options.priority)
     unsupported_transaction_option(name(), "priority", "transaction priorities are CockroachDB's");
+  if (options.system_time)
+    unsupported_transaction_option(name(), "system_time", "AS OF SYSTEM TIME is CockroachDB's");
   if (options.lock_type) return "BEGIN " + std::string(to_string(*options.lock_type));
   return "BEGIN";
 }
