@@ -1,5 +1,6 @@
 #include "lingo/postgres/pg_dialect.h"
 
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -80,12 +81,70 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
 
-  auto connection = std::make_unique<PgConnection>(conn, std::string(name()));
+  std::unique_ptr<PgConnection> connection = make_connection(conn);
   // Dates and times are decoded from ISO text; make sure that is what comes.
   const char* datestyle = PQparameterStatus(conn, "DateStyle");
   if (datestyle == nullptr || std::string_view(datestyle).substr(0, 3) != "ISO")
     connection->execute("SET DateStyle = ISO", {});
   return connection;
+}
+
+std::unique_ptr<PgConnection> PgDialect::make_connection(PGconn* conn) const {
+  return std::make_unique<PgConnection>(conn, std::string(name()));
+}
+
+namespace {
+
+// A host as libpq's URI parser reads it back: IPv6 in brackets, anything not
+// plainly safe percent-encoded (a socket folder /var/run/db -> %2Fvar%2Frun%2Fdb).
+std::string host_text(const UriHost& host) {
+  const bool ipv6 = host.name.find(':') != std::string::npos;
+  std::string out = ipv6 ? "[" : "";
+  for (const char c : host.name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (ipv6 && c == ':')) {
+      out += c;
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  if (ipv6) out += ']';
+  return out;
+}
+
+}  // namespace
+
+std::string PgDialect::with_defaults(const Uri& uri, unsigned default_port, std::string_view default_user,
+                                     const std::vector<std::string>& drop_options) {
+  std::string out = uri.rebuild("postgresql", drop_options);
+  auto add_option = [&](const std::string& option) {
+    out += out.find('?') == std::string::npos ? "?" : "&";
+    out += option;
+  };
+  if (!default_user.empty() && !uri.user() && !uri.option("user"))
+    add_option("user=" + std::string(default_user));
+  if (uri.option("port")) return out;  // libpq applies it to every host without a port
+  if (uri.hosts().empty()) {
+    add_option("port=" + std::to_string(default_port));
+    return out;
+  }
+  std::string hosts;
+  for (const auto& host : uri.hosts()) {
+    if (!hosts.empty()) hosts += ',';
+    hosts += host_text(host) + ":" + std::to_string(host.port.value_or(default_port));
+  }
+  // The authority ends at the first '/' or '?'; the user info ends at its last '@'.
+  const std::size_t start = out.find("://") + 3;
+  const std::size_t end = out.find_first_of("/?", start);
+  const std::string_view authority = std::string_view(out).substr(start, end - start);
+  const std::size_t at = authority.rfind('@');
+  const std::size_t hosts_start = at == std::string_view::npos ? start : start + at + 1;
+  out.replace(hosts_start, start + authority.size() - hosts_start, hosts);
+  return out;
 }
 
 const Introspector* PgDialect::introspector() const noexcept {

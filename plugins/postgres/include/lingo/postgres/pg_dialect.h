@@ -10,6 +10,7 @@
 
 #include "lingo/dialect.h"
 #include "lingo/postgres/export.h"
+#include "lingo/postgres/pg_connection.h"
 
 namespace lingo::postgres {
 
@@ -28,6 +29,16 @@ class LINGO_POSTGRES_API PgDialect : public Dialect {
   // The libpq connection URI for a Lingo URI; derived dialects rewrite their
   // scheme and fill in their defaults here.
   [[nodiscard]] virtual std::string libpq_uri(const Uri& uri) const;
+  // The connection object for an open libpq connection; derived dialects
+  // return their own PgConnection subclass.
+  [[nodiscard]] virtual std::unique_ptr<PgConnection> make_connection(PGconn* conn) const;
+  // For libpq_uri overrides: the URI as postgresql://, without `drop_options`,
+  // with `default_port` on every host that has none (or as a port option
+  // when there is no host) and `default_user` when the URI names no user.
+  // An explicit port option or user wins.
+  [[nodiscard]] static std::string with_defaults(const Uri& uri, unsigned default_port,
+                                                 std::string_view default_user,
+                                                 const std::vector<std::string>& drop_options = {});
 };
 
 }  // namespace lingo::postgres

@@ -1,0 +1,77 @@
+#include "crdb_compiler.h"
+
+#include "lingo/errors.h"
+
+namespace lingo::crdb {
+namespace {
+
+// peewee's guard: the key fields carry their own constraints and take no others.
+void refuse_constraints(const Field& f) {
+  if (f.default_value() || !f.default_sql().empty() || !f.check().empty() || f.is_nullable() ||
+      f.references()) {
+    throw ValueError(f.kind() +
+                     " cannot specify constraints: its DEFAULT is the server's, and it is a NOT NULL "
+                     "primary key");
+  }
+  if (!f.is_primary_key()) throw ValueError(f.kind() + " must always be a primary key");
+}
+
+}  // namespace
+
+CrdbCompiler::CrdbCompiler() : PgCompiler("cockroachdb") {
+  field_types_.add("UUIDKeyField", [](const Field& f) {
+    refuse_constraints(f);
+    return std::string("UUID DEFAULT gen_random_uuid()");
+  });
+  field_types_.add("RowIDField", [](const Field& f) {
+    refuse_constraints(f);
+    return std::string("INT8 DEFAULT unique_rowid()");
+  });
+  field_types_.add("BlobField", "BYTES");
+  // CockroachDB has only JSONB; JSON is its alias.
+  field_types_.add("JSONField", "JSONB");
+  field_types_.add("ArrayField", [this](const Field& f) {
+    if (f.dimensions != 1) {
+      throw NotSupportedError(ErrorInfo{"CockroachDB arrays have one dimension; an ArrayField of " +
+                                            std::to_string(f.dimensions) +
+                                            " dimensions cannot be created (store nested data as JSONB)",
+                                        "0A000", "cockroachdb"});
+    }
+    return scalar_type(f.element_type, f) + "[]";
+  });
+}
+
+void CrdbCompiler::insert(const InsertData& q, SqlWriter& w) const {
+  if (q.on_conflict != ConflictAction::replace) {
+    PgCompiler::insert(q, w);
+    return;
+  }
+  // UPSERT takes the primary key as its only arbiter (the target
+  // on_conflict_replace records), so a WHERE cannot be honoured: refuse it.
+  if (q.conflict_where) {
+    not_supported("a WHERE with on_conflict_replace (UPSERT)",
+                  "UPSERT always decides by the primary key; use on_conflict_update with the columns");
+  }
+  InsertData plain = q;
+  plain.on_conflict = ConflictAction::none;
+  const std::size_t start = w.sql.size();
+  PgCompiler::insert(plain, w);
+  w.sql.replace(start, 6, "UPSERT");  // "INSERT INTO ..." -> "UPSERT INTO ..."
+}
+
+void CrdbCompiler::on_conflict(const InsertData& q, SqlWriter& w) const {
+  if (q.on_conflict == ConflictAction::ignore && q.conflict_where) {
+    not_supported("ON CONFLICT ... WHERE", "CockroachDB does not take a WHERE on the conflict target");
+  }
+  if (q.on_conflict == ConflictAction::update && q.conflict_where) {
+    not_supported("ON CONFLICT ... WHERE", "CockroachDB does not take a WHERE on the conflict target");
+  }
+  PgCompiler::on_conflict(q, w);
+}
+
+void CrdbCompiler::as_of_system_time(const SystemTime& time, SqlWriter& w) const {
+  w.sql += " AS OF SYSTEM TIME ";
+  w.sql += time.sql();
+}
+
+}  // namespace lingo::crdb

@@ -1,0 +1,20 @@
+// CockroachDB's SQL: PostgreSQL's, with CockroachDB's key fields and types,
+// its upserts, and AS OF SYSTEM TIME.
+#pragma once
+
+#include "lingo/postgres/pg_compiler.h"
+
+namespace lingo::crdb {
+
+class CrdbCompiler final : public postgres::PgCompiler {
+ public:
+  CrdbCompiler();
+
+  // replace -> UPSERT INTO (CockroachDB decides by the primary key); ignore ->
+  // ON CONFLICT [(cols)] DO NOTHING; update -> ON CONFLICT (cols) DO UPDATE.
+  void insert(const InsertData& q, SqlWriter& w) const override;
+  void on_conflict(const InsertData& q, SqlWriter& w) const override;
+  void as_of_system_time(const SystemTime& time, SqlWriter& w) const override;
+};
+
+}  // namespace lingo::crdb

@@ -1,0 +1,133 @@
+#include "crdb_dialect.h"
+
+#include <regex>
+
+#include "crdb_compiler.h"
+#include "lingo/errors.h"
+#include "lingo/postgres/pg_connection.h"
+#include "lingo/postgres/pg_introspection.h"
+
+namespace lingo::crdb {
+namespace {
+
+const std::vector<std::string> kOwnOptions = {"savepoints", "retry"};
+
+// The server version comes from SELECT version(): CockroachDB reports a
+// PostgreSQL compatibility number (13.0) in the protocol, not its own.
+class CrdbConnection final : public postgres::PgConnection {
+ public:
+  using PgConnection::PgConnection;
+  [[nodiscard]] int server_version() override {
+    const Result result = execute("SELECT version()");
+    const std::string banner = result[0][0].as<std::string>();
+    if (auto version = parse_version_banner(banner)) return *version;
+    // Not a CockroachDB banner: fall back, as peewee does, to the protocol's
+    // number (below 200100, so nested transactions stay off).
+    return PgConnection::server_version();
+  }
+};
+
+// CockroachDB lists the primary key's index among the others; peewee, and
+// this, leave it out.
+class CrdbIntrospector final : public postgres::PgIntrospector {
+ public:
+  [[nodiscard]] std::vector<IndexMetadata> get_indexes(Connection& conn, std::string_view table,
+                                                       std::string_view schema) const override {
+    auto indexes = PgIntrospector::get_indexes(conn, table, schema);
+    std::erase_if(indexes, [](const IndexMetadata& i) { return i.primary; });
+    return indexes;
+  }
+};
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+std::optional<int> parse_version_banner(std::string_view banner) {
+  static const std::regex pattern(R"(^CockroachDB.+?v(\d+)\.(\d+)\.(\d+))");
+  std::cmatch m;
+  if (!std::regex_search(banner.data(), banner.data() + banner.size(), m, pattern)) return std::nullopt;
+  const int major = std::stoi(m[1].str());
+  const int minor = std::stoi(m[2].str());
+  const int patch = std::stoi(m[3].str());
+  if (minor > 99 || patch > 99) return std::nullopt;
+  return major * 10000 + minor * 100 + patch;
+}
+
+std::string CrdbDialect::libpq_uri(const Uri& uri) const {
+  for (const auto& [key, value] : uri.options()) {
+    if (key == "savepoints" && lower(value) != "native" && lower(value) != "off") {
+      throw UriError("cockroachdb URI option savepoints=" + value +
+                     " is not valid: expected native or off (" + uri.masked() + ")");
+    }
+    if (key == "retry" && lower(value) != "savepoint" && lower(value) != "restart") {
+      throw UriError("cockroachdb URI option retry=" + value +
+                     " is not valid: expected savepoint or restart (" + uri.masked() + ")");
+    }
+  }
+  return with_defaults(uri, kDefaultPort, "root", kOwnOptions);
+}
+
+std::unique_ptr<postgres::PgConnection> CrdbDialect::make_connection(PGconn* conn) const {
+  return std::make_unique<CrdbConnection>(conn, std::string(name()));
+}
+
+const Compiler& CrdbDialect::compiler() const {
+  static const CrdbCompiler instance;
+  return instance;
+}
+
+const Introspector* CrdbDialect::introspector() const noexcept {
+  static const CrdbIntrospector instance;
+  return &instance;
+}
+
+std::string CrdbDialect::begin_statement(const TransactionOptions& options) const {
+  if (options.lock_type) unsupported_transaction_option(name(), "lock_type", "it is SQLite's");
+  if (options.deferrable) {
+    unsupported_transaction_option(name(), "deferrable", "CockroachDB has no DEFERRABLE transactions");
+  }
+  std::vector<std::string> modes;
+  if (options.isolation_level)
+    modes.push_back("ISOLATION LEVEL " + std::string(to_string(*options.isolation_level)));
+  if (options.read_only) modes.emplace_back("READ ONLY");
+  if (options.priority) modes.push_back("PRIORITY " + std::string(to_string(*options.priority)));
+  if (options.system_time) {
+    if (options.system_time->is_bounded_staleness()) {
+      throw ValueError(
+          "with_min_timestamp / with_max_staleness cannot be used in a transaction: use them with "
+          "Select::as_of_system_time on a single read");
+    }
+    modes.push_back("AS OF SYSTEM TIME " + options.system_time->sql());
+  }
+  if (modes.empty()) return "BEGIN";
+  std::string sql = "BEGIN TRANSACTION ";
+  for (std::size_t i = 0; i < modes.size(); ++i) sql += (i ? ", " : "") + modes[i];
+  return sql;
+}
+
+std::optional<std::string> CrdbDialect::savepoint_restriction(const Uri& uri, int server_version) const {
+  const auto option = uri.option("savepoints");
+  if (!option || lower(*option) != "native") {
+    return std::string(
+        "CockroachDB does not support nested transactions here: use transaction(), whose nested blocks fold "
+        "into the outermost, and run_transaction() for retries (or savepoints=native in the URI on "
+        "CockroachDB 20.1 or later)");
+  }
+  if (server_version < kNestedTransactionsMinVersion) {
+    return "savepoints=native needs CockroachDB 20.1 or later, and this server is " +
+           std::to_string(server_version) + " (versions before 20.1 have no nested savepoints)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CrdbDialect::restart_savepoint(const Uri& uri) const {
+  const auto option = uri.option("retry");
+  if (option && lower(*option) == "restart") return std::nullopt;
+  return std::string("cockroach_restart");
+}
+
+}  // namespace lingo::crdb
