@@ -115,7 +115,7 @@ class CliTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, r.status);
     CPPUNIT_ASSERT(r.out.empty());
     LINGO_ASSERT_CONTAINS(r.err, "no plugin serves the scheme 'nosuch'");
-    LINGO_ASSERT_CONTAINS(r.err, "known schemes: postgres, postgresql, sqlite");
+    LINGO_ASSERT_CONTAINS(r.err, "known schemes: cockroachdb, crdb, postgres, postgresql, sqlite");
   }
 
   void testDatabaseErrorExitsOneWithMessage() {
