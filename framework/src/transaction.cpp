@@ -61,7 +61,7 @@ Transaction Database::atomic(const TransactionOptions& options) {
 
 Transaction Database::savepoint() {
   Session& s = impl_->connected();
-  if (auto why = impl_->dialect->savepoint_restriction(impl_->uri, server_version())) {
+  if (auto why = impl_->dialect->savepoint_restriction(impl_->uri, [this] { return server_version(); })) {
     ErrorInfo info;
     info.message =
         "savepoints are not available here, so atomic() cannot nest and savepoint() cannot "

@@ -107,7 +107,8 @@ std::optional<std::string> Dialect::restart_savepoint(const Uri& /*uri*/) const 
   return std::nullopt;
 }
 
-std::optional<std::string> Dialect::savepoint_restriction(const Uri& /*uri*/, int /*server_version*/) const {
+std::optional<std::string> Dialect::savepoint_restriction(
+    const Uri& /*uri*/, const std::function<int()>& /*server_version*/) const {
   return std::nullopt;
 }
 

@@ -21,8 +21,8 @@ class NoSavepointsDialect final : public lingo::Dialect {
   [[nodiscard]] std::string begin_statement(const lingo::TransactionOptions& options) const override {
     return sqlite().begin_statement(options);
   }
-  [[nodiscard]] std::optional<std::string> savepoint_restriction(const lingo::Uri& /*uri*/,
-                                                                 int /*server_version*/) const override {
+  [[nodiscard]] std::optional<std::string> savepoint_restriction(
+      const lingo::Uri& /*uri*/, const std::function<int()>& /*server_version*/) const override {
     return "the nosavepoints test dialect has no savepoints";
   }
 };

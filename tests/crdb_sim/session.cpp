@@ -123,6 +123,7 @@ bool Session::startup() {
   }
   std::string options;
   for (auto& [key, value] : params) {
+    if (key == "user") client_user_ = value;
     if (key == "user" && value == "root" && !settings_.upstream_user.empty()) value = settings_.upstream_user;
     if (key != "options") continue;
     // Keep PostgreSQL's settings; take CockroachDB's and the simulator's.
@@ -685,6 +686,8 @@ bool Session::on_variable(const Statement& s) {
     if (s.name == "transaction_priority") {
       const auto it = vars_.find("default_transaction_priority");
       value = in_txn() ? modes_.priority : (it == vars_.end() ? "normal" : it->second);
+    } else if (s.name == "sim_client_user") {
+      value = client_user_;  // the simulator's own: who the client said it was
     } else if (s.name == "crdb_version") {
       value = banner();
     } else if (s.name == "server_version") {

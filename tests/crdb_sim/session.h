@@ -73,6 +73,7 @@ class Session {
   Poco::Net::StreamSocket upstream_;
   const Settings& settings_;
   std::string version_;
+  std::string client_user_;  // the user the client asked for
 
   State state_ = State::no_txn;
   bool upstream_gone_ = false;   // PostgreSQL's transaction already ended (a failed COMMIT)

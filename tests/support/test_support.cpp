@@ -1,5 +1,15 @@
 #include "test_support.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "lingo/uri.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -33,6 +43,45 @@ std::string build_dir() {
 }
 std::string source_dir() {
   return LINGO_TEST_SOURCE_DIR;
+}
+
+CrdbSimulator::CrdbSimulator(const std::string& version) {
+  const std::string upstream = pg_uri();
+  database_ = lingo::Uri::parse(upstream).path();
+  dir_ = temp_dir();
+  const std::string port_file = dir_ + "/port";
+  const std::string binary = build_dir() + "/bin/crdb_sim";
+  std::vector<std::string> args = {binary,        "--upstream", upstream,    "--listen", "0",
+                                   "--port-file", port_file,    "--version", version};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+    CPPUNIT_FAIL("cannot start " + binary);
+  }
+  pid_ = pid;
+  for (int i = 0; i < 500 && port_ == 0; ++i) {
+    std::ifstream in(port_file);
+    if (in >> port_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (port_ == 0) CPPUNIT_FAIL("the CockroachDB simulator did not start (no port in " + port_file + ")");
+}
+
+CrdbSimulator::~CrdbSimulator() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  std::filesystem::remove_all(dir_);
+}
+
+std::string CrdbSimulator::uri(const std::string& scheme, const std::string& options) const {
+  std::string out = scheme + "://root@127.0.0.1:" + std::to_string(port_) + "/" + database_;
+  if (!options.empty()) out += "?" + options;
+  return out;
 }
 
 }  // namespace lingo_test

@@ -20,6 +20,28 @@ std::string temp_dir();
 std::string build_dir();   // the CMake binary dir
 std::string source_dir();  // the source tree
 
+// The CockroachDB simulator (tests/crdb_sim) in front of the test PostgreSQL,
+// started on a free port for as long as the object lives and stopped by its
+// process id.
+class CrdbSimulator {
+ public:
+  explicit CrdbSimulator(const std::string& version = "23.1.11");
+  ~CrdbSimulator();
+  CrdbSimulator(const CrdbSimulator&) = delete;
+  CrdbSimulator& operator=(const CrdbSimulator&) = delete;
+  // cockroachdb://root@127.0.0.1:<port>/<the test database>, plus `options`
+  // ("?..." or "&..." as needed is added).
+  [[nodiscard]] std::string uri(const std::string& scheme = "cockroachdb",
+                                const std::string& options = {}) const;
+  [[nodiscard]] unsigned port() const noexcept { return port_; }
+
+ private:
+  int pid_ = -1;
+  unsigned port_ = 0;
+  std::string database_;
+  std::string dir_;
+};
+
 // Runs fn, which must throw E; returns the exception for further checks.
 template <class E>
 E expect_throw(const std::function<void()>& fn, const std::string& what) {

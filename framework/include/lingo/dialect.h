@@ -6,6 +6,7 @@
 // introspection) arrive as further virtual hooks with defaults.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,9 +45,11 @@ class Dialect {
 
   // Why savepoints (a nested atomic(), savepoint()) cannot be used on this
   // database, or nullopt when they can. Asked before any SAVEPOINT is sent.
-  // `server_version` is the database's (Database::server_version).
-  [[nodiscard]] virtual std::optional<std::string> savepoint_restriction(const Uri& uri,
-                                                                         int server_version) const;
+  // `server_version` reads the database's version (Database::server_version,
+  // a query the first time): call it only when the answer depends on it, so
+  // that a refusal that does not sends nothing at all.
+  [[nodiscard]] virtual std::optional<std::string> savepoint_restriction(
+      const Uri& uri, const std::function<int()>& server_version) const;
 
   // The savepoint run_transaction retries through, or nullopt (the default)
   // to restart the whole transaction. With a name, an attempt is BEGIN;

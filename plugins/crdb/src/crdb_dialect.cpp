@@ -109,7 +109,8 @@ std::string CrdbDialect::begin_statement(const TransactionOptions& options) cons
   return sql;
 }
 
-std::optional<std::string> CrdbDialect::savepoint_restriction(const Uri& uri, int server_version) const {
+std::optional<std::string> CrdbDialect::savepoint_restriction(
+    const Uri& uri, const std::function<int()>& server_version) const {
   const auto option = uri.option("savepoints");
   if (!option || lower(*option) != "native") {
     return std::string(
@@ -117,9 +118,9 @@ std::optional<std::string> CrdbDialect::savepoint_restriction(const Uri& uri, in
         "into the outermost, and run_transaction() for retries (or savepoints=native in the URI on "
         "CockroachDB 20.1 or later)");
   }
-  if (server_version < kNestedTransactionsMinVersion) {
+  if (const int version = server_version(); version < kNestedTransactionsMinVersion) {
     return "savepoints=native needs CockroachDB 20.1 or later, and this server is " +
-           std::to_string(server_version) + " (versions before 20.1 have no nested savepoints)";
+           std::to_string(version) + " (versions before 20.1 have no nested savepoints)";
   }
   return std::nullopt;
 }

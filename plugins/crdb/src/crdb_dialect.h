@@ -29,8 +29,8 @@ class CrdbDialect final : public postgres::PgDialect {
   [[nodiscard]] const Introspector* introspector() const noexcept override;
   // BEGIN TRANSACTION [ISOLATION LEVEL ...][, READ ONLY][, PRIORITY ...][, AS OF SYSTEM TIME ...].
   [[nodiscard]] std::string begin_statement(const TransactionOptions& options) const override;
-  [[nodiscard]] std::optional<std::string> savepoint_restriction(const Uri& uri,
-                                                                 int server_version) const override;
+  [[nodiscard]] std::optional<std::string> savepoint_restriction(
+      const Uri& uri, const std::function<int()>& server_version) const override;
   [[nodiscard]] std::optional<std::string> restart_savepoint(const Uri& uri) const override;
 
  protected:

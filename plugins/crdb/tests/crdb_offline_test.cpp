@@ -170,11 +170,14 @@ class CrdbOfflineTest : public CppUnit::TestFixture {
   }
 
   void testSavepointRules() {
-    const auto forbidden = crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db"), 230111);
+    const auto forbidden =
+        crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db"), [] { return 230111; });
     CPPUNIT_ASSERT(forbidden.has_value());
     LINGO_ASSERT_CONTAINS(*forbidden, "use transaction()");
-    CPPUNIT_ASSERT(!crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db?savepoints=native"), 200100));
-    const auto old = crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db?savepoints=native"), 190205);
+    CPPUNIT_ASSERT(!crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db?savepoints=native"),
+                                                 [] { return 200100; }));
+    const auto old = crdb().savepoint_restriction(Uri::parse("cockroachdb://h/db?savepoints=native"),
+                                                  [] { return 190205; });
     CPPUNIT_ASSERT(old.has_value());
     LINGO_ASSERT_CONTAINS(*old, "needs CockroachDB 20.1 or later");
     CPPUNIT_ASSERT_EQUAL(std::string("cockroach_restart"),
