@@ -147,7 +147,7 @@ std::optional<std::string> check_aost(const std::string& expr, bool in_transacti
   static const std::regex placeholder(R"(^\$\d+$)");
   static const std::regex negative_interval(R"(^'-(\d+(\.\d+)?(h|m|s|ms|us|ns))+'$)");
   static const std::regex positive_interval(R"(^'(\d+(\.\d+)?(h|m|s|ms|us|ns))+'$)");
-  static const std::regex tiny(R"(^'-0*(\.0+)?(ns|us|ms|s|m|h)?'$|^'-\d{1,3}ns'$)");
+  static const std::regex tiny(R"(^'-0*'$)");
   static const std::regex timestamp(
       R"(^'\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2}(\.\d+)?)?([+-]\d{2}(:\d{2})?|Z)?'$)");
   static const std::regex nanos(R"(^\d+(\.\d{10})?$)");
@@ -166,12 +166,28 @@ std::optional<std::string> check_aost(const std::string& expr, bool in_transacti
     }
     return std::nullopt;
   }
-  if (std::regex_match(expr, tiny)) {
-    return expr == "'-0'" || expr.find_first_not_of("'-0.smhun") == std::string::npos
-               ? std::string("AS OF SYSTEM TIME: zero timestamp is invalid")
-               : "AS OF SYSTEM TIME: interval value " + expr + " too small, absolute value must be >= 1µs";
+  if (std::regex_match(expr, negative_interval)) {
+    // The interval's size in nanoseconds: it must be at least 1µs.
+    static const std::regex part(R"((\d+(?:\.\d+)?)(h|ms|m|s|us|ns))");
+    long double nanos_total = 0;
+    for (auto it = std::sregex_iterator(expr.begin(), expr.end(), part); it != std::sregex_iterator(); ++it) {
+      const std::string unit = (*it)[2].str();
+      const long double scale = unit == "h"    ? 3600e9L
+                                : unit == "m"  ? 60e9L
+                                : unit == "s"  ? 1e9L
+                                : unit == "ms" ? 1e6L
+                                : unit == "us" ? 1e3L
+                                               : 1.0L;
+      nanos_total += std::stold((*it)[1].str()) * scale;
+    }
+    if (nanos_total == 0) return std::string("AS OF SYSTEM TIME: zero timestamp is invalid");
+    if (nanos_total < 1000) {
+      return "AS OF SYSTEM TIME: interval value " + expr + " too small, absolute value must be >= 1µs";
+    }
+    return std::nullopt;
   }
-  if (std::regex_match(expr, negative_interval) || std::regex_match(expr, timestamp)) return std::nullopt;
+  if (std::regex_match(expr, tiny)) return std::string("AS OF SYSTEM TIME: zero timestamp is invalid");
+  if (std::regex_match(expr, timestamp)) return std::nullopt;
   if (std::regex_match(expr, nanos)) {
     if (expr.find_first_not_of("0.") == std::string::npos)
       return std::string("AS OF SYSTEM TIME: zero timestamp is invalid");
