@@ -135,8 +135,9 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
       throw;
     } catch (const Error& e) {
       if (!e.is_retryable()) throw;  // txn rolls back as the exception leaves
-      next_attempt(e, attempt);
+      // Roll back first, so that no locks are held while pausing.
       conn.execute("ROLLBACK TO SAVEPOINT " + name);
+      next_attempt(e, attempt);
       continue;
     }
     try {
@@ -152,8 +153,8 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
         throw AmbiguousCommitError(std::move(info));
       }
       if (!e.is_retryable()) throw;
-      next_attempt(e, attempt);
       conn.execute("ROLLBACK TO SAVEPOINT " + name);
+      next_attempt(e, attempt);
       continue;
     }
     // RELEASE committed; COMMIT only ends the session's transaction state.

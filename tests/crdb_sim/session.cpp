@@ -171,6 +171,7 @@ bool Session::startup() {
 
   upstream_.connect(
       Poco::Net::SocketAddress(settings_.upstream_host, static_cast<Poco::UInt16>(settings_.upstream_port)));
+  upstream_.setNoDelay(true);  // small messages both ways: Nagle would stall every round trip
   Message startup_message{0, {}};
   put_int32(startup_message.body, kProtocol3);
   for (const auto& [key, value] : params) {

@@ -137,6 +137,18 @@ class Database {
   requires std::invocable<F&, Database&>
   decltype(auto) run_transaction(F&& fn, const RunOptions& options = {});
 
+  // peewee's retry_transaction decorator: a function of no arguments that
+  // runs fn through run_transaction each time it is called.
+  //   auto transfer = db.retry_transaction([&](lingo::Database& tx) { ... }, {.max_attempts = 10});
+  //   transfer();
+  template <class F>
+  requires std::invocable<F&, Database&>
+  [[nodiscard]] auto retry_transaction(F fn, RunOptions options = {}) {
+    return [this, fn = std::move(fn), options = std::move(options)]() mutable -> decltype(auto) {
+      return run_transaction(fn, options);
+    };
+  }
+
   // Statement tracing (lingo/trace.h); an empty tracer turns it off.
   void set_tracer(Tracer tracer, TraceOptions options = {});
 

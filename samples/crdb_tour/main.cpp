@@ -1,0 +1,180 @@
+// crdb_tour: every CockroachDB feature of Lingo, in the order of the seed
+// document (peewee's CockroachDB page), in C++.
+//
+//   crdb_tour cockroachdb://root@host:26257/db
+//
+// The parts between "[snippet: ...]" and "[/snippet]" are quoted in
+// docs/cockroachdb.md; a test checks that the page and this file agree, and
+// runs this file against the CockroachDB simulator, so the page cannot rot.
+#include <iostream>
+
+#include "lingo/lingo.h"
+
+using namespace std::chrono_literals;
+
+// [snippet: models]
+struct User : lingo::Table {
+  lingo::Column<lingo::Uuid> id = column("id", lingo::UUIDKeyField{});  // UUID DEFAULT gen_random_uuid()
+  lingo::Column<std::string> email = column("email", lingo::TextField{}.unique());
+  lingo::Column<boost::json::value> profile = column("profile", lingo::JSONField{});  // JSONB
+  lingo::Column<std::vector<std::int32_t>> badges = column("badges", lingo::ArrayField{lingo::ValueType::int32});
+  User() : Table("tour_user") {}
+};
+inline const User user;
+
+struct Account : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::RowIDField{});  // INT8 DEFAULT unique_rowid()
+  lingo::Column<lingo::Decimal> balance = column("balance", lingo::DecimalField{14, 2});
+  Account() : Table("tour_account") {}
+};
+inline const Account account;
+// [/snippet]
+
+struct Outcome {
+  bool moved = false;
+  lingo::Decimal from_balance;
+  lingo::Decimal to_balance;
+};
+
+// [snippet: transfer_funds]
+// Returns whether the money moved, and the two balances (the original ones
+// when the source cannot pay).
+Outcome transfer_funds(lingo::Database& db, std::int64_t from_id, std::int64_t to_id, const lingo::Decimal& amt) {
+  auto thunk = [&](lingo::Database& db_ref) {
+    Outcome out;
+    for (const lingo::Row row : db_ref.select(account.id, account.balance)
+                                    .from(account)
+                                    .where(account.id.in({from_id, to_id}))
+                                    .all()) {
+      (row[account.id] == from_id ? out.from_balance : out.to_balance) = row[account.balance];
+    }
+    if (out.from_balance < amt) return out;  // insufficient funds
+    out.from_balance = db_ref.update(account)
+                           .set(account.balance, account.balance - amt)
+                           .where(account.id == from_id)
+                           .returning(account.balance)
+                           .one()[account.balance];
+    out.to_balance = db_ref.update(account)
+                         .set(account.balance, account.balance + amt)
+                         .where(account.id == to_id)
+                         .returning(account.balance)
+                         .one()[account.balance];
+    out.moved = true;
+    return out;
+  };
+  // Retried on contention, up to 10 attempts in all.
+  return db.run_transaction(thunk, {.max_attempts = 10});
+}
+// [/snippet]
+
+int main(int argc, char** argv) {
+  const std::string uri = argc > 1 ? argv[1] : "cockroachdb://root@localhost:26257/defaultdb";
+  try {
+    // [snippet: connect]
+    lingo::Database db(uri);  // "cockroachdb://root@10.1.0.8:26257/my_app"; crdb:// works too
+    std::cout << "connected to " << db.uri() << ", CockroachDB " << db.server_version() << "\n";
+    // [/snippet]
+    db.drop_tables({&user, &account}, /*safe=*/true);
+    db.create_tables({&user, &account});
+
+    // [snippet: folding]
+    auto create_user = db.wrap_transaction([&](const std::string& email) {
+      return db.insert(user).set(user.email, email)
+          .set(user.profile, boost::json::value(boost::json::object{{"plan", "free"}}))
+          .set(user.badges, std::vector<std::int32_t>{})
+          .execute_returning_key();
+    });
+    db.transaction([&] {
+      // do some stuff...
+      // The wrapped function's own transaction() folds into this one: the
+      // outermost block commits, when it ends.
+      create_user("some_user@example.com");
+      // do other stuff.
+    });
+    // [/snippet]
+
+    // [snippet: no_savepoints]
+    try {
+      db.atomic([&] {
+        db.atomic([&] {});  // a nested atomic() would need a savepoint
+      });
+    } catch (const lingo::NotSupportedError& e) {
+      std::cout << "nested atomic() refused, nothing sent: " << e.what() << "\n";
+    }
+    // [/snippet]
+
+    // [snippet: create_user]
+    auto create_user_with_retries = [&](const std::string& email) {
+      // The callback gets the database, may run several times, and holds only SQL.
+      auto callback = [&](lingo::Database& db_ref) {
+        return db_ref.insert(user).set(user.email, email)
+            .set(user.profile, boost::json::value(boost::json::object{}))
+            .set(user.badges, std::vector<std::int32_t>{1})
+            .execute_returning_key();
+      };
+      return db.run_transaction(callback, {.max_attempts = 10});
+    };
+    const auto huey = create_user_with_retries("huey@example.com");
+    std::cout << "huey's id, generated by the server: " << huey->to_string() << "\n";
+    // [/snippet]
+
+    // [snippet: errors]
+    try {
+      create_user_with_retries("huey@example.com");  // a constraint violation: not retried
+    } catch (const lingo::IntegrityError& e) {
+      std::cout << "not retried: SQLSTATE " << e.sqlstate() << "\n";
+    }
+    // [/snippet]
+
+    const auto a = db.insert(account).set(account.balance, lingo::Decimal("100.00")).execute_returning_key()->as<std::int64_t>();
+    const auto b = db.insert(account).set(account.balance, lingo::Decimal("50.00")).execute_returning_key()->as<std::int64_t>();
+    const Outcome moved = transfer_funds(db, a, b, lingo::Decimal("30.00"));
+    std::cout << "transfer: moved=" << moved.moved << ", " << moved.from_balance.to_string() << " / "
+              << moved.to_balance.to_string() << "\n";
+    const Outcome refused = transfer_funds(db, b, a, lingo::Decimal("500.00"));
+    std::cout << "too much: moved=" << refused.moved << "\n";
+
+    // [snippet: options]
+    // Priority and AS OF SYSTEM TIME, validated before BEGIN is sent.
+    const auto accounts = db.run_transaction(
+        [&](lingo::Database& tx) { return tx.select().from(account).count(); },
+        {.max_attempts = 5,
+         .priority = lingo::parse_priority("low"),   // low, normal or high, any case
+         .system_time = lingo::SystemTime::ago(10s)});  // a read-only, historical transaction
+    // One historical read; the value is validated, never spliced unchecked.
+    for (const lingo::Row row : db.select(account.balance)
+                                    .from(account)
+                                    .as_of_system_time(lingo::SystemTime::parse("follower_read_timestamp()"))
+                                    .all()) {
+      std::cout << "a balance, as of a follower-readable time: " << row[account.balance].to_string() << "\n";
+    }
+    // [/snippet]
+    std::cout << accounts << " accounts\n";
+
+    // [snippet: retry_transaction]
+    auto audit = db.retry_transaction(
+        [&](lingo::Database& tx) { return tx.select().from(account).where(account.balance < lingo::Decimal("0")).count(); },
+        {.max_attempts = 3});
+    std::cout << audit() << " overdrawn accounts\n";  // call it like any function
+    // [/snippet]
+
+    // [snippet: upsert]
+    auto upsert = db.insert(account).set(account.id, a).set(account.balance, lingo::Decimal("1.00"));
+    upsert.on_conflict_replace();  // UPSERT INTO ... (by the primary key)
+    upsert.execute();
+    // [/snippet]
+
+    // [snippet: pool]
+    lingo::Database pooled(uri.substr(0, uri.find("://")) + "+pool" + uri.substr(uri.find("://")));
+    pooled.run_transaction([&](lingo::Database& tx) { tx.execute_sql("SELECT 1"); });
+    pooled.close();  // back to the pool
+    // [/snippet]
+
+    db.drop_tables({&user, &account});
+    std::cout << "tour complete\n";
+    return 0;
+  } catch (const lingo::Error& e) {
+    std::cerr << "crdb_tour: " << e.what() << "\n";
+    return 1;
+  }
+}
