@@ -358,7 +358,48 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       w.sql += "EXCLUDED.";
       identifier(static_cast<const ast::Excluded&>(node).column, w.sql);
       return;
+    case Kind::date:
+      date(static_cast<const ast::Date&>(node), w);
+      return;
   }
 }
+
+void Compiler::date(const ast::Date& node, SqlWriter& w) const {
+  if (node.op == ast::DateOp::from_epoch) {
+    w.sql += "to_timestamp(";
+    expr(*node.operand, w);
+    w.sql += ')';
+    return;
+  }
+  w.sql += "EXTRACT(";
+  w.sql += ast::to_string(node.part);
+  w.sql += " FROM ";
+  expr(*node.operand, w);
+  w.sql += ')';
+}
+
+namespace ast {
+
+std::string_view to_string(DatePart part) noexcept {
+  switch (part) {
+    case DatePart::year:
+      return "YEAR";
+    case DatePart::month:
+      return "MONTH";
+    case DatePart::day:
+      return "DAY";
+    case DatePart::hour:
+      return "HOUR";
+    case DatePart::minute:
+      return "MINUTE";
+    case DatePart::second:
+      return "SECOND";
+    case DatePart::epoch:
+      return "EPOCH";
+  }
+  return "?";
+}
+
+}  // namespace ast
 
 }  // namespace lingo

@@ -17,7 +17,8 @@ struct User : lingo::Table {
   lingo::Column<lingo::Uuid> id = column("id", lingo::UUIDKeyField{});  // UUID DEFAULT gen_random_uuid()
   lingo::Column<std::string> email = column("email", lingo::TextField{}.unique());
   lingo::Column<boost::json::value> profile = column("profile", lingo::JSONField{});  // JSONB
-  lingo::Column<std::vector<std::int32_t>> badges = column("badges", lingo::ArrayField{lingo::ValueType::int32});
+  lingo::Column<std::vector<std::int32_t>> badges =
+      column("badges", lingo::ArrayField{lingo::ValueType::int32});
   User() : Table("tour_user") {}
 };
 inline const User user;
@@ -39,7 +40,8 @@ struct Outcome {
 // [snippet: transfer_funds]
 // Returns whether the money moved, and the two balances (the original ones
 // when the source cannot pay).
-Outcome transfer_funds(lingo::Database& db, std::int64_t from_id, std::int64_t to_id, const lingo::Decimal& amt) {
+Outcome transfer_funds(lingo::Database& db, std::int64_t from_id, std::int64_t to_id,
+                       const lingo::Decimal& amt) {
   auto thunk = [&](lingo::Database& db_ref) {
     Outcome out;
     for (const lingo::Row row : db_ref.select(account.id, account.balance)
@@ -79,7 +81,8 @@ int main(int argc, char** argv) {
 
     // [snippet: folding]
     auto create_user = db.wrap_transaction([&](const std::string& email) {
-      return db.insert(user).set(user.email, email)
+      return db.insert(user)
+          .set(user.email, email)
           .set(user.profile, boost::json::value(boost::json::object{{"plan", "free"}}))
           .set(user.badges, std::vector<std::int32_t>{})
           .execute_returning_key();
@@ -107,7 +110,8 @@ int main(int argc, char** argv) {
     auto create_user_with_retries = [&](const std::string& email) {
       // The callback gets the database, may run several times, and holds only SQL.
       auto callback = [&](lingo::Database& db_ref) {
-        return db_ref.insert(user).set(user.email, email)
+        return db_ref.insert(user)
+            .set(user.email, email)
             .set(user.profile, boost::json::value(boost::json::object{}))
             .set(user.badges, std::vector<std::int32_t>{1})
             .execute_returning_key();
@@ -126,8 +130,14 @@ int main(int argc, char** argv) {
     }
     // [/snippet]
 
-    const auto a = db.insert(account).set(account.balance, lingo::Decimal("100.00")).execute_returning_key()->as<std::int64_t>();
-    const auto b = db.insert(account).set(account.balance, lingo::Decimal("50.00")).execute_returning_key()->as<std::int64_t>();
+    const auto a = db.insert(account)
+                       .set(account.balance, lingo::Decimal("100.00"))
+                       .execute_returning_key()
+                       ->as<std::int64_t>();
+    const auto b = db.insert(account)
+                       .set(account.balance, lingo::Decimal("50.00"))
+                       .execute_returning_key()
+                       ->as<std::int64_t>();
     const Outcome moved = transfer_funds(db, a, b, lingo::Decimal("30.00"));
     std::cout << "transfer: moved=" << moved.moved << ", " << moved.from_balance.to_string() << " / "
               << moved.to_balance.to_string() << "\n";
@@ -139,7 +149,7 @@ int main(int argc, char** argv) {
     const auto accounts = db.run_transaction(
         [&](lingo::Database& tx) { return tx.select().from(account).count(); },
         {.max_attempts = 5,
-         .priority = lingo::parse_priority("low"),   // low, normal or high, any case
+         .priority = lingo::parse_priority("low"),      // low, normal or high, any case
          .system_time = lingo::SystemTime::ago(10s)});  // a read-only, historical transaction
     // One historical read; the value is validated, never spliced unchecked.
     for (const lingo::Row row : db.select(account.balance)
@@ -153,7 +163,9 @@ int main(int argc, char** argv) {
 
     // [snippet: retry_transaction]
     auto audit = db.retry_transaction(
-        [&](lingo::Database& tx) { return tx.select().from(account).where(account.balance < lingo::Decimal("0")).count(); },
+        [&](lingo::Database& tx) {
+          return tx.select().from(account).where(account.balance < lingo::Decimal("0")).count();
+        },
         {.max_attempts = 3});
     std::cout << audit() << " overdrawn accounts\n";  // call it like any function
     // [/snippet]

@@ -130,6 +130,19 @@ int main(int argc, char** argv) {
            "CREATE OR REPLACE FUNCTION follower_read_timestamp() RETURNS timestamptz LANGUAGE sql STABLE AS "
            "$$ "
            "SELECT statement_timestamp() - interval '4.2s' $$",
+           // CockroachDB casts integers (epoch seconds) to timestamps; PostgreSQL needs telling.
+           "CREATE OR REPLACE FUNCTION crdb_sim_epoch_to_timestamptz(bigint) RETURNS timestamptz LANGUAGE "
+           "sql "
+           "IMMUTABLE AS $$ SELECT to_timestamp($1) $$",
+           "CREATE OR REPLACE FUNCTION crdb_sim_epoch_to_timestamptz(integer) RETURNS timestamptz LANGUAGE "
+           "sql "
+           "IMMUTABLE AS $$ SELECT to_timestamp($1) $$",
+           "DO $$ BEGIN CREATE CAST (bigint AS timestamptz) WITH FUNCTION "
+           "crdb_sim_epoch_to_timestamptz(bigint); "
+           "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+           "DO $$ BEGIN CREATE CAST (integer AS timestamptz) WITH FUNCTION "
+           "crdb_sim_epoch_to_timestamptz(integer); "
+           "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
        }) {
     PGresult* r = PQexec(catalog, sql);
     // Two simulators starting at once may race on CREATE OR REPLACE; the

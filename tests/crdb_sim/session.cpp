@@ -721,6 +721,7 @@ bool Session::on_variable(const Statement& s) {
 }
 
 bool Session::prepare_data(std::string& sql, std::string& state, std::string& error) {
+  sql = rewrite_functions(sql);
   std::string ddl_error;
   sql = rewrite_ddl(sql, ddl_error);
   if (!ddl_error.empty()) {

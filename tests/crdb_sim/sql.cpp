@@ -281,4 +281,11 @@ std::optional<std::string> rewrite_upsert(
   return out + returning;
 }
 
+std::string rewrite_functions(const std::string& sql) {
+  // EXTRACT(part FROM x) is PostgreSQL's syntax too; only the call form with
+  // a comma differs.
+  static const std::regex extract_call(R"(\bextract\s*\(\s*(\$\d+|'[^']*')\s*,)", kIcase);
+  return std::regex_replace(sql, extract_call, "date_part($1,");
+}
+
 }  // namespace crdb_sim

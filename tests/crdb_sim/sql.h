@@ -65,6 +65,10 @@ std::optional<std::string> rewrite_upsert(
     const std::string& sql, const std::function<std::vector<std::string>(const std::string&)>& pk_of,
     std::string& error);
 
+// CockroachDB's function-call forms PostgreSQL spells otherwise:
+// extract('part', x) -> date_part('part', x).
+std::string rewrite_functions(const std::string& sql);
+
 bool starts_with_restart(std::string_view savepoint);  // cockroach_restart*
 std::string lower(std::string_view text);
 

@@ -116,6 +116,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testApplicationFieldKindConvertsBothWays);
   CPPUNIT_TEST(testIteratingAQueryStreamsItsRows);
   CPPUNIT_TEST(testLeavingAStreamEarlyFreesTheConnection);
+  CPPUNIT_TEST(testDateParts);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -326,6 +327,21 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("23514"), e.sqlstate());
     e = expect_throw<IntegrityError>([&] { add_author("huey"); }, "duplicate name");
     CPPUNIT_ASSERT_EQUAL(std::string("23505"), e.sqlstate());
+  }
+
+  // fn::extract and fn::from_timestamp, each dialect in its own spelling.
+  void testDateParts() {
+    // 1700000000 s after the epoch is 2023-11-14 22:13:20 UTC.
+    const auto instant = fn::from_timestamp(sql<std::int64_t>("1700000000"));
+    const Row row = db_->select(fn::extract(DatePart::year, instant).as("y"),
+                                fn::extract(DatePart::month, instant).as("m"),
+                                fn::extract(DatePart::hour, instant).as("h"),
+                                fn::extract(DatePart::epoch, instant).as("e"))
+                        .one();
+    CPPUNIT_ASSERT_EQUAL(2023.0, row["y"].as<double>());
+    CPPUNIT_ASSERT_EQUAL(11.0, row["m"].as<double>());
+    CPPUNIT_ASSERT_EQUAL(22.0, row["h"].as<double>());
+    CPPUNIT_ASSERT_EQUAL(1700000000.0, row["e"].as<double>());
   }
 
   void testOneFirstScalarCountExists() {

@@ -35,6 +35,7 @@ enum class Kind : std::uint8_t {
   alias,        // x AS "name"
   array_index,  // x[i] (the API is 0-based; the node holds the SQL index)
   excluded,     // EXCLUDED."c" in ON CONFLICT DO UPDATE
+  date,         // a date part of x, or a timestamp from epoch seconds: spelled per dialect
 };
 
 struct Node {
@@ -185,6 +186,18 @@ struct ArrayIndex final : Node {
 struct Excluded final : Node {
   explicit Excluded(std::string c) : Node(Kind::excluded), column(std::move(c)) {}
   std::string column;
+};
+
+// The parts of a date or time that extract() reads.
+enum class DatePart : std::uint8_t { year, month, day, hour, minute, second, epoch };
+[[nodiscard]] std::string_view to_string(DatePart part) noexcept;  // "YEAR", ..., "EPOCH"
+
+enum class DateOp : std::uint8_t { extract, from_epoch };
+struct Date final : Node {
+  Date(DateOp o, DatePart p, NodePtr x) : Node(Kind::date), op(o), part(p), operand(std::move(x)) {}
+  DateOp op;
+  DatePart part;  // for extract
+  NodePtr operand;
 };
 
 }  // namespace lingo::ast

@@ -74,6 +74,8 @@ class Compiler {
   virtual void binary(const ast::Binary& node, SqlWriter& w) const;
   virtual void function(const ast::Function& node, SqlWriter& w) const;
   virtual void cast(const ast::Cast& node, SqlWriter& w) const;
+  // fn::extract and fn::from_timestamp: EXTRACT(PART FROM x), to_timestamp(x).
+  virtual void date(const ast::Date& node, SqlWriter& w) const;
   virtual void limit_offset(const SelectData& q, SqlWriter& w) const;
   virtual void on_conflict(const InsertData& q, SqlWriter& w) const;
   virtual void returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w) const;

@@ -332,6 +332,8 @@ template <class T>
 // "*" or "table".*
 [[nodiscard]] Expr star();
 
+using ast::DatePart;  // lingo::DatePart::year, ...
+
 namespace fn {
 
 // f(args...) for any function; the name is checked to be a plain identifier.
@@ -375,6 +377,21 @@ template <class T, class... Rest>
 }
 // The current instant; CURRENT_TIMESTAMP on every dialect.
 [[nodiscard]] TypedExpr<TimestampTz> now();
+
+// A part of a date, time or timestamp as a number: EXTRACT(YEAR FROM x) on
+// PostgreSQL, extract('year', x) on CockroachDB, strftime on SQLite.
+template <class T>
+[[nodiscard]] TypedExpr<std::optional<double>> extract(DatePart part, const TypedExpr<T>& x) {
+  return TypedExpr<std::optional<double>>(std::make_shared<ast::Date>(ast::DateOp::extract, part, x.node()));
+}
+// A timestamp from seconds since the epoch: to_timestamp(x) on PostgreSQL,
+// CAST(CAST(x AS INT) AS TIMESTAMPTZ) on CockroachDB (which cannot cast a
+// decimal to a timestamp), datetime(x, 'unixepoch') on SQLite.
+template <class T>
+[[nodiscard]] TypedExpr<TimestampTz> from_timestamp(const TypedExpr<T>& x) {
+  return TypedExpr<TimestampTz>(
+      std::make_shared<ast::Date>(ast::DateOp::from_epoch, DatePart::epoch, x.node()));
+}
 
 }  // namespace fn
 

@@ -1,5 +1,7 @@
 #include "crdb_compiler.h"
 
+#include <cctype>
+
 #include "lingo/errors.h"
 
 namespace lingo::crdb {
@@ -72,6 +74,22 @@ void CrdbCompiler::on_conflict(const InsertData& q, SqlWriter& w) const {
 void CrdbCompiler::as_of_system_time(const SystemTime& time, SqlWriter& w) const {
   w.sql += " AS OF SYSTEM TIME ";
   w.sql += time.sql();
+}
+
+void CrdbCompiler::date(const ast::Date& node, SqlWriter& w) const {
+  if (node.op == ast::DateOp::from_epoch) {
+    w.sql += "CAST(CAST(";
+    expr(*node.operand, w);
+    w.sql += " AS INT) AS TIMESTAMPTZ)";
+    return;
+  }
+  std::string part(ast::to_string(node.part));
+  for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  w.sql += "extract(";
+  param(Value(part), w);
+  w.sql += ", ";
+  expr(*node.operand, w);
+  w.sql += ')';
 }
 
 }  // namespace lingo::crdb

@@ -15,6 +15,10 @@ class CrdbCompiler final : public postgres::PgCompiler {
   void insert(const InsertData& q, SqlWriter& w) const override;
   void on_conflict(const InsertData& q, SqlWriter& w) const override;
   void as_of_system_time(const SystemTime& time, SqlWriter& w) const override;
+  // extract('part', x), the part bound as a parameter (peewee's spelling);
+  // CAST(CAST(x AS INT) AS TIMESTAMPTZ), since CockroachDB cannot cast a
+  // decimal or a float to a timestamp.
+  void date(const ast::Date& node, SqlWriter& w) const override;
 };
 
 }  // namespace lingo::crdb

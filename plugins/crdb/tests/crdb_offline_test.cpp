@@ -54,6 +54,7 @@ class CrdbOfflineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testArraysHaveOneDimension);
   CPPUNIT_TEST(testUpserts);
   CPPUNIT_TEST(testAsOfSystemTimeOnASelect);
+  CPPUNIT_TEST(testDates);
   CPPUNIT_TEST(testBeginStatements);
   CPPUNIT_TEST(testSavepointRules);
   CPPUNIT_TEST(testDefaultPortIs26257);
@@ -147,6 +148,23 @@ class CrdbOfflineTest : public CppUnit::TestFixture {
         [&] { (void)pg.select(a.id).from(a).as_of_system_time(SystemTime::follower_read()).compile(); },
         "pg AOST");
     LINGO_ASSERT_CONTAINS(e.what(), "AS OF SYSTEM TIME");
+  }
+
+  void testDates() {
+    Database db("cockroachdb://h/db");
+    const Account a;
+    const CompiledQuery q =
+        db.select(fn::extract(DatePart::year, fn::from_timestamp(a.balance)).as("y")).from(a).compile();
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("SELECT extract($1, CAST(CAST(\"account\".\"balance\" AS INT) AS TIMESTAMPTZ)) AS "
+                    "\"y\" FROM \"account\""),
+        q.sql);
+    CPPUNIT_ASSERT_EQUAL(std::string("year"), q.params.at(0).as<std::string>());
+    Database pg("postgresql://h/db");
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("SELECT EXTRACT(YEAR FROM to_timestamp(\"account\".\"balance\")) AS \"y\" FROM "
+                    "\"account\""),
+        pg.select(fn::extract(DatePart::year, fn::from_timestamp(a.balance)).as("y")).from(a).compile().sql);
   }
 
   void testBeginStatements() {

@@ -68,6 +68,7 @@ class CrdbSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAsOfSystemTime);
   CPPUNIT_TEST(testKeyFieldsJsonArraysAndBytes);
   CPPUNIT_TEST(testUpserts);
+  CPPUNIT_TEST(testDates);
   CPPUNIT_TEST(testIntrospectionHidesThePrimaryKeyIndex);
   CPPUNIT_TEST(testSeedTransactionFolding);
   CPPUNIT_TEST(testSeedCreateUser);
@@ -337,6 +338,13 @@ class CrdbSimTest : public CppUnit::TestFixture {
     update.execute();
     const Row after = db_->select(account.balance).from(account).where(account.id == id).one();
     CPPUNIT_ASSERT_EQUAL(std::string("10.00"), after[account.balance].to_string());
+  }
+
+  void testDates() {
+    const auto instant = fn::from_timestamp(sql<std::int64_t>("1700000000"));
+    const Row row = db_->select(fn::extract(DatePart::year, instant).as("y"), instant.as("t")).one();
+    CPPUNIT_ASSERT_EQUAL(2023.0, row["y"].as<double>());
+    CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14 22:13:20+00:00"), row["t"].to_string());
   }
 
   void testIntrospectionHidesThePrimaryKeyIndex() {

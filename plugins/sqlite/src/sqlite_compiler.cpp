@@ -105,4 +105,42 @@ std::string_view SqliteCompiler::binary_operator(ast::BinaryOp op) const {
   return Compiler::binary_operator(op);
 }
 
+void SqliteCompiler::date(const ast::Date& node, SqlWriter& w) const {
+  if (node.op == ast::DateOp::from_epoch) {
+    w.sql += "datetime(";
+    expr(*node.operand, w);
+    w.sql += ", 'unixepoch')";
+    return;
+  }
+  const char* format = "%Y";
+  switch (node.part) {
+    case ast::DatePart::year:
+      format = "%Y";
+      break;
+    case ast::DatePart::month:
+      format = "%m";
+      break;
+    case ast::DatePart::day:
+      format = "%d";
+      break;
+    case ast::DatePart::hour:
+      format = "%H";
+      break;
+    case ast::DatePart::minute:
+      format = "%M";
+      break;
+    case ast::DatePart::second:
+      format = "%f";  // seconds with their fraction
+      break;
+    case ast::DatePart::epoch:
+      format = "%s";
+      break;
+  }
+  w.sql += "CAST(strftime('";
+  w.sql += format;
+  w.sql += "', ";
+  expr(*node.operand, w);
+  w.sql += ") AS REAL)";
+}
+
 }  // namespace lingo::sqlite

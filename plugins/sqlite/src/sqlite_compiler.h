@@ -17,6 +17,8 @@ class SqliteCompiler final : public Compiler {
   void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const override;
   void for_update(SqlWriter& w) const override;
   [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
+  // strftime('%Y', x) and friends; datetime(x, 'unixepoch').
+  void date(const ast::Date& node, SqlWriter& w) const override;
   [[nodiscard]] bool parenthesize_compound() const noexcept override { return false; }
 };
 
