@@ -62,6 +62,8 @@ class CrdbSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testInjectedRetriesSucceedOnTheFourthAttempt);
   CPPUNIT_TEST(testInjectedRetriesExhaustTwoAttempts);
   CPPUNIT_TEST(testRetryInjectedAtCommitWithFullRestarts);
+  CPPUNIT_TEST(testRealRetryErrorAtRelease);
+  CPPUNIT_TEST(testConnectionLostAtReleaseIsAmbiguous);
   CPPUNIT_TEST(testAmbiguousCommitIsNeitherRetriedNorAppliedTwice);
   CPPUNIT_TEST(testRunTransactionInsideAtomicIsRefused);
   CPPUNIT_TEST(testPriority);
@@ -221,6 +223,77 @@ class CrdbSimTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2, stats.attempts);
     CPPUNIT_ASSERT(std::count(trace_.begin(), trace_.end(), "SAVEPOINT cockroach_restart") == 0);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(account).count());
+  }
+
+  // A real serialization failure at RELEASE (a deferred trigger fails the
+  // first commit): rolled back to the savepoint and run again.
+  void testRealRetryErrorAtRelease() {
+    db_->execute_sql("CREATE SEQUENCE IF NOT EXISTS crdb_release_seq");
+    db_->execute_sql("SELECT setval('crdb_release_seq', 1, false)");
+    db_->execute_sql(
+        "CREATE OR REPLACE FUNCTION crdb_fail_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+        "nextval('crdb_release_seq') = 1 THEN RAISE EXCEPTION SQLSTATE '40001' USING MESSAGE = 'forced'; END "
+        "IF; "
+        "RETURN NULL; END $$");
+    db_->execute_sql(
+        "CREATE CONSTRAINT TRIGGER fail_first AFTER INSERT ON crdb_account DEFERRABLE INITIALLY DEFERRED FOR "
+        "EACH "
+        "ROW EXECUTE FUNCTION crdb_fail_first()");
+    Trace failed;
+    db_->set_tracer([&](const TraceEvent& e) {
+      if (e.error != nullptr) failed.emplace_back(std::string(e.sql) + " " + e.error->sqlstate());
+    });
+    RunStats stats;
+    db_->run_transaction(
+        [&](Database& tx) { tx.insert(account).set(account.balance, Decimal("1.00")).execute(); },
+        {.initial_backoff = 1ms, .stats = &stats});
+    CPPUNIT_ASSERT_EQUAL(2, stats.attempts);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, failed.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("RELEASE SAVEPOINT cockroach_restart 40001"), failed[0]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(account).count());
+    db_->set_tracer(nullptr);
+    db_->execute_sql("DROP FUNCTION crdb_fail_first() CASCADE");
+  }
+
+  // The server goes away while RELEASE (CockroachDB's commit) runs: whether
+  // it committed is unknown, so it is neither retried nor reported as done.
+  void testConnectionLostAtReleaseIsAmbiguous() {
+    db_->execute_sql(
+        "CREATE OR REPLACE FUNCTION crdb_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM "
+        "pg_sleep(3); "
+        "RETURN NULL; END $$");
+    db_->execute_sql(
+        "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON crdb_account DEFERRABLE INITIALLY DEFERRED FOR EACH "
+        "ROW "
+        "EXECUTE FUNCTION crdb_slow()");
+    Database admin(lingo_test::pg_uri());
+    std::atomic<int> victim{0};
+    std::thread killer([&] {
+      while (victim.load() == 0) std::this_thread::sleep_for(5ms);
+      for (int i = 0; i < 400; ++i) {
+        const Result r = admin.execute_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query = 'COMMIT'", {victim.load()});
+        if (r[0][0].as<std::int64_t>() == 1) break;
+        std::this_thread::sleep_for(5ms);
+      }
+      admin.execute_sql("SELECT pg_terminate_backend($1)", {victim.load()});
+    });
+    int runs = 0;
+    auto e = expect_throw<AmbiguousCommitError>(
+        [&] {
+          db_->run_transaction([&](Database& tx) {
+            ++runs;
+            const Result pid = tx.execute_sql("SELECT pg_backend_pid()");  // the simulator's upstream session
+            tx.insert(account).set(account.balance, Decimal("1.00")).execute();
+            victim.store(pid[0][0].as<std::int32_t>());
+          });
+        },
+        "connection lost at RELEASE");
+    killer.join();
+    LINGO_ASSERT_CONTAINS(e.what(), "RELEASE SAVEPOINT cockroach_restart");
+    CPPUNIT_ASSERT_EQUAL(1, runs);
+    db_->execute_sql("DROP FUNCTION crdb_slow() CASCADE");  // a new connection: the old one is gone
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->select().from(account).count());
   }
 
   void testAmbiguousCommitIsNeitherRetriedNorAppliedTwice() {
