@@ -230,6 +230,18 @@ void Session::reply_error(std::string_view state, std::string_view message, std:
   reply(error_response(state, message, hint));
 }
 
+void Session::refuse(std::string_view state, std::string_view message) {
+  reply_error(state, message);
+  // An error inside an explicit transaction aborts it, as in CockroachDB;
+  // PostgreSQL's own transaction is untouched, since nothing was sent.
+  if (in_txn()) {
+    state_ = State::aborted;
+    injected_abort_ = true;
+    retry_abort_ = false;
+  }
+  ready();
+}
+
 char Session::status() const {
   switch (state_) {
     case State::no_txn:
@@ -348,13 +360,7 @@ bool Session::inject_now(const std::string& sql) const {
 void Session::simple_query(const std::string& sql) {
   const Statement s = classify(sql);
   if (!s.error.empty()) {
-    reply_error(s.error_state, s.error);
-    if (state_ == State::open) {
-      state_ = State::aborted;
-      injected_abort_ = true;
-      retry_abort_ = false;
-    }
-    ready();
+    refuse(s.error_state, s.error);
     return;
   }
   const bool restart_savepoint = s.kind == Kind::savepoint && starts_with_restart(s.name);
@@ -408,11 +414,7 @@ void Session::simple_query(const std::string& sql) {
 
 void Session::on_begin(const Statement& s) {
   if (in_txn()) {
-    reply_error("25001", "there is already a transaction in progress");
-    state_ = State::aborted;
-    injected_abort_ = true;
-    retry_abort_ = false;
-    ready();
+    refuse("25001", "there is already a transaction in progress");
     return;
   }
   if (s.modes.deferrable) {
@@ -455,13 +457,7 @@ void Session::on_set_transaction(const Statement& s) {
     ready();
     return;
   }
-  auto fail = [&](std::string_view state, std::string_view message) {
-    reply_error(state, message);
-    state_ = State::aborted;
-    injected_abort_ = true;
-    retry_abort_ = false;
-    ready();
-  };
+  auto fail = [&](std::string_view state, std::string_view message) { refuse(state, message); };
   if (!s.modes.priority.empty()) {
     if (data_ran_ && s.modes.priority != modes_.priority) {
       return fail("XXUUU", "cannot change the user priority of a running transaction");
@@ -548,13 +544,7 @@ void Session::on_savepoint(const Statement& s) {
     ready();
     return;
   }
-  auto fail = [&](std::string_view state, std::string_view message) {
-    reply_error(state, message);
-    state_ = State::aborted;
-    injected_abort_ = true;
-    retry_abort_ = false;
-    ready();
-  };
+  auto fail = [&](std::string_view state, std::string_view message) { refuse(state, message); };
   if (starts_with_restart(s.name)) {
     if (state_ == State::aborted) {
       // Re-declaring the restart savepoint after an error restarts, as
@@ -594,11 +584,7 @@ void Session::on_release(const Statement& s) {
   }
   const auto it = std::find(savepoints_.begin(), savepoints_.end(), s.name);
   if (it == savepoints_.end()) {
-    reply_error("3B001", "savepoint \"" + s.name + "\" does not exist");
-    state_ = State::aborted;
-    injected_abort_ = true;
-    retry_abort_ = false;
-    ready();
+    refuse("3B001", "savepoint \"" + s.name + "\" does not exist");
     return;
   }
   if (!starts_with_restart(s.name)) {
@@ -762,13 +748,7 @@ void Session::on_data(std::string sql) {
   std::string state;
   std::string error;
   if (!prepare_data(sql, state, error)) {
-    reply_error(state, error);
-    if (state_ == State::open) {
-      state_ = State::aborted;
-      injected_abort_ = true;
-      retry_abort_ = false;
-    }
-    ready();
+    refuse(state, error);
     return;
   }
   if (inject_now(sql)) {
@@ -802,13 +782,7 @@ void Session::extended_batch(std::vector<Message>& batch) {
       std::string state;
       std::string error;
       if (!prepare_data(sql, state, error)) {
-        reply_error(state, error);
-        if (state_ == State::open) {
-          state_ = State::aborted;
-          injected_abort_ = true;
-          retry_abort_ = false;
-        }
-        ready();
+        refuse(state, error);
         return;
       }
       (name.empty() ? unnamed_ : prepared_[name]) = sql;

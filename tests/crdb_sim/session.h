@@ -48,6 +48,8 @@ class Session {
 
   void reply(const Message& m);
   void reply_error(std::string_view state, std::string_view message, std::string_view hint = {});
+  // Answers an error the simulator raises itself, and ReadyForQuery.
+  void refuse(std::string_view state, std::string_view message);
   void ready();
   [[nodiscard]] char status() const;
   [[nodiscard]] std::string banner() const;
