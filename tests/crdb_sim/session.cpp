@@ -230,6 +230,27 @@ void Session::reply_error(std::string_view state, std::string_view message, std:
   reply(error_response(state, message, hint));
 }
 
+bool Session::require_transaction() {
+  if (in_txn()) return true;
+  reply_error("25P01", kNoTxn);
+  ready();
+  return false;
+}
+
+bool Session::take_knob(const std::string& name) {
+  const auto it = vars_.find(name);
+  if (it == vars_.end() || !truthy(it->second)) return false;
+  vars_.erase(it);
+  return true;
+}
+
+// The commit is applied upstream, but its answer is "lost": 40003.
+void Session::commit_ambiguously() {
+  (void)quietly("COMMIT");
+  reply_error("40003", "result is ambiguous: error=rpc error: connection reset while committing [exhausted]");
+  state_ = State::no_txn;
+}
+
 void Session::refuse(std::string_view state, std::string_view message) {
   reply_error(state, message);
   // An error inside an explicit transaction aborts it, as in CockroachDB;
@@ -452,11 +473,7 @@ void Session::on_begin(const Statement& s) {
 }
 
 void Session::on_set_transaction(const Statement& s) {
-  if (!in_txn()) {
-    reply_error("25P01", kNoTxn);
-    ready();
-    return;
-  }
+  if (!require_transaction()) return;
   auto fail = [&](std::string_view state, std::string_view message) { refuse(state, message); };
   if (!s.modes.priority.empty()) {
     if (data_ran_ && s.modes.priority != modes_.priority) {
@@ -502,7 +519,6 @@ void Session::on_commit() {
       break;
     case State::open: {
       const auto on_commit = vars_.find("inject_retry_errors_on_commit_enabled");
-      const auto ambiguous = vars_.find("sim_ambiguous_next_commit");
       if (on_commit != vars_.end() && truthy(on_commit->second) && injected_ < 3) {
         ++injected_;
         (void)quietly("ROLLBACK");
@@ -510,11 +526,8 @@ void Session::on_commit() {
                     "restart transaction: TransactionRetryWithProtoRefreshError: injected by "
                     "`inject_retry_errors_on_commit_enabled` session variable",
                     kRetryHint);
-      } else if (ambiguous != vars_.end() && truthy(ambiguous->second)) {
-        vars_.erase(ambiguous);
-        (void)quietly("COMMIT");  // applied: only the answer is lost
-        reply_error("40003",
-                    "result is ambiguous: error=rpc error: connection reset while committing [exhausted]");
+      } else if (take_knob("sim_ambiguous_next_commit")) {
+        commit_ambiguously();
       } else {
         (void)forward("COMMIT");
       }
@@ -539,11 +552,7 @@ void Session::on_rollback() {
 }
 
 void Session::on_savepoint(const Statement& s) {
-  if (!in_txn()) {
-    reply_error("25P01", kNoTxn);
-    ready();
-    return;
-  }
+  if (!require_transaction()) return;
   auto fail = [&](std::string_view state, std::string_view message) { refuse(state, message); };
   if (starts_with_restart(s.name)) {
     if (state_ == State::aborted) {
@@ -577,11 +586,7 @@ void Session::on_savepoint(const Statement& s) {
 }
 
 void Session::on_release(const Statement& s) {
-  if (!in_txn()) {
-    reply_error("25P01", kNoTxn);
-    ready();
-    return;
-  }
+  if (!require_transaction()) return;
   const auto it = std::find(savepoints_.begin(), savepoints_.end(), s.name);
   if (it == savepoints_.end()) {
     refuse("3B001", "savepoint \"" + s.name + "\" does not exist");
@@ -593,13 +598,8 @@ void Session::on_release(const Statement& s) {
     return;
   }
   // Releasing the restart savepoint commits the transaction.
-  const auto ambiguous = vars_.find("sim_ambiguous_next_commit");
-  if (ambiguous != vars_.end() && truthy(ambiguous->second)) {
-    vars_.erase(ambiguous);
-    (void)quietly("COMMIT");
-    reply_error("40003",
-                "result is ambiguous: error=rpc error: connection reset while committing [exhausted]");
-    state_ = State::no_txn;
+  if (take_knob("sim_ambiguous_next_commit")) {
+    commit_ambiguously();
     ready();
     return;
   }
@@ -622,11 +622,7 @@ void Session::on_release(const Statement& s) {
 }
 
 void Session::on_rollback_to(const Statement& s) {
-  if (!in_txn()) {
-    reply_error("25P01", kNoTxn);
-    ready();
-    return;
-  }
+  if (!require_transaction()) return;
   const auto it = std::find(savepoints_.begin(), savepoints_.end(), s.name);
   if (it == savepoints_.end()) {
     reply_error("3B001", "savepoint \"" + s.name + "\" does not exist");

@@ -48,6 +48,11 @@ class Session {
 
   void reply(const Message& m);
   void reply_error(std::string_view state, std::string_view message, std::string_view hint = {});
+  // Answers 25P01 outside a transaction; returns whether one is open.
+  bool require_transaction();
+  // Whether a one-shot knob (SET name = on) is set; clears it.
+  bool take_knob(const std::string& name);
+  void commit_ambiguously();
   // Answers an error the simulator raises itself, and ReadyForQuery.
   void refuse(std::string_view state, std::string_view message);
   void ready();
