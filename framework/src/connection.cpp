@@ -70,6 +70,31 @@ void Connection::rollback() {
   });
 }
 
+void Connection::pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+  if (trace_ == nullptr || !trace_->active()) {
+    do_pipeline(statements, on_result);
+    return;
+  }
+  // Each statement is traced when its answer arrives, timed from the start.
+  const auto started = std::chrono::steady_clock::now();
+  do_pipeline(statements, [&](std::size_t index, Result result) {
+    TraceEvent event;
+    event.dialect = trace_dialect_;
+    event.sql = statements[index].sql;
+    event.param_count = statements[index].params.size();
+    if (trace_->show_params()) event.params = statements[index].params;
+    event.duration = std::chrono::steady_clock::now() - started;
+    trace_->emit(event);
+    on_result(index, std::move(result));
+  });
+}
+
+void Connection::do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    on_result(i, do_execute(statements[i].sql, statements[i].params));
+  }
+}
+
 void Connection::ping() {
   do_ping();
 }

@@ -247,6 +247,17 @@ Result Database::execute_sql(std::string_view sql, std::span<const Value> params
   return connection().execute(sql, params);
 }
 
+void Database::pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+  connection().pipeline(statements, on_result);
+}
+
+std::vector<Result> Database::pipeline(std::span<const PipelineStatement> statements) {
+  std::vector<Result> results;
+  results.reserve(statements.size());
+  connection().pipeline(statements, [&](std::size_t, Result r) { results.push_back(std::move(r)); });
+  return results;
+}
+
 void Database::begin(const TransactionOptions& options) {
   const std::string statement = impl_->dialect->begin_statement(options);
   connection().begin(statement);

@@ -6,7 +6,10 @@
 // SQLSTATE, including failures of BEGIN, COMMIT and ROLLBACK.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 #include <span>
 #include <string_view>
 
@@ -39,6 +42,15 @@ class RowStream {
 // report each statement to the Database's trace sink (lingo/trace.h), so that
 // every statement is traced however it was reached: a query, a transaction
 // block, an introspector, a pool's health check.
+// One statement of a pipeline (Connection::pipeline, Database::pipeline).
+struct PipelineStatement {
+  std::string sql;
+  std::vector<Value> params{};
+};
+
+// Called with each pipelined statement's result as it arrives, in order.
+using PipelineCallback = std::function<void(std::size_t index, Result result)>;
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -65,6 +77,15 @@ class Connection {
   void commit();
   void rollback();
 
+  // Sends many independent statements without waiting for each answer (on
+  // PostgreSQL, libpq's pipeline mode), handing each result to on_result as
+  // it arrives. Outside a transaction each statement stands alone, so one
+  // failing leaves the others; inside one, a failure aborts the transaction
+  // and the statements after it fail too, as they would one by one. The
+  // first failure is thrown once all answers are in. The default runs the
+  // statements one by one.
+  void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
+
   // A round trip proving the connection works (a pool's checkout check).
   void ping();
 
@@ -90,6 +111,7 @@ class Connection {
   virtual void do_begin(std::string_view statement) = 0;
   virtual void do_commit() = 0;
   virtual void do_rollback() = 0;
+  virtual void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   // The default runs SELECT 1.
   virtual void do_ping();
 

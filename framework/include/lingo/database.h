@@ -61,6 +61,13 @@ class Database {
   Result execute_sql(std::string_view sql, std::initializer_list<Value> params = {});
   Result execute_sql(std::string_view sql, std::span<const Value> params);
 
+  // Independent statements sent together without waiting for each answer
+  // (Connection::pipeline): on PostgreSQL one round trip for the lot instead
+  // of one each. on_result gets each result as it arrives, in order; the
+  // second form collects them.
+  void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
+  [[nodiscard]] std::vector<Result> pipeline(std::span<const PipelineStatement> statements);
+
   // Raw transaction control on this thread's connection, outside the blocks'
   // bookkeeping (what manual_commit() is for).
   void begin(const TransactionOptions& options = {});

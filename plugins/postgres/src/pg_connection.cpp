@@ -1,6 +1,7 @@
 #include "lingo/postgres/pg_connection.h"
 
 #include <cstring>
+#include <optional>
 #include <functional>
 #include <memory>
 
@@ -298,6 +299,63 @@ bool PgConnection::is_usable() const noexcept {
 int PgConnection::server_version() {
   ensure_open("(server version)");
   return PQserverVersion(conn_);
+}
+
+// Small enough that a batch's queries never fill the socket while the
+// server's answers wait unread (libpq blocks on a full send buffer).
+constexpr std::size_t kPipelineBatch = 256;
+
+void PgConnection::do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+  ensure_open("(pipeline)");
+  // Prepare first, outside pipeline mode; keep names, not pointers (a bucket may grow).
+  std::vector<std::string> names;
+  names.reserve(statements.size());
+  for (const auto& st : statements) {
+    const Prepared* stmt = statement_for(st.sql, st.params);
+    if (stmt->name.empty()) {
+      // The statement cache is full: no named statement to pipeline.
+      forget_prepared(stmt);
+      Connection::do_pipeline(statements, on_result);
+      return;
+    }
+    names.push_back(stmt->name);
+  }
+  std::optional<ErrorInfo> first_error;
+  for (std::size_t start = 0; start < statements.size(); start += kPipelineBatch) {
+    const std::size_t end = std::min(statements.size(), start + kPipelineBatch);
+    if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "(pipeline)");
+    for (std::size_t i = start; i < end; ++i) {
+      encoder_->encode(statements[i].params);
+      // A sync after each statement makes each its own implicit transaction
+      // outside a transaction block, so one failure does not undo the others.
+      if (PQsendQueryPrepared(conn_, names[i].c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
+                              encoder_->formats(), 0) == 0 ||
+          PQpipelineSync(conn_) == 0) {
+        PQexitPipelineMode(conn_);
+        fail(nullptr, statements[i].sql);
+      }
+    }
+    for (std::size_t i = start; i < end; ++i) {
+      ResultPtr res(PQgetResult(conn_));
+      const bool answered = res != nullptr;
+      const ExecStatusType status = res == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(res.get());
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        on_result(i, Result(std::make_shared<PgResult>(res.release())));
+      } else if (status != PGRES_PIPELINE_ABORTED && !first_error) {
+        first_error = error_info(conn_, res.get(), statements[i].sql, dialect_);
+      }
+      // The statement's answer ends with a null result; its sync's comes next.
+      if (answered) {
+        while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+      }
+      for (;;) {
+        ResultPtr sync(PQgetResult(conn_));
+        if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+    }
+    PQexitPipelineMode(conn_);
+  }
+  if (first_error) throw_database_error(std::move(*first_error));
 }
 
 }  // namespace lingo::postgres

@@ -42,6 +42,10 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void do_begin(std::string_view statement) override;
   void do_commit() override;
   void do_rollback() override;
+  // libpq's pipeline mode, in batches of kPipelineBatch statements: every
+  // statement is prepared first (once per connection, as for execute), then
+  // a batch is sent with one sync and its answers read as they arrive.
+  void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) override;
 
   // Runs a statement with no parameters through the simple protocol and
   // throws on failure; returns the (checked) result.
