@@ -20,6 +20,7 @@
 #include <cstring>
 #include <functional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -184,11 +185,25 @@ int main(int argc, char** argv) {
     }
   };
 
+  // Pipelined lookups: the same lookups in batches of 1 000 through Lingo's
+  // pipeline, against raw libpq one by one (the synchronous limit).
+  std::vector<lingo::PipelineStatement> batch;
+  batch.reserve(ids.size());
+  for (auto id : ids) batch.push_back({select_sql, {id}});
+  auto lingo_pipeline = [&] {
+    for (std::size_t start = 0; start < batch.size(); start += 1000) {
+      const auto part = std::span(batch).subspan(start, std::min<std::size_t>(1000, batch.size() - start));
+      db.pipeline(part, [&](std::size_t, lingo::Result r) { sink += r[0].get<std::int64_t>(0); });
+    }
+  };
+
   // Warm both: caches, prepared statements, the server's buffers.
   raw_select();
   lingo_select();
 
-  std::vector<double> t_raw_sel, t_lingo_sel, t_raw_ins, t_lingo_ins, t_raw_scan, t_lingo_scan;
+  lingo_pipeline();
+  std::vector<double> t_raw_sel, t_lingo_sel, t_raw_ins, t_lingo_ins, t_raw_scan, t_lingo_scan, t_raw_pipe,
+      t_lingo_pipe;
   // Alternate which client goes first, so neither always meets a warmer
   // server or a bigger table.
   auto pair = [](bool raw_first, auto& raw_fn, auto& lingo_fn, auto& raw_t, auto& lingo_t) {
@@ -201,6 +216,7 @@ int main(int argc, char** argv) {
     pair(raw_first, raw_select, lingo_select, t_raw_sel, t_lingo_sel);
     pair(raw_first, raw_insert, lingo_insert, t_raw_ins, t_lingo_ins);
     pair(raw_first, raw_scan, lingo_scan, t_raw_scan, t_lingo_scan);
+    pair(raw_first, raw_select, lingo_pipeline, t_raw_pipe, t_lingo_pipe);
   }
 
   std::printf("PostgreSQL %d, %d rounds; throughput: median round; ratio: median of paired rounds\n",
@@ -209,6 +225,7 @@ int main(int argc, char** argv) {
   report("point select", o.lookups, "ops/s", t_raw_sel, t_lingo_sel);
   report("single-row insert", o.inserts, "ops/s", t_raw_ins, t_lingo_ins);
   report("full scan", o.scan_rows, "rows/s", t_raw_scan, t_lingo_scan);
+  report("pipelined lookups", o.lookups, "ops/s", t_raw_pipe, t_lingo_pipe);
   std::printf("(checksum %lld)\n", static_cast<long long>(sink));
 
   db.execute_sql("DROP TABLE bench_account, bench_insert, bench_scan");

@@ -79,11 +79,11 @@ class Connection {
 
   // Sends many independent statements without waiting for each answer (on
   // PostgreSQL, libpq's pipeline mode), handing each result to on_result as
-  // it arrives. Outside a transaction each statement stands alone, so one
-  // failing leaves the others; inside one, a failure aborts the transaction
-  // and the statements after it fail too, as they would one by one. The
-  // first failure is thrown once all answers are in. The default runs the
-  // statements one by one.
+  // it arrives. PostgreSQL runs a pipeline outside a transaction block as
+  // one implicit transaction per batch (of 256): a failure rolls back the
+  // batch's earlier statements and skips its later ones; inside a block it
+  // aborts the transaction, as always. The first failure is thrown once all
+  // answers are in. The default runs the statements one by one.
   void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
 
   // A round trip proving the connection works (a pool's checkout check).

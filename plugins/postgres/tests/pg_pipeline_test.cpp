@@ -12,7 +12,7 @@ namespace {
 class PgPipelineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PgPipelineTest);
   CPPUNIT_TEST(testThousandLookupsArriveInOrder);
-  CPPUNIT_TEST(testAFailureOutsideATransactionLeavesTheOthers);
+  CPPUNIT_TEST(testAFailureOutsideATransactionUndoesTheBatch);
   CPPUNIT_TEST(testAFailureInsideATransactionSkipsTheRest);
   CPPUNIT_TEST(testEachStatementIsTraced);
   CPPUNIT_TEST(testOtherDialectsRunThemOneByOne);
@@ -49,7 +49,8 @@ class PgPipelineTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1000}, after[0][0].as<std::int64_t>());
   }
 
-  void testAFailureOutsideATransactionLeavesTheOthers() {
+  // Outside a transaction block a batch is one implicit transaction: all or nothing.
+  void testAFailureOutsideATransactionUndoesTheBatch() {
     const std::vector<PipelineStatement> statements = {
         {"UPDATE " + table_ + " SET v = 'a' WHERE id = $1", {1}},
         {"INSERT INTO " + table_ + " VALUES ($1, 'dup')", {2}},  // 23505
@@ -59,10 +60,11 @@ class PgPipelineTest : public CppUnit::TestFixture {
     auto e = expect_throw<IntegrityError>(
         [&] { db_->pipeline(statements, [&](std::size_t i, Result) { seen.push_back(i); }); }, "duplicate");
     CPPUNIT_ASSERT_EQUAL(std::string("23505"), e.sqlstate());
-    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, seen.size());  // statements 0 and 2 ran
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, seen.size());  // statement 0 answered, then was rolled back
     const Result r = db_->execute_sql("SELECT v FROM " + table_ + " WHERE id IN (1, 3) ORDER BY id");
-    CPPUNIT_ASSERT_EQUAL(std::string("a"), r[0][0].as<std::string>());
-    CPPUNIT_ASSERT_EQUAL(std::string("c"), r[1][0].as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("v1"), r[0][0].as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("v3"), r[1][0].as<std::string>());
+    CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
   }
 
   void testAFailureInsideATransactionSkipsTheRest() {
