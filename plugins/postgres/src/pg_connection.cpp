@@ -1,5 +1,6 @@
 #include "lingo/postgres/pg_connection.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <functional>
@@ -95,17 +96,34 @@ const PgConnection::Prepared* PgConnection::find_prepared(std::string_view sql, 
   return nullptr;
 }
 
-const PgConnection::Prepared* PgConnection::prepare(std::string_view sql, std::size_t hash,
-                                                    const std::vector<Oid>& types) {
-  const std::string text(sql);
+const PgConnection::Prepared* PgConnection::remember(std::string_view sql, std::size_t hash,
+                                                     const std::vector<Oid>& types) {
   const bool cache = cached_count_ < kMaxCachedStatements;
   std::string name = cache ? "lingo_" + std::to_string(++next_statement_) : std::string{};
-  ResultPtr res(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()), types.data()));
-  if (res == nullptr || !succeeded(res.get())) fail(res.get(), sql);
   auto& bucket = prepared_[hash];
-  bucket.push_back(Prepared{text, types, std::move(name)});
+  bucket.push_back(Prepared{std::string(sql), types, std::move(name)});
   if (cache) ++cached_count_;
   return &bucket.back();
+}
+
+void PgConnection::discard(std::size_t hash, const std::string& name) {
+  auto& bucket = prepared_[hash];
+  const auto it = std::find_if(bucket.begin(), bucket.end(), [&](const Prepared& p) { return p.name == name; });
+  if (it == bucket.end()) return;
+  if (!it->name.empty()) --cached_count_;
+  bucket.erase(it);
+}
+
+const PgConnection::Prepared* PgConnection::prepare(std::string_view sql, std::size_t hash,
+                                                    const std::vector<Oid>& types) {
+  const Prepared* stmt = remember(sql, hash, types);
+  ResultPtr res(
+      PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), static_cast<int>(types.size()), types.data()));
+  if (res == nullptr || !succeeded(res.get())) {
+    discard(hash, stmt->name);  // the server never made it
+    fail(res.get(), sql);
+  }
+  return stmt;
 }
 
 void PgConnection::forget_prepared(const Prepared* stmt) {
@@ -307,39 +325,67 @@ constexpr std::size_t kPipelineBatch = 256;
 
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
   ensure_open("(pipeline)");
-  // Prepare first, outside pipeline mode; keep names, not pointers (a bucket may grow).
-  std::vector<std::string> names;
-  names.reserve(statements.size());
-  for (const auto& st : statements) {
-    const Prepared* stmt = statement_for(st.sql, st.params);
-    if (stmt->name.empty()) {
-      // The statement cache is full: no named statement to pipeline.
-      forget_prepared(stmt);
-      Connection::do_pipeline(statements, on_result);
-      return;
-    }
-    names.push_back(stmt->name);
-  }
+  deallocate_forgotten();  // a synchronous command: not possible once in pipeline mode
+  // A statement seen for the first time on this connection is prepared in
+  // the pipeline itself (PQsendPrepare), just before its execution; each
+  // statement's parameters are encoded once, as it is sent.
+  struct Fresh {
+    std::size_t index;
+    std::size_t hash;
+    std::string name;
+  };
+  std::vector<Fresh> fresh;
   std::optional<ErrorInfo> first_error;
   for (std::size_t start = 0; start < statements.size(); start += kPipelineBatch) {
     const std::size_t end = std::min(statements.size(), start + kPipelineBatch);
+    fresh.clear();
     if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "(pipeline)");
+    auto abandon = [&](std::string_view sql) {
+      PQexitPipelineMode(conn_);
+      fail(nullptr, sql);
+    };
     for (std::size_t i = start; i < end; ++i) {
+      const std::string_view sql = statements[i].sql;
       encoder_->encode(statements[i].params);
-      if (PQsendQueryPrepared(conn_, names[i].c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
-                              encoder_->formats(), 0) == 0) {
-        PQexitPipelineMode(conn_);
-        fail(nullptr, statements[i].sql);
+      const std::size_t hash = std::hash<std::string_view>{}(sql);
+      const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
+      if (stmt == nullptr) {
+        stmt = remember(sql, hash, encoder_->types());
+        if (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                          encoder_->types().data()) == 0) {
+          abandon(sql);
+        }
+        fresh.push_back(Fresh{i, hash, stmt->name});
       }
+      if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                              encoder_->lengths(), encoder_->formats(), 0) == 0) {
+        abandon(sql);
+      }
+      // The unnamed statement (the cache is full) lives only until the next one.
+      if (stmt->name.empty()) discard(hash, stmt->name);
     }
     // One sync per batch: outside a transaction block the batch is one
     // implicit transaction (a sync per statement costs the server a commit
     // and a flush each: a third of the throughput, measured).
-    if (PQpipelineSync(conn_) == 0) fail(nullptr, "(pipeline sync)");
+    if (PQpipelineSync(conn_) == 0) abandon("(pipeline sync)");
+
+    auto fresh_it = fresh.begin();
     for (std::size_t i = start; i < end; ++i) {
+      if (fresh_it != fresh.end() && fresh_it->index == i) {
+        // The PREPARE's own answer comes first.
+        ResultPtr prepared(PQgetResult(conn_));
+        if (prepared == nullptr || !succeeded(prepared.get())) {
+          if (!first_error) first_error = error_info(conn_, prepared.get(), statements[i].sql, dialect_);
+          discard(fresh_it->hash, fresh_it->name);
+        }
+        if (prepared != nullptr) {
+          while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+        }
+        ++fresh_it;
+      }
       ResultPtr res(PQgetResult(conn_));
       const bool answered = res != nullptr;
-      const ExecStatusType status = res == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(res.get());
+      const ExecStatusType status = answered ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
       if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         on_result(i, Result(std::make_shared<PgResult>(res.release())));
       } else if (status != PGRES_PIPELINE_ABORTED && !first_error) {

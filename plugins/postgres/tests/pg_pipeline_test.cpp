@@ -14,6 +14,7 @@ class PgPipelineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testThousandLookupsArriveInOrder);
   CPPUNIT_TEST(testAFailureOutsideATransactionUndoesTheBatch);
   CPPUNIT_TEST(testAFailureInsideATransactionSkipsTheRest);
+  CPPUNIT_TEST(testAStatementThatCannotBePreparedFailsClearly);
   CPPUNIT_TEST(testEachStatementIsTraced);
   CPPUNIT_TEST(testOtherDialectsRunThemOneByOne);
   CPPUNIT_TEST_SUITE_END();
@@ -82,6 +83,27 @@ class PgPipelineTest : public CppUnit::TestFixture {
     db_->rollback();
     const Result r = db_->execute_sql("SELECT v FROM " + table_ + " WHERE id = 1");
     CPPUNIT_ASSERT_EQUAL(std::string("v1"), r[0][0].as<std::string>());
+  }
+
+  // New statements are prepared inside the pipeline; one that the server
+  // refuses fails with its own error, and the connection stays usable.
+  void testAStatementThatCannotBePreparedFailsClearly() {
+    const std::vector<PipelineStatement> statements = {
+        {"SELECT v FROM " + table_ + " WHERE id = $1", {1}},
+        {"SELECT nope FROM " + table_ + " WHERE id = $1", {2}},  // 42703 at PREPARE
+        {"SELECT v FROM " + table_ + " WHERE id = $1 + 0", {3}},
+    };
+    std::vector<std::size_t> seen;
+    auto e = expect_throw<ProgrammingError>(
+        [&] { db_->pipeline(statements, [&](std::size_t i, Result) { seen.push_back(i); }); }, "bad column");
+    CPPUNIT_ASSERT_EQUAL(std::string("42703"), e.sqlstate());
+    LINGO_ASSERT_CONTAINS(e.statement(), "SELECT nope");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, seen.size());
+    // Every statement the server did prepare is reused; the refused one runs again cleanly.
+    const auto again = db_->pipeline(std::span(statements).subspan(2, 1));
+    CPPUNIT_ASSERT_EQUAL(std::string("v3"), again.at(0)[0][0].as<std::string>());
+    expect_throw<ProgrammingError>([&] { (void)db_->pipeline(std::span(statements).subspan(1, 1)); }, "again");
+    CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
   }
 
   void testEachStatementIsTraced() {

@@ -42,9 +42,10 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void do_begin(std::string_view statement) override;
   void do_commit() override;
   void do_rollback() override;
-  // libpq's pipeline mode, in batches of kPipelineBatch statements: every
-  // statement is prepared first (once per connection, as for execute), then
-  // a batch is sent with one sync and its answers read as they arrive.
+  // libpq's pipeline mode, in batches of kPipelineBatch statements, each
+  // batch sent with one sync (outside a transaction block, one implicit
+  // transaction) and its answers read in order. A statement new to the
+  // connection is prepared in the pipeline, once, as for execute.
   void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) override;
 
   // Runs a statement with no parameters through the simple protocol and
@@ -59,6 +60,11 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
     std::string name;
   };
   const Prepared* find_prepared(std::string_view sql, std::size_t hash, const std::vector<Oid>& types) const;
+  // Names a new statement and records it (unnamed when the cache is full).
+  const Prepared* remember(std::string_view sql, std::size_t hash, const std::vector<Oid>& types);
+  // Drops a recorded statement the server never created (its PREPARE failed).
+  void discard(std::size_t hash, const std::string& name);
+  // remember() and PQprepare.
   const Prepared* prepare(std::string_view sql, std::size_t hash, const std::vector<Oid>& types);
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
