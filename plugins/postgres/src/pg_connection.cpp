@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <optional>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "pg_errors.h"
 #include "pg_params.h"
@@ -108,7 +108,8 @@ const PgConnection::Prepared* PgConnection::remember(std::string_view sql, std::
 
 void PgConnection::discard(std::size_t hash, const std::string& name) {
   auto& bucket = prepared_[hash];
-  const auto it = std::find_if(bucket.begin(), bucket.end(), [&](const Prepared& p) { return p.name == name; });
+  const auto it =
+      std::find_if(bucket.begin(), bucket.end(), [&](const Prepared& p) { return p.name == name; });
   if (it == bucket.end()) return;
   if (!it->name.empty()) --cached_count_;
   bucket.erase(it);
@@ -323,7 +324,8 @@ int PgConnection::server_version() {
 // server's answers wait unread (libpq blocks on a full send buffer).
 constexpr std::size_t kPipelineBatch = 256;
 
-void PgConnection::do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
+                               const PipelineCallback& on_result) {
   ensure_open("(pipeline)");
   deallocate_forgotten();  // a synchronous command: not possible once in pipeline mode
   // A statement seen for the first time on this connection is prepared in

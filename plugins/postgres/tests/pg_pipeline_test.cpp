@@ -76,8 +76,9 @@ class PgPipelineTest : public CppUnit::TestFixture {
     };
     std::vector<std::size_t> seen;
     db_->begin();
-    expect_throw<IntegrityError>([&] { db_->pipeline(statements, [&](std::size_t i, Result) { seen.push_back(i); }); },
-                                 "duplicate in a transaction");
+    expect_throw<IntegrityError>(
+        [&] { db_->pipeline(statements, [&](std::size_t i, Result) { seen.push_back(i); }); },
+        "duplicate in a transaction");
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, seen.size());
     CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::in_error);
     db_->rollback();
@@ -102,7 +103,8 @@ class PgPipelineTest : public CppUnit::TestFixture {
     // Every statement the server did prepare is reused; the refused one runs again cleanly.
     const auto again = db_->pipeline(std::span(statements).subspan(2, 1));
     CPPUNIT_ASSERT_EQUAL(std::string("v3"), again.at(0)[0][0].as<std::string>());
-    expect_throw<ProgrammingError>([&] { (void)db_->pipeline(std::span(statements).subspan(1, 1)); }, "again");
+    expect_throw<ProgrammingError>([&] { (void)db_->pipeline(std::span(statements).subspan(1, 1)); },
+                                   "again");
     CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
   }
 
