@@ -81,6 +81,27 @@ Session& Database::Impl::connected() {
   return s;
 }
 
+bool Database::Impl::close_this_thread(bool for_real) {
+  Session* s = find();
+  if (s == nullptr || s->conn == nullptr) return false;
+  auto refuse = [&](const std::string& why) {
+    ErrorInfo info;
+    info.message =
+        "Attempting to close database while transaction is open: " + why + "; the connection stays open";
+    info.dialect = dialect_name();
+    throw OperationalError(std::move(info));
+  };
+  if (!s->stack.empty()) {
+    refuse(std::to_string(s->stack.size()) +
+           " transaction or manual_commit block(s) are still open on this thread");
+  }
+  if (s->conn->transaction_status() == TransactionStatus::in_transaction) {
+    refuse("a transaction begun with begin() holds uncommitted work; commit() or rollback() it first");
+  }
+  release(*s, for_real);
+  return true;
+}
+
 void Database::Impl::release(Session& s, bool for_real) {
   std::unique_ptr<Connection> conn = std::move(s.conn);
   if (s.stack.empty() && s.contexts == 0) {
@@ -141,24 +162,7 @@ bool Database::connect(bool reuse_if_open) {
 }
 
 bool Database::close() {
-  Session* s = impl_->find();
-  if (s == nullptr || s->conn == nullptr) return false;
-  auto refuse = [&](const std::string& why) {
-    ErrorInfo info;
-    info.message =
-        "Attempting to close database while transaction is open: " + why + "; the connection stays open";
-    info.dialect = impl_->dialect_name();
-    throw OperationalError(std::move(info));
-  };
-  if (!s->stack.empty()) {
-    refuse(std::to_string(s->stack.size()) +
-           " transaction or manual_commit block(s) are still open on this thread");
-  }
-  if (s->conn->transaction_status() == TransactionStatus::in_transaction) {
-    refuse("a transaction begun with begin() holds uncommitted work; commit() or rollback() it first");
-  }
-  impl_->release(*s, false);
-  return true;
+  return impl_->close_this_thread(/*for_real=*/false);
 }
 
 bool Database::is_closed() const {
@@ -196,18 +200,7 @@ void Database::close_all() {
 }
 
 bool Database::manual_close() {
-  if (impl_->pool == nullptr) return close();
-  Session* s = impl_->find();
-  if (s == nullptr || s->conn == nullptr) return false;
-  if (!s->stack.empty()) {
-    ErrorInfo info;
-    info.message =
-        "Attempting to close database while transaction is open: blocks are still open on this thread";
-    info.dialect = impl_->dialect_name();
-    throw OperationalError(std::move(info));
-  }
-  impl_->release(*s, true);
-  return true;
+  return impl_->close_this_thread(/*for_real=*/true);
 }
 
 void Database::set_tracer(Tracer tracer, TraceOptions options) {

@@ -58,6 +58,10 @@ struct Database::Impl {
   // Gives `s`'s connection back (to the pool, or closes it) and forgets the
   // session when nothing else is open in it.
   void release(Session& s, bool for_real);
+  // close() and manual_close(): refused while a block or a transaction with
+  // uncommitted work is open; `for_real` closes a pooled connection instead
+  // of returning it.
+  bool close_this_thread(bool for_real);
   [[nodiscard]] std::string dialect_name() const { return std::string(dialect->name()); }
 
  private:
