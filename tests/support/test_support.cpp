@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "lingo/database.h"
 #include "lingo/uri.h"
 
 #include <unistd.h>
@@ -82,6 +83,21 @@ std::string CrdbSimulator::uri(const std::string& scheme, const std::string& opt
   std::string out = scheme + "://root@127.0.0.1:" + std::to_string(port_) + "/" + database_;
   if (!options.empty()) out += "?" + options;
   return out;
+}
+
+std::thread terminate_during_commit(std::atomic<int>& victim) {
+  return std::thread([&victim] {
+    using namespace std::chrono_literals;
+    lingo::Database admin(pg_uri());
+    while (victim.load() == 0) std::this_thread::sleep_for(5ms);
+    for (int i = 0; i < 400; ++i) {
+      const lingo::Result r = admin.execute_sql(
+          "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query = 'COMMIT'", {victim.load()});
+      if (r[0][0].as<std::int64_t>() == 1) break;
+      std::this_thread::sleep_for(5ms);
+    }
+    admin.execute_sql("SELECT pg_terminate_backend($1)", {victim.load()});
+  });
 }
 
 }  // namespace lingo_test

@@ -4,8 +4,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "lingo/errors.h"
 
@@ -41,6 +43,11 @@ class CrdbSimulator {
   std::string database_;
   std::string dir_;
 };
+
+// A thread that waits until the backend whose pid the test stores in
+// `victim` is running COMMIT (or a RELEASE committing through it), then ends
+// that backend with pg_terminate_backend: a connection lost mid-commit.
+std::thread terminate_during_commit(std::atomic<int>& victim);
 
 // Runs fn, which must throw E; returns the exception for further checks.
 template <class E>

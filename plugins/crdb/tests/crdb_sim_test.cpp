@@ -266,18 +266,8 @@ class CrdbSimTest : public CppUnit::TestFixture {
         "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON crdb_account DEFERRABLE INITIALLY DEFERRED FOR EACH "
         "ROW "
         "EXECUTE FUNCTION crdb_slow()");
-    Database admin(lingo_test::pg_uri());
     std::atomic<int> victim{0};
-    std::thread killer([&] {
-      while (victim.load() == 0) std::this_thread::sleep_for(5ms);
-      for (int i = 0; i < 400; ++i) {
-        const Result r = admin.execute_sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query = 'COMMIT'", {victim.load()});
-        if (r[0][0].as<std::int64_t>() == 1) break;
-        std::this_thread::sleep_for(5ms);
-      }
-      admin.execute_sql("SELECT pg_terminate_backend($1)", {victim.load()});
-    });
+    std::thread killer = lingo_test::terminate_during_commit(victim);
     int runs = 0;
     auto e = expect_throw<AmbiguousCommitError>(
         [&] {

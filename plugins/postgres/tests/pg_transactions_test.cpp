@@ -242,19 +242,8 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   // must neither retry nor report success: it raises AmbiguousCommitError.
   void testConnectionKilledDuringCommitIsAmbiguous() {
     run_at_commit("slow", "PERFORM pg_sleep(3);");
-    Database killer(lingo_test::pg_uri());
     std::atomic<int> victim{0};
-    std::thread assassin([&] {
-      while (victim.load() == 0) std::this_thread::sleep_for(5ms);
-      // Wait until the victim is inside the trigger, that is, inside COMMIT.
-      for (int i = 0; i < 400; ++i) {
-        const Result r = killer.execute_sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query = 'COMMIT'", {victim.load()});
-        if (r[0][0].as<std::int64_t>() == 1) break;
-        std::this_thread::sleep_for(5ms);
-      }
-      killer.execute_sql("SELECT pg_terminate_backend($1)", {victim.load()});
-    });
+    std::thread assassin = lingo_test::terminate_during_commit(victim);
     int runs = 0;
     RunStats stats;
     auto e = expect_throw<AmbiguousCommitError>(
