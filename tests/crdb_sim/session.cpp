@@ -237,6 +237,12 @@ bool Session::require_transaction() {
   return false;
 }
 
+std::vector<std::string>::iterator Session::find_savepoint(const std::string& name) {
+  const auto it = std::find(savepoints_.begin(), savepoints_.end(), name);
+  if (it == savepoints_.end()) refuse("3B001", "savepoint \"" + name + "\" does not exist");
+  return it;
+}
+
 bool Session::take_knob(const std::string& name) {
   const auto it = vars_.find(name);
   if (it == vars_.end() || !truthy(it->second)) return false;
@@ -587,11 +593,8 @@ void Session::on_savepoint(const Statement& s) {
 
 void Session::on_release(const Statement& s) {
   if (!require_transaction()) return;
-  const auto it = std::find(savepoints_.begin(), savepoints_.end(), s.name);
-  if (it == savepoints_.end()) {
-    refuse("3B001", "savepoint \"" + s.name + "\" does not exist");
-    return;
-  }
+  const auto it = find_savepoint(s.name);
+  if (it == savepoints_.end()) return;
   if (!starts_with_restart(s.name)) {
     if (forward("RELEASE SAVEPOINT " + quote_identifier(s.name))) savepoints_.erase(it, savepoints_.end());
     ready();
@@ -623,12 +626,8 @@ void Session::on_release(const Statement& s) {
 
 void Session::on_rollback_to(const Statement& s) {
   if (!require_transaction()) return;
-  const auto it = std::find(savepoints_.begin(), savepoints_.end(), s.name);
-  if (it == savepoints_.end()) {
-    reply_error("3B001", "savepoint \"" + s.name + "\" does not exist");
-    ready();
-    return;
-  }
+  const auto it = find_savepoint(s.name);
+  if (it == savepoints_.end()) return;
   if (starts_with_restart(s.name)) {
     if (upstream_gone_ || (state_ == State::aborted && !injected_abort_)) {
       restart_upstream();

@@ -50,6 +50,9 @@ class Session {
   void reply_error(std::string_view state, std::string_view message, std::string_view hint = {});
   // Answers 25P01 outside a transaction; returns whether one is open.
   bool require_transaction();
+  // The savepoint named, or end() after answering 3B001 (which aborts the
+  // transaction, as every error in one does).
+  std::vector<std::string>::iterator find_savepoint(const std::string& name);
   // Whether a one-shot knob (SET name = on) is set; clears it.
   bool take_knob(const std::string& name);
   void commit_ambiguously();
