@@ -1,0 +1,188 @@
+// Lingo, written as its docs show: tables declared once, queries built with
+// the query builder (compiled on every call, as a user's code does), the seed's
+// transfer through run_transaction, insert-many for the bulk load, a streaming
+// Select for the scan, and Database::pipeline for the pipelined lookups.
+#include "harness.h"
+#include "lingo/lingo.h"
+
+namespace bench {
+namespace {
+
+struct Account : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::BigIntegerField{}.primary_key());
+  lingo::Column<lingo::Decimal> balance = column("balance", lingo::DecimalField{14, 2});
+  lingo::Column<std::string> owner = column("owner", lingo::TextField{});
+  Account() : Table("bench_account") {}
+};
+const Account account;
+
+struct BankAccount : lingo::Table {
+  lingo::Column<std::int32_t> id = column("id", lingo::IntegerField{}.primary_key());
+  lingo::Column<lingo::Decimal> balance = column("balance", lingo::DecimalField{14, 2});
+  BankAccount() : Table("bench_bank") {}
+};
+const BankAccount bank;
+
+struct Inserted : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
+  lingo::Column<std::string> owner = column("owner", lingo::TextField{});
+  lingo::Column<std::int64_t> amount = column("amount", lingo::BigIntegerField{});
+  Inserted() : Table("bench_insert") {}
+};
+const Inserted inserted;
+
+struct Scanned : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::BigIntegerField{});
+  lingo::Column<std::string> label = column("label", lingo::TextField{});
+  lingo::Column<double> amount = column("amount", lingo::DoubleField{});
+  Scanned() : Table("bench_scan") {}
+};
+const Scanned scanned;
+
+// The query of workload 6 (and of bench/peers/peewee_client.py): a three-table
+// join with five predicates, ORDER BY and LIMIT.
+struct Author : lingo::Table {
+  lingo::Column<std::int32_t> id = column("id", lingo::AutoField{});
+  lingo::Column<std::string> name = column("name", lingo::CharField{100});
+  Author() : Table("author") {}
+};
+const Author author;
+
+struct Book : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
+  lingo::Column<std::int32_t> author_id = column("author_id", lingo::ForeignKeyField{author.id});
+  lingo::Column<std::string> title = column("title", lingo::TextField{});
+  lingo::Column<lingo::Decimal> price = column("price", lingo::DecimalField{10, 2});
+  Book() : Table("book") {}
+};
+const Book book;
+
+struct Review : lingo::Table {
+  lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
+  lingo::Column<std::int64_t> book_id = column("book_id", lingo::ForeignKeyField{book.id});
+  lingo::Column<std::int16_t> stars = column("stars", lingo::SmallIntegerField{});
+  Review() : Table("review") {}
+};
+const Review review;
+
+class Lingo : public Client {
+ public:
+  explicit Lingo(const std::string& uri) : db_(uri) {}
+
+  void point_select(std::span<const std::int64_t> ids, Sink& sink) override {
+    for (const auto id : ids) {
+      const lingo::Row row =
+          db_.select(account.id, account.balance, account.owner).from(account).where(account.id == id).one();
+      add_account(row, sink);
+    }
+  }
+
+  void insert(int rows, Sink& sink) override {
+    for (int i = 0; i < rows; ++i) {
+      const auto r = db_.insert(inserted)
+                         .set(inserted.owner, bulk_owner(i))
+                         .set(inserted.amount, std::int64_t{i})
+                         .execute();
+      sink.add(r.rows_affected());
+    }
+  }
+
+  void transfer(std::span<const Transfer> transfers, Sink& sink) override {
+    for (const auto& t : transfers) {
+      const lingo::Decimal amount(t.amount);
+      lingo::RunStats stats;
+      db_.run_transaction(
+          [&](lingo::Database& tx) {
+            lingo::Decimal from_balance;
+            for (const lingo::Row row :
+                 tx.select(bank.id, bank.balance).from(bank).where(bank.id.in({t.from, t.to})).all()) {
+              if (row[bank.id] == t.from) from_balance = row[bank.balance];
+            }
+            if (from_balance < amount) return;
+            sink.add(static_cast<std::int64_t>(tx.update(bank)
+                                                   .set(bank.balance, bank.balance - amount)
+                                                   .where(bank.id == t.from)
+                                                   .returning(bank.balance)
+                                                   .one()[bank.balance]
+                                                   .to_double()));
+            sink.add(static_cast<std::int64_t>(tx.update(bank)
+                                                   .set(bank.balance, bank.balance + amount)
+                                                   .where(bank.id == t.to)
+                                                   .returning(bank.balance)
+                                                   .one()[bank.balance]
+                                                   .to_double()));
+          },
+          {.max_attempts = 100, .isolation_level = lingo::IsolationLevel::serializable, .stats = &stats});
+      sink.retries += stats.attempts - 1;
+      ++sink.rows;
+    }
+  }
+
+  void bulk_insert(int rows, Sink& sink) override {
+    auto insert = db_.insert(inserted);
+    insert.columns({&inserted.owner, &inserted.amount});
+    for (int i = 0; i < rows; ++i) insert.row({bulk_owner(i), std::int64_t{i}});
+    sink.add(insert.execute().rows_affected());
+  }
+
+  void scan(Sink& sink) override {
+    for (const lingo::Row row : db_.select(scanned.id, scanned.label, scanned.amount).from(scanned)) {
+      sink.add(row[scanned.id]);
+      sink.add(static_cast<std::int64_t>(row[scanned.label].size()));
+      sink.add(static_cast<std::int64_t>(row[scanned.amount]));
+      ++sink.rows;
+    }
+  }
+
+  void pipeline(std::span<const std::int64_t> ids, Sink& sink) override {
+    constexpr std::size_t batch = 1000;
+    std::vector<lingo::PipelineStatement> statements;
+    for (std::size_t start = 0; start < ids.size(); start += batch) {
+      statements.clear();
+      for (std::size_t i = start; i < std::min(ids.size(), start + batch); ++i) {
+        auto q = db_.select(account.id, account.balance, account.owner)
+                     .from(account)
+                     .where(account.id == ids[i])
+                     .compile();
+        statements.push_back({std::move(q.sql), std::move(q.params)});
+      }
+      db_.pipeline(statements, [&](std::size_t, lingo::Result r) { add_account(r[0], sink); });
+    }
+  }
+
+  void compile(std::int64_t n, Sink& sink) override {
+    const lingo::Decimal min_price("10.00");
+    for (std::int64_t i = 0; i < n; ++i) {
+      const auto q =
+          db_.select(author.name, book.title, book.price, review.stars)
+              .from(author)
+              .join(book, book.author_id == author.id)
+              .join(review, review.book_id == book.id)
+              .where(author.name.like("h%") && book.price >= min_price && review.stars > std::int16_t{3} &&
+                     book.title != "draft" && author.id == static_cast<std::int32_t>(i))
+              .order_by({book.price.desc(), author.name.asc()})
+              .limit(20)
+              .compile();
+      sink.add(static_cast<std::int64_t>(q.sql.size() + q.params.size()));
+      ++sink.rows;
+    }
+  }
+
+ private:
+  static void add_account(const lingo::Row& row, Sink& sink) {
+    sink.add(row[account.id]);
+    sink.add(static_cast<std::int64_t>(row[account.balance].to_double()));
+    sink.add(static_cast<std::int64_t>(row[account.owner].size()));
+    ++sink.rows;
+  }
+
+  lingo::Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Client> make_lingo(const std::string& uri) {
+  return std::make_unique<Lingo>(uri);
+}
+
+}  // namespace bench

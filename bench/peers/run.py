@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Runs every workload of bench_peers (and peewee_client.py) against one
+server, round after round, and reports per workload each client's median
+throughput and the ratio Lingo / client; writes results.json and a PNG chart
+to the output directory. scripts/bench calls this; see docs/performance.md.
+
+Every run is a fresh process, so its peak RSS is its own. In each round every
+client runs once, in an order rotated from round to round; the ratio shown is
+the median over rounds of Lingo's throughput over the client's in the same
+round, which cancels most of a noisy machine's drift.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+import psycopg2
+
+ALL = ['raw', 'lingo', 'libpqxx', 'soci', 'poco', 'peewee']
+
+# name, bench workload, clients, size option, threads, unit, what is counted
+WORKLOADS = [
+    ('point_select', 'point_select', ALL, 'lookups', 1, 'lookups/s'),
+    ('insert', 'insert', ALL, 'inserts', 1, 'rows/s'),
+    ('transfer', 'transfer', ALL, 'transfers', 1, 'transfers/s'),
+    ('transfer_8_threads', 'transfer', ALL, 'transfers', 8, 'transfers/s'),
+    ('bulk_insert', 'bulk_insert', ALL, 'bulk_rows', 1, 'rows/s'),
+    ('scan', 'scan', ALL, 'scan_rows', 1, 'rows/s'),
+    ('compile', 'compile', ['lingo', 'peewee'], 'compiles', 1, 'queries/s'),
+    ('pipeline', 'pipeline', ['raw', 'raw-pipeline', 'lingo'], 'lookups', 1, 'lookups/s'),
+]
+
+# What the issue asks of Lingo: minimum Lingo / client ratios, per workload.
+TARGETS = {
+    'point_select': {'raw': 0.95, 'libpqxx': 1.0, 'soci': 1.0, 'poco': 1.0, 'peewee': 5.0},
+    'insert': {'raw': 0.95},
+    'transfer': {'raw': 0.9},
+    'transfer_8_threads': {'raw': 0.9},
+    'bulk_insert': {'raw': 0.5, 'peewee': 5.0},
+    'scan': {'raw': 0.8},
+    'compile': {'peewee': 30.0},
+    'pipeline': {'raw': 3.0},
+}
+
+LABELS = {
+    'raw': 'raw libpq', 'raw-pipeline': 'raw libpq, pipeline mode', 'lingo': 'Lingo',
+    'libpqxx': 'libpqxx 6.4', 'soci': 'SOCI 4.0', 'poco': 'Poco::Data 1.11', 'peewee': 'peewee 3.14',
+}
+NOTES = {
+    ('bulk_insert', 'raw'): 'COPY', ('bulk_insert', 'libpqxx'): 'stream_to (COPY)',
+    ('bulk_insert', 'soci'): 'vector use()', ('bulk_insert', 'poco'): 'vector use()',
+    ('bulk_insert', 'peewee'): 'insert_many, 1 000 a statement', ('bulk_insert', 'lingo'): 'insert-many',
+    ('pipeline', 'raw'): 'one by one', ('scan', 'lingo'): 'streamed',
+}
+
+
+def run(cmd):
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit('run.py: %s failed:\n%s%s' % (' '.join(cmd), out.stdout, out.stderr))
+    return out.stdout
+
+
+def machine(uri):
+    cpu = ''
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    with open('/proc/meminfo') as f:
+        mem_kib = int(f.readline().split()[1])
+    with psycopg2.connect(uri) as conn, conn.cursor() as cur:
+        cur.execute('SHOW server_version')
+        server = cur.fetchone()[0]
+    conn.close()
+    os_name = ''
+    if os.path.exists('/etc/debian_version'):
+        with open('/etc/debian_version') as f:
+            os_name = 'Debian ' + f.read().strip()
+    return {'cpu': cpu, 'cores': os.cpu_count(), 'memory_gib': round(mem_kib / 1048576, 1),
+            'os': os_name or platform.platform(), 'kernel': platform.release(),
+            'postgresql': server, 'python': platform.python_version()}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('uri')
+    p.add_argument('--bench', required=True, help='the bench_peers binary')
+    p.add_argument('--peewee', required=True, help='peewee_client.py')
+    p.add_argument('--out', required=True, help='directory for results.json and results.png')
+    p.add_argument('--rounds', type=int, default=5)
+    p.add_argument('--lookups', type=int, default=20000)
+    p.add_argument('--inserts', type=int, default=20000)
+    p.add_argument('--transfers', type=int, default=10000)
+    p.add_argument('--bulk-rows', type=int, default=100000)
+    p.add_argument('--scan-rows', type=int, default=1000000)
+    p.add_argument('--compiles', type=int, default=200000)
+    p.add_argument('--peewee-compiles', type=int, default=20000,
+                   help='peewee compiles ~100x slower; fewer keep the run short (throughput is per query)')
+    p.add_argument('--accounts', type=int, default=10000)
+    p.add_argument('--bank-accounts', type=int, default=1000)
+    p.add_argument('--only', default='', help='comma-separated workload names')
+    a = p.parse_args()
+    if a.rounds < 1:
+        sys.exit('run.py: --rounds must be at least 1')
+    only = set(filter(None, a.only.split(',')))
+    unknown = only - {w[0] for w in WORKLOADS}
+    if unknown:
+        sys.exit('run.py: unknown workload(s): %s' % ', '.join(sorted(unknown)))
+
+    common = ['--accounts', str(a.accounts), '--bank-accounts', str(a.bank_accounts),
+              '--scan-rows', str(a.scan_rows)]
+    started = datetime.datetime.now(datetime.timezone.utc)
+    print('bench: setting up (%d accounts, %d bank accounts, %d scan rows)'
+          % (a.accounts, a.bank_accounts, a.scan_rows), flush=True)
+    run([a.bench, 'setup', a.uri] + common)
+    info = machine(a.uri)
+    print('machine: %(cpu)s, %(cores)d cores, %(memory_gib)s GiB, %(os)s, PostgreSQL %(postgresql)s'
+          % info, flush=True)
+
+    report = {'started': started.isoformat(timespec='seconds'), 'machine': info,
+              'command': ' '.join(['scripts/bench'] + sys.argv[2:]), 'rounds': a.rounds,
+              'options': vars(a) | {'uri': '(throwaway cluster)'}, 'workloads': []}
+    for name, workload, clients, size_option, threads, unit in WORKLOADS:
+        if only and name not in only:
+            continue
+        size = getattr(a, size_option)
+        runs = {c: [] for c in clients}
+        for r in range(a.rounds):
+            order = clients[r % len(clients):] + clients[:r % len(clients)]
+            for client in order:
+                n = a.peewee_compiles if (client == 'peewee' and workload == 'compile') else size
+                run([a.bench, 'reset', a.uri, workload] + common)
+                cmd = ([sys.executable, a.peewee] if client == 'peewee' else [a.bench])
+                cmd += ['run', a.uri, '--client', client, '--workload', workload, '--size', str(n),
+                        '--threads', str(threads)] + common
+                result = json.loads(run(cmd).strip().splitlines()[-1])
+                if 'unsupported' in result:
+                    sys.exit('run.py: %s cannot do %s: %s' % (client, workload, result['unsupported']))
+                if workload in ('insert', 'bulk_insert', 'transfer'):
+                    warm = 200 if workload == 'insert' else 0
+                    run([a.bench, 'check', a.uri, workload, '--size', str(n + warm)] + common)
+                result['throughput'] = result['ops'] / result['seconds']
+                runs[client].append(result)
+            print('  %s: round %d/%d done' % (name, r + 1, a.rounds), flush=True)
+        report['workloads'].append(summarize(name, unit, threads, clients, runs))
+        print_workload(report['workloads'][-1])
+
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, 'results.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+    print_targets(report)
+    chart(report, a.out)
+    run([a.bench, 'teardown', a.uri])
+    print('bench: wrote %s/results.json and %s/results.png' % (a.out, a.out))
+
+
+def summarize(name, unit, threads, clients, runs):
+    # Checksums must agree where the work is the same (not for the compile
+    # workload, where each library writes its own SQL, nor with 8 threads,
+    # where retries change the balances seen).
+    if name not in ('compile', 'transfer_8_threads'):
+        sums = {c: {r['checksum'] for r in runs[c]} for c in clients}
+        if len({s for v in sums.values() for s in v}) != 1:
+            sys.exit('run.py: %s: clients disagree on the checksum: %r' % (name, sums))
+    out = {'name': name, 'unit': unit, 'threads': threads, 'clients': []}
+    lingo = runs['lingo']
+    for c in clients:
+        tput = [r['throughput'] for r in runs[c]]
+        ratios = [l['throughput'] / r['throughput'] for l, r in zip(lingo, runs[c])]
+        out['clients'].append({
+            'client': c, 'label': LABELS[c], 'note': NOTES.get((name, c), ''),
+            'median_throughput': statistics.median(tput),
+            'lingo_ratio': statistics.median(ratios),
+            'peak_rss_mib': max(r['peak_rss_kib'] for r in runs[c]) / 1024,
+            'median_retries': statistics.median(r['retries'] for r in runs[c]),
+            'runs': runs[c]})
+    return out
+
+
+def fmt(x):
+    return '{:,.0f}'.format(x).replace(',', ' ')
+
+
+def print_workload(w):
+    print('\n%s (%s%s)' % (w['name'], w['unit'], ', %d threads' % w['threads'] if w['threads'] > 1 else ''))
+    print('  %-28s %14s %12s %10s %8s' % ('client', 'median', 'Lingo/it', 'peak RSS', 'retries'))
+    for c in w['clients']:
+        label = c['label'] + (' (%s)' % c['note'] if c['note'] else '')
+        print('  %-28s %14s %12.3f %7.1f MiB %8.0f' % (label[:28], fmt(c['median_throughput']),
+                                                      c['lingo_ratio'], c['peak_rss_mib'],
+                                                      c['median_retries']))
+    print(flush=True)
+
+
+def print_targets(report):
+    print('targets (Lingo / client, median of paired rounds):')
+    for w in report['workloads']:
+        for c in w['clients']:
+            want = TARGETS.get(w['name'], {}).get(c['client'])
+            if want is None:
+                continue
+            print('  %-20s vs %-16s %8.3f  target >= %-5g %s' % (
+                w['name'], c['label'], c['lingo_ratio'], want, 'met' if c['lingo_ratio'] >= want else 'MISSED'))
+        if w['name'] == 'scan':
+            rss = next(c['peak_rss_mib'] for c in w['clients'] if c['client'] == 'lingo')
+            print('  %-20s Lingo peak RSS %7.1f MiB  target <= 64   %s' % ('scan', rss,
+                                                                        'met' if rss <= 64 else 'MISSED'))
+        if w['name'] == 'compile':
+            lingo = next(c for c in w['clients'] if c['client'] == 'lingo')
+            us = 1e6 / lingo['median_throughput']
+            print('  %-20s Lingo %.2f us a query          target <= 5   %s' % ('compile', us,
+                                                                            'met' if us <= 5 else 'MISSED'))
+
+
+def chart(report, out):
+    """Lingo / client per workload, one bar per client, on a log scale."""
+    peers = ['raw', 'libpqxx', 'soci', 'poco', 'peewee']
+    data = os.path.join(out, 'results.dat')
+    with open(data, 'w') as f:
+        f.write('workload ' + ' '.join('"%s"' % LABELS[p] for p in peers) + '\n')
+        for w in report['workloads']:
+            ratio = {c['client']: c['lingo_ratio'] for c in w['clients']}
+            f.write('"%s" %s\n' % (w['name'].replace('_', ' '),
+                                   ' '.join('%.4f' % ratio[p] if p in ratio else '-' for p in peers)))
+    m = report['machine']
+    script = '''set terminal pngcairo size 1200,560 font "sans,10"
+set output "{png}"
+set title "Lingo's throughput / each client's, median of {rounds} paired rounds (above 1: Lingo is faster)\\n{cpu}, {cores} cores, PostgreSQL {pg}"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set datafile missing "-"
+set logscale y 2
+set yrange [0.25:*]
+set ylabel "Lingo / client"
+set grid ytics
+set key outside right top
+set xtics rotate by -20
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb "black"
+plot for [i=2:{last}] "{data}" using i:xtic(1) title columnhead(i)
+'''.format(png=os.path.join(out, 'results.png'), rounds=report['rounds'], cpu=m['cpu'], cores=m['cores'],
+           pg=m['postgresql'], last=len(peers) + 1, data=data)
+    gp = os.path.join(out, 'results.gp')
+    with open(gp, 'w') as f:
+        f.write(script)
+    run(['gnuplot', gp])
+
+
+if __name__ == '__main__':
+    main()
