@@ -55,7 +55,9 @@ std::string keyword_conninfo(const std::string& uri) {
       if (*c == '\\' || *c == '\'') value += '\\';
       value += *c;
     }
-    out += (out.empty() ? "" : " ") + std::string(o->keyword) + "='" + value + "'";
+    if (!out.empty()) out += ' ';
+    out += o->keyword;
+    out += "='" + value + "'";
   }
   PQconninfoFree(options);
   return out;

@@ -50,10 +50,12 @@ void Compiler::identifier(std::string_view name, std::string& out) const {
     throw ProgrammingError(std::move(info));
   }
   out += '"';
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
+  // Whole runs between quote characters at a time: most names have none.
+  for (std::size_t quote; (quote = name.find('"')) != std::string_view::npos; name.remove_prefix(quote + 1)) {
+    out.append(name.data(), quote + 1);
+    out += '"';
   }
+  out.append(name);
   out += '"';
 }
 

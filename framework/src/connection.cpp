@@ -89,7 +89,22 @@ void Connection::pipeline(std::span<const PipelineStatement> statements, const P
   });
 }
 
-void Connection::do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+std::optional<std::int64_t> Connection::copy_rows(std::string_view target, std::size_t columns,
+                                                  std::span<const Value* const> cells) {
+  if (columns == 0 || cells.size() % columns != 0)
+    throw InterfaceError("copy_rows: " + std::to_string(cells.size()) + " values do not make rows of " +
+                         std::to_string(columns));
+  const std::string statement = "COPY " + std::string(target) + " FROM STDIN";
+  return traced(statement, {}, [&] { return do_copy_rows(target, columns, cells); });
+}
+
+std::optional<std::int64_t> Connection::do_copy_rows(std::string_view, std::size_t,
+                                                     std::span<const Value* const>) {
+  return std::nullopt;
+}
+
+void Connection::do_pipeline(std::span<const PipelineStatement> statements,
+                             const PipelineCallback& on_result) {
   for (std::size_t i = 0; i < statements.size(); ++i) {
     on_result(i, do_execute(statements[i].sql, statements[i].params));
   }

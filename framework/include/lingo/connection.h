@@ -8,10 +8,11 @@
 
 #include <functional>
 #include <memory>
-#include <string>
-#include <vector>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lingo/result.h"
 #include "lingo/trace.h"
@@ -86,6 +87,15 @@ class Connection {
   // answers are in. The default runs the statements one by one.
   void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
 
+  // Loads many rows into one table as a single statement, by the driver's
+  // bulk path (PostgreSQL: COPY ... FROM STDIN). `target` is the compiled
+  // `"table" ("column", ...)`; `cells` holds the rows one after another,
+  // `columns` values each, null pointers never. Returns the number of rows
+  // loaded, or nullopt when the driver has no bulk path (the default), and
+  // the caller then inserts with INSERT statements. All rows or none.
+  std::optional<std::int64_t> copy_rows(std::string_view target, std::size_t columns,
+                                        std::span<const Value* const> cells);
+
   // A round trip proving the connection works (a pool's checkout check).
   void ping();
 
@@ -112,6 +122,8 @@ class Connection {
   virtual void do_commit() = 0;
   virtual void do_rollback() = 0;
   virtual void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
+  virtual std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
+                                                   std::span<const Value* const> cells);
   // The default runs SELECT 1.
   virtual void do_ping();
 

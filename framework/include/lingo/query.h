@@ -266,10 +266,14 @@ class Insert : public QueryBase {
   Insert& columns(std::initializer_list<const ColumnBase*> columns);
   Insert& row(std::vector<Value> values);
   Insert& from_select(std::initializer_list<const ColumnBase*> columns, const Select& query);
-  // Rows per statement when inserting many. By default as many as keep a
-  // statement under 30 000 parameters (SQLite allows 32 766, PostgreSQL
-  // 65 535). Several batches run in one transaction (the caller's, or one of
-  // their own), so a failing batch leaves no earlier batch behind.
+  // Many rows (100 or more) of plain values, with no RETURNING or ON
+  // CONFLICT, go through the driver's bulk path when it has one: on
+  // PostgreSQL a single COPY, all rows or none. Otherwise, or when
+  // batch_size() is given, they go as multi-row INSERTs of batch_size rows,
+  // by default as many as keep a statement under 30 000 parameters (SQLite
+  // allows 32 766, PostgreSQL 65 535). Several batches run in one
+  // transaction (the caller's, or one of their own), so a failing batch
+  // leaves no earlier batch behind.
   Insert& batch_size(std::size_t rows) {
     batch_size_ = rows;
     return *this;
@@ -297,6 +301,7 @@ class Insert : public QueryBase {
  private:
   void add_value(const ColumnBase& column, ast::NodePtr value);
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
+  [[nodiscard]] std::optional<Result> copy_rows() const;
   InsertData data_;
   std::size_t batch_size_ = 0;
 };

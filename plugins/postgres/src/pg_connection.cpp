@@ -1,7 +1,9 @@
 #include "lingo/postgres/pg_connection.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -323,6 +325,49 @@ int PgConnection::server_version() {
 // Small enough that a batch's queries never fill the socket while the
 // server's answers wait unread (libpq blocks on a full send buffer).
 constexpr std::size_t kPipelineBatch = 256;
+
+std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, std::size_t columns,
+                                                       std::span<const Value* const> cells) {
+  const std::string statement = "COPY " + std::string(target) + " FROM STDIN";
+  PQclear(run_copy_start(statement));
+  std::string buffer;
+  std::exception_ptr failure;
+  try {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      append_copy_field(*cells[i], buffer);
+      buffer += (i + 1) % columns == 0 ? '\n' : '\t';
+      if (buffer.size() >= 64 * 1024 || i + 1 == cells.size()) {
+        if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
+          fail(nullptr, statement);
+        buffer.clear();
+      }
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Ending the COPY with an error message makes the server discard it all.
+  if (PQputCopyEnd(conn_, failure ? "a value could not be sent; nothing was loaded" : nullptr) != 1)
+    fail(nullptr, statement);
+  ResultPtr res(PQgetResult(conn_));
+  while (ResultPtr extra{PQgetResult(conn_)}) {
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) fail(res.get(), statement);
+  std::int64_t loaded = 0;
+  const char* tuples = PQcmdTuples(res.get());
+  std::from_chars(tuples, tuples + std::strlen(tuples), loaded);
+  return loaded;
+}
+
+PGresult* PgConnection::run_copy_start(const std::string& statement) {
+  ensure_open(statement);
+  PGresult* res = PQexec(conn_, statement.c_str());
+  if (res == nullptr || PQresultStatus(res) != PGRES_COPY_IN) {
+    ResultPtr guard(res);
+    fail(res, statement);
+  }
+  return res;
+}
 
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                                const PipelineCallback& on_result) {

@@ -128,6 +128,56 @@ void append_text(const Value& v, std::string& out) {
   }
 }
 
+void append_copy_field(const Value& v, std::string& out) {
+  if (v.is_null()) {
+    out += "\\N";
+    return;
+  }
+  const auto& s = v.storage();
+  if (auto bytes = std::get_if<Bytes>(&s)) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\\\x";  // bytea's \x, its backslash escaped for COPY
+    for (const char c : bytes->data) {
+      const auto b = static_cast<unsigned char>(c);
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    }
+    return;
+  }
+  thread_local std::string scratch;
+  std::string_view text;
+  if (auto t = std::get_if<std::string>(&s)) {
+    check_no_nul(*t);
+    text = *t;
+  } else {
+    if (auto array = std::get_if<Array>(&s)) check_array_text(*array);
+    scratch.clear();
+    append_text(v, scratch);
+    text = scratch;
+  }
+  // Runs without a character COPY treats specially go in whole.
+  while (!text.empty()) {
+    const std::size_t special = text.find_first_of("\\\t\n\r");
+    out.append(text.substr(0, special));
+    if (special == std::string_view::npos) break;
+    out += '\\';
+    switch (text[special]) {
+      case '\t':
+        out += 't';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      default:
+        out += '\\';
+    }
+    text.remove_prefix(special + 1);
+  }
+}
+
 void ParamEncoder::encode(std::span<const Value> params) {
   types_.clear();
   values_.clear();

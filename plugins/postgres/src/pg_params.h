@@ -42,5 +42,9 @@ class ParamEncoder {
 [[nodiscard]] Oid type_oid_of(const Value& v);
 // The text form PostgreSQL reads for a value (arrays as {...} literals).
 void append_text(const Value& v, std::string& out);
+// One field of COPY's text format: the text form with backslash, tab,
+// newline and carriage return escaped, NULL as \N, bytes as \\x hex.
+// Throws DataError for text holding a NUL byte, as encode() does.
+void append_copy_field(const Value& v, std::string& out);
 
 }  // namespace lingo::postgres

@@ -47,10 +47,16 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // transaction) and its answers read in order. A statement new to the
   // connection is prepared in the pipeline, once, as for execute.
   void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) override;
+  // COPY target FROM STDIN in text format, sent in 64 KiB pieces. A value
+  // that cannot be sent ends the COPY with an error: nothing is loaded.
+  std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
+                                           std::span<const Value* const> cells) override;
 
   // Runs a statement with no parameters through the simple protocol and
   // throws on failure; returns the (checked) result.
   PGresult* run_simple(std::string_view sql);
+  // Sends a COPY ... FROM STDIN and checks that the server waits for rows.
+  PGresult* run_copy_start(const std::string& statement);
   [[noreturn]] void fail(const PGresult* res, std::string_view sql);
 
  private:
