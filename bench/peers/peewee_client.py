@@ -23,6 +23,7 @@ import time
 from urllib.parse import urlparse, unquote
 
 import peewee as pw
+import psycopg2
 import psycopg2.extensions
 
 db = pw.PostgresqlDatabase(None)
@@ -180,8 +181,9 @@ def transfer(transfers, sink):
                 with db.atomic():
                     transfer_funds(from_id, to_id, amt, sink)
                 break
-            except pw.OperationalError as e:
-                orig = e.args[0] if e.args else None
+            except (pw.OperationalError, psycopg2.Error) as e:
+                # peewee keeps the driver's error as e.orig when it wraps one.
+                orig = getattr(e, 'orig', e)
                 if attempt == 100 or getattr(orig, 'pgcode', None) not in RETRYABLE:
                     raise
                 sink.retries += 1

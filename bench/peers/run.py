@@ -93,7 +93,7 @@ def main():
     p.add_argument('--bench', required=True, help='the bench_peers binary')
     p.add_argument('--peewee', required=True, help='peewee_client.py')
     p.add_argument('--out', required=True, help='directory for results.json and results.png')
-    p.add_argument('--rounds', type=int, default=5)
+    p.add_argument('--rounds', type=int, default=7)
     p.add_argument('--lookups', type=int, default=20000)
     p.add_argument('--inserts', type=int, default=20000)
     p.add_argument('--transfers', type=int, default=10000)
@@ -150,14 +150,18 @@ def main():
             print('  %s: round %d/%d done' % (name, r + 1, a.rounds), flush=True)
         report['workloads'].append(summarize(name, unit, threads, clients, runs))
         print_workload(report['workloads'][-1])
+        save(report, a.out)  # after each workload, so a failure later loses nothing
 
-    os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, 'results.json'), 'w') as f:
-        json.dump(report, f, indent=1)
     print_targets(report)
     chart(report, a.out)
     run([a.bench, 'teardown', a.uri])
     print('bench: wrote %s/results.json and %s/results.png' % (a.out, a.out))
+
+
+def save(report, out):
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, 'results.json'), 'w') as f:
+        json.dump(report, f, indent=1)
 
 
 def summarize(name, unit, threads, clients, runs):
@@ -189,10 +193,10 @@ def fmt(x):
 
 def print_workload(w):
     print('\n%s (%s%s)' % (w['name'], w['unit'], ', %d threads' % w['threads'] if w['threads'] > 1 else ''))
-    print('  %-28s %14s %12s %10s %8s' % ('client', 'median', 'Lingo/it', 'peak RSS', 'retries'))
+    print('  %-36s %14s %12s %10s %8s' % ('client', 'median', 'Lingo/it', 'peak RSS', 'retries'))
     for c in w['clients']:
         label = c['label'] + (' (%s)' % c['note'] if c['note'] else '')
-        print('  %-28s %14s %12.3f %7.1f MiB %8.0f' % (label[:28], fmt(c['median_throughput']),
+        print('  %-36s %14s %12.3f %7.1f MiB %8.0f' % (label[:36], fmt(c['median_throughput']),
                                                       c['lingo_ratio'], c['peak_rss_mib'],
                                                       c['median_retries']))
     print(flush=True)
