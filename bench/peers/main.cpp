@@ -4,6 +4,7 @@
 //   bench_peers reset URI WORKLOAD [--bank-accounts N]
 //   bench_peers run URI --client NAME --workload NAME [--size N] [--threads N]
 //                       [--accounts N] [--bank-accounts N]
+//   bench_peers interleave URI --client A,B,... --workload NAME [--size N] [--chunks N]
 //   bench_peers check URI WORKLOAD [--size ROWS]   (rows written; transfers: total kept)
 //   bench_peers teardown URI
 //
@@ -72,6 +73,7 @@ struct Args {
   int accounts = 10000;
   int bank_accounts = 1000;
   int scan_rows = 1000000;
+  int chunks = 20;
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -107,6 +109,8 @@ Args parse(int argc, char** argv) {
       a.accounts = static_cast<int>(number());
     else if (arg == "--bank-accounts")
       a.bank_accounts = static_cast<int>(number());
+    else if (arg == "--chunks")
+      a.chunks = static_cast<int>(number());
     else if (arg == "--scan-rows")
       a.scan_rows = static_cast<int>(number());
     else if (arg.starts_with("--"))
@@ -119,6 +123,7 @@ Args parse(int argc, char** argv) {
   a.uri = positional[1];
   if (positional.size() > 2) a.workload = positional[2];
   if (a.threads < 1) die("--threads must be at least 1");
+  if (a.chunks < 1) die("--chunks must be at least 1");
   return a;
 }
 
@@ -283,6 +288,92 @@ void work(Client& c, const Args& a, std::int64_t n, int thread, Sink& sink,
   }
 }
 
+// VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec,
+// so a child of a big driver would report the driver's size.
+long peak_rss_kib() {
+  long peak_kib = -1;
+  if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, status))
+      if (std::sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1) break;
+    std::fclose(status);
+  }
+  return peak_kib;
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
+    out.push_back(list.substr(start, comma - start));
+  out.push_back(list.substr(start));
+  return out;
+}
+
+// Several clients in one process, taking turns in chunks: each client's time
+// is the sum of its chunks, and the order rotates from chunk to chunk. On a
+// shared machine whose speed drifts by tens of percent from one second (or
+// one process) to the next, this compares clients under the same conditions,
+// which separate processes cannot. For the single-threaded workloads whose
+// memory is not measured: point_select, insert, transfer, pipeline.
+int interleave(const Args& a) {
+  const auto names = split(a.client);
+  const std::int64_t n = a.size >= 0 ? a.size : default_size(a.workload);
+  const auto& w = a.workload;
+  if (w != "point_select" && w != "insert" && w != "transfer" && w != "pipeline")
+    die("interleave runs point_select, insert, transfer or pipeline, not " + w);
+  std::vector<std::unique_ptr<Client>> clients;
+  std::vector<Sink> sinks(names.size());
+  std::vector<double> seconds(names.size(), 0.0);
+  const auto ids =
+      w == "point_select" || w == "pipeline" ? lookup_ids(n, a.accounts) : std::vector<std::int64_t>{};
+  const auto transfers = w == "transfer" ? transfers_for(0, 1, n, a.bank_accounts) : std::vector<Transfer>{};
+  const std::size_t total = static_cast<std::size_t>(n);
+  const std::size_t chunk =
+      (total + static_cast<std::size_t>(a.chunks) - 1) / static_cast<std::size_t>(a.chunks);
+  try {
+    for (const auto& name : names) {
+      clients.push_back(make_client(name, a.uri));
+      Sink warm;
+      if (!ids.empty()) {
+        clients.back()->point_select(std::span(ids).first(std::min<std::size_t>(ids.size(), 500)), warm);
+        if (w == "pipeline")
+          clients.back()->pipeline(std::span(ids).first(std::min<std::size_t>(ids.size(), 500)), warm);
+      }
+      if (w == "insert") clients.back()->insert(200, warm);
+    }
+    using Clock = std::chrono::steady_clock;
+    for (std::size_t k = 0, start = 0; start < total; ++k, start += chunk) {
+      const std::size_t count = std::min(chunk, total - start);
+      for (std::size_t j = 0; j < clients.size(); ++j) {
+        const std::size_t c = (j + k) % clients.size();
+        const auto t0 = Clock::now();
+        if (w == "point_select")
+          clients[c]->point_select(std::span(ids).subspan(start, count), sinks[c]);
+        else if (w == "pipeline")
+          clients[c]->pipeline(std::span(ids).subspan(start, count), sinks[c]);
+        else if (w == "insert")
+          clients[c]->insert(static_cast<int>(count), sinks[c]);
+        else
+          clients[c]->transfer(std::span(transfers).subspan(start, count), sinks[c]);
+        seconds[c] += std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_peers: interleaved %s failed: %s\n", w.c_str(), e.what());
+    return 1;
+  }
+  for (std::size_t c = 0; c < names.size(); ++c)
+    std::printf(
+        "{\"client\": \"%s\", \"workload\": \"%s\", \"threads\": 1, \"ops\": %lld, \"seconds\": %.6f, "
+        "\"rows\": %lld, \"checksum\": %lld, \"retries\": %lld, \"peak_rss_kib\": null, \"interleaved\": "
+        "true}\n",
+        names[c].c_str(), w.c_str(), static_cast<long long>(n), seconds[c],
+        static_cast<long long>(sinks[c].rows), static_cast<long long>(sinks[c].sum),
+        static_cast<long long>(sinks[c].retries));
+  return 0;
+}
+
 int run(const Args& a) {
   std::int64_t n = a.size >= 0 ? a.size : default_size(a.workload);
   if (a.workload == "scan") n = a.scan_rows;
@@ -348,15 +439,7 @@ int run(const Args& a) {
     total.rows += s.rows;
     total.retries += s.retries;
   }
-  // VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec,
-  // so a child of a big driver would report the driver's size.
-  long peak_kib = -1;
-  if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
-    char line[256];
-    while (std::fgets(line, sizeof line, status))
-      if (std::sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1) break;
-    std::fclose(status);
-  }
+  const long peak_kib = peak_rss_kib();
   std::printf(
       "{\"client\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"ops\": %lld, \"seconds\": %.6f, "
       "\"rows\": %lld, \"checksum\": %lld, \"retries\": %lld, \"peak_rss_kib\": %ld}\n",
@@ -381,6 +464,8 @@ int main(int argc, char** argv) {
     bench::check(a, a.size);
   else if (a.command == "run")
     return bench::run(a);
+  else if (a.command == "interleave")
+    return bench::interleave(a);
   else
     bench::die("unknown command '" + a.command + "'");
   return 0;
