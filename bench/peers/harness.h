@@ -80,6 +80,7 @@ std::string keyword_conninfo(const std::string& uri);
 std::unique_ptr<Client> make_raw(const std::string& uri);
 std::unique_ptr<Client> make_raw_pipeline(const std::string& uri);
 std::unique_ptr<Client> make_lingo(const std::string& uri);
+std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri);
 std::unique_ptr<Client> make_pqxx(const std::string& uri);
 std::unique_ptr<Client> make_soci(const std::string& uri);
 std::unique_ptr<Client> make_poco(const std::string& uri);

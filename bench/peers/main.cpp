@@ -8,7 +8,7 @@
 //   bench_peers check URI WORKLOAD [--size ROWS]   (rows written; transfers: total kept)
 //   bench_peers teardown URI
 //
-// Clients: raw, raw-pipeline, lingo, libpqxx, soci, poco. Workloads:
+// Clients: raw, raw-pipeline, lingo, lingo-adhoc, libpqxx, soci, poco. Workloads:
 // point_select, insert, transfer, bulk_insert, scan, compile, pipeline.
 // The driver, run.py, runs every client for every workload, round after
 // round, and prints the medians and ratios; see docs/performance.md.
@@ -195,9 +195,10 @@ void reset(const Args& a) {
 
 std::unique_ptr<Client> make_client(const std::string& name, const std::string& uri) {
   static const std::map<std::string, std::function<std::unique_ptr<Client>(const std::string&)>> makers = {
-      {"raw", make_raw},     {"raw-pipeline", make_raw_pipeline},
-      {"lingo", make_lingo}, {"libpqxx", make_pqxx},
-      {"soci", make_soci},   {"poco", make_poco},
+      {"raw", make_raw},      {"raw-pipeline", make_raw_pipeline},
+      {"lingo", make_lingo},  {"lingo-adhoc", make_lingo_adhoc},
+      {"libpqxx", make_pqxx}, {"soci", make_soci},
+      {"poco", make_poco},
   };
   const auto it = makers.find(name);
   if (it == makers.end()) die("unknown client '" + name + "'");

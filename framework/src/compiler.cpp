@@ -74,11 +74,25 @@ const FieldKind* Compiler::kind_of(const ast::Node& node) noexcept {
   return node.kind == ast::Kind::column ? static_cast<const ast::Column&>(node).kind.get() : nullptr;
 }
 
-void Compiler::value_for(const ast::Node& value, const FieldKind* kind, SqlWriter& w) const {
-  if (kind != nullptr && kind->to_db && value.kind == ast::Kind::param) {
-    const Value& v = static_cast<const ast::Param&>(value).value;
-    return param(v.is_null() ? v : kind->to_db(v), w);
+void Compiler::param_node(const ast::Param& p, const FieldKind* kind, SqlWriter& w) const {
+  if (p.slot) {
+    if (w.arguments == nullptr) {
+      ErrorInfo info;
+      info.message = "lingo::arg(" + std::to_string(*p.slot) +
+                     ") has no value here: build the query once with .prepare() and pass the arguments to "
+                     "each run";
+      info.dialect = dialect_;
+      throw InterfaceError(std::move(info));
+    }
+    w.arguments->push_back({w.params.size(), *p.slot, kind != nullptr && kind->to_db ? kind : nullptr});
+    return param(Value{}, w);
   }
+  if (kind != nullptr && kind->to_db && !p.value.is_null()) return param(kind->to_db(p.value), w);
+  param(p.value, w);
+}
+
+void Compiler::value_for(const ast::Node& value, const FieldKind* kind, SqlWriter& w) const {
+  if (value.kind == ast::Kind::param) return param_node(static_cast<const ast::Param&>(value), kind, w);
   expr(value, w);
 }
 
@@ -227,7 +241,7 @@ void Compiler::expr(const ast::Node& node, SqlWriter& w) const {
       return;
     }
     case Kind::param:
-      return param(static_cast<const ast::Param&>(node).value, w);
+      return param_node(static_cast<const ast::Param&>(node), nullptr, w);
     case Kind::raw:
       w.sql += static_cast<const ast::Raw&>(node).sql;
       return;

@@ -37,8 +37,44 @@ CompiledQuery QueryBase::compile() const {
   return out;
 }
 
+namespace {
+void refuse_arguments(const CompiledQuery& q) {
+  if (q.arguments.empty()) return;
+  usage_error("this query holds lingo::arg(" + std::to_string(q.arguments.front().slot) +
+              "): build it once with .prepare() and pass the arguments to each run");
+}
+}  // namespace
+
+PreparedQuery QueryBase::prepare() const {
+  return PreparedQuery(db_, compile());
+}
+
+PreparedQuery::PreparedQuery(Database* db, CompiledQuery compiled) : db_(db), compiled_(std::move(compiled)) {
+  if (db_ == nullptr) usage_error("this query is not bound to a database");
+  for (const auto& a : compiled_.arguments) arity_ = std::max(arity_, a.slot + 1);
+}
+
+Result PreparedQuery::all(std::span<const Value> args) const {
+  if (args.size() != arity_)
+    usage_error("this prepared query takes " + std::to_string(arity_) + " argument(s), not " +
+                std::to_string(args.size()));
+  if (compiled_.arguments.empty())
+    return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params));
+  std::vector<Value> params = compiled_.params;
+  for (const auto& a : compiled_.arguments) {
+    const Value& v = args[a.slot];
+    params[a.param] = a.kind != nullptr && !v.is_null() ? a.kind->to_db(v) : v;
+  }
+  return db_->execute_sql(compiled_.sql, std::span<const Value>(params));
+}
+
+Row PreparedQuery::one(std::initializer_list<Value> args) const {
+  return only_row(all(args), "one()");
+}
+
 Result QueryBase::all() const {
   const CompiledQuery q = compile();
+  refuse_arguments(q);
   return database().execute_sql(q.sql, std::span<const Value>(q.params));
 }
 
@@ -89,7 +125,7 @@ void Select::add_having(ast::NodePtr condition) {
 }
 
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
-  SqlWriter w{out.sql, out.params};
+  SqlWriter w{out.sql, out.params, &out.arguments};
   c.select(*data_, w);
 }
 
@@ -99,6 +135,7 @@ Row Select::one() const {
 
 RowCursor Select::begin() const {
   const CompiledQuery q = compile();
+  refuse_arguments(q);
   return RowCursor(database().connection().stream(q.sql, std::span<const Value>(q.params)));
 }
 
@@ -234,7 +271,8 @@ std::optional<Result> Insert::copy_rows() const {
   converted.reserve(data_.rows.size() * data_.columns.size());
   for (const auto& row : data_.rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
-      if (row[c]->kind != ast::Kind::param) return std::nullopt;
+      if (row[c]->kind != ast::Kind::param || static_cast<const ast::Param&>(*row[c]).slot)
+        return std::nullopt;
       const Value& v = static_cast<const ast::Param&>(*row[c]).value;
       const FieldKind* kind = data_.columns[c]->field().custom().get();
       if (kind != nullptr && kind->to_db && !v.is_null()) {
@@ -284,8 +322,9 @@ Result Insert::all() const {
       part.rows.assign(first,
                        first + static_cast<std::ptrdiff_t>(std::min(batch, data_.rows.size() - start)));
       CompiledQuery q;
-      SqlWriter w{q.sql, q.params};
+      SqlWriter w{q.sql, q.params, &q.arguments};
       compiler.insert(part, w);
+      refuse_arguments(q);
       parts.push_back(db.execute_sql(q.sql, std::span<const Value>(q.params)));
       affected += std::max<std::int64_t>(0, parts.back().rows_affected());
     }
@@ -298,7 +337,7 @@ Result Insert::all() const {
 }
 
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
-  SqlWriter w{out.sql, out.params};
+  SqlWriter w{out.sql, out.params, &out.arguments};
   c.insert(data_, w);
 }
 
@@ -329,7 +368,7 @@ Update& Update::where(const TypedExpr<bool>& condition) {
 }
 
 void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
-  SqlWriter w{out.sql, out.params};
+  SqlWriter w{out.sql, out.params, &out.arguments};
   c.update(data_, w);
 }
 
@@ -349,7 +388,7 @@ Delete& Delete::where(const TypedExpr<bool>& condition) {
 }
 
 void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
-  SqlWriter w{out.sql, out.params};
+  SqlWriter w{out.sql, out.params, &out.arguments};
   c.remove(data_, w);
 }
 

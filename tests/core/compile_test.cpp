@@ -71,6 +71,9 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBuildersCopyIndependently);
   CPPUNIT_TEST(testCompositePrimaryKey);
   CPPUNIT_TEST(testApplicationFieldKindsUseTheirStorageAndConvert);
+  CPPUNIT_TEST(testPreparedQueriesTakeArguments);
+  CPPUNIT_TEST(testPreparedQueriesRunWithNewArgumentsEachTime);
+  CPPUNIT_TEST(testArgumentsOutsideAPreparedQueryAreRefused);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -81,6 +84,71 @@ class CompileTest : public CppUnit::TestFixture {
   void tearDown() override {
     pg_.reset();
     lite_.reset();
+  }
+
+  // lingo::arg(n) compiles to a placeholder whose value comes with each run.
+  void testPreparedQueriesTakeArguments() {
+    const auto q = pg_->select(book.title)
+                       .from(book)
+                       .where(book.author_id == arg<std::int32_t>(1) && book.pages > 100 &&
+                              arg<std::int64_t>(0) == book.id)
+                       .prepare();
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(
+            R"(SELECT "book"."title" FROM "book" WHERE ((("book"."author_id" = $1) AND ("book"."pages" > $2)) AND ($3 = "book"."id")))"),
+        q.sql());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, q.arity());
+    const auto none = pg_->select(book.title).from(book).prepare();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{0}, none.arity());
+  }
+
+  void testPreparedQueriesRunWithNewArgumentsEachTime() {
+    struct Word : Table {
+      Column<std::int32_t> id = column("id", IntegerField{}.primary_key());
+      Column<std::string> word = column("word", CustomField{shout});
+      Word() : Table("word") {}
+    } const words;
+    lite_->create_tables({&words});
+    // Inserts through a prepared statement: the custom field converts each argument.
+    const auto add = lite_->insert(words)
+                         .set(words.id, arg<std::int32_t>(0))
+                         .set(words.word, arg<std::string>(1))
+                         .prepare();
+    for (int i = 1; i <= 3; ++i)
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, add.execute({i, "word " + std::to_string(i)}).rows_affected());
+    CPPUNIT_ASSERT_EQUAL(std::string("WORD 2"),
+                         lite_->execute_sql("SELECT word FROM word WHERE id = 2").scalar<std::string>());
+    const auto by_id =
+        lite_->select(words.word).from(words).where(words.id == arg<std::int32_t>(0)).prepare();
+    CPPUNIT_ASSERT_EQUAL(std::string("word 3"), by_id.one({3})[words.word]);
+    CPPUNIT_ASSERT_EQUAL(std::string("word 1"), by_id.one({1})[words.word]);
+    expect_throw<DoesNotExist>([&] { (void)by_id.one({9}); }, "no row");
+    // Compared against a custom field, the argument is converted too.
+    const auto by_word =
+        lite_->select(words.id).from(words).where(words.word == arg<std::string>(0)).prepare();
+    CPPUNIT_ASSERT_EQUAL(std::int32_t{2}, by_word.one({"word 2"})[words.id]);
+    // The wrong number of arguments is refused before anything is sent.
+    const auto e = expect_throw<InterfaceError>([&] { (void)by_id.all({1, 2}); }, "two arguments for one");
+    LINGO_ASSERT_CONTAINS(e.what(), "takes 1 argument(s), not 2");
+    expect_throw<InterfaceError>([&] { (void)by_id.all(); }, "no arguments for one");
+    const auto u = lite_->update(words)
+                       .set(words.word, arg<std::string>(0))
+                       .where(words.id == arg<std::int32_t>(1))
+                       .prepare();
+    (void)u.execute({"changed", 1});
+    CPPUNIT_ASSERT_EQUAL(std::string("changed"), by_id.one({1})[words.word]);
+    lite_->drop_tables({&words});
+  }
+
+  void testArgumentsOutsideAPreparedQueryAreRefused() {
+    auto q = lite_->select(book.title).from(book).where(book.id == arg<std::int64_t>(0));
+    const auto e = expect_throw<InterfaceError>([&] { (void)q.all(); }, "an argument in an unprepared query");
+    LINGO_ASSERT_CONTAINS(e.what(), ".prepare()");
+    expect_throw<InterfaceError>(
+        [&] {
+          for (const Row r : q) (void)r;
+        },
+        "streaming it");
   }
 
   void testSelectWithEveryClause() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,10 @@ struct Column final : Node {
 
 struct Param final : Node {
   explicit Param(Value v) : Node(Kind::param), value(std::move(v)) {}
+  // An argument of a prepared query (lingo::arg): its value comes with each run.
+  Param(Value v, std::size_t argument) : Node(Kind::param), value(std::move(v)), slot(argument) {}
   Value value;
+  std::optional<std::size_t> slot;
 };
 
 struct Raw final : Node {

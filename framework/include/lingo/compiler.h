@@ -24,6 +24,7 @@ class Compiler;
 struct SqlWriter {
   std::string& sql;
   std::vector<Value>& params;
+  std::vector<ArgumentSlot>* arguments = nullptr;  // null: lingo::arg is refused
 };
 
 // Field kind -> column type DDL, filled by each dialect.
@@ -100,6 +101,8 @@ class Compiler {
 
  protected:
   void param(const Value& v, SqlWriter& w) const;
+  // A Param node: its value, or the slot of a prepared query's argument.
+  void param_node(const ast::Param& p, const FieldKind* kind, SqlWriter& w) const;
   // Writes `value`, converting a bound value to the stored form when it meets
   // a column of an application-defined kind.
   void value_for(const ast::Node& value, const FieldKind* kind, SqlWriter& w) const;

@@ -92,6 +92,7 @@ void check_identifier(std::string_view name, std::string_view what);
 
 }  // namespace detail
 
+
 template <class T>
 class TypedExpr : public Expr {
  public:
@@ -238,6 +239,21 @@ LINGO_COMPARISON(<=, le)
 LINGO_COMPARISON(>, gt)
 LINGO_COMPARISON(>=, ge)
 #undef LINGO_COMPARISON
+
+// The n-th argument of a prepared query (QueryBase::prepare): a placeholder
+// whose value is given at each run. A query holding one cannot run unprepared.
+// Its own type, one step from TypedExpr like a Column, so that `column ==
+// lingo::arg<T>(0)` reads the same either way round in C++20.
+template <class T>
+class Argument : public TypedExpr<T> {
+ public:
+  explicit Argument(std::size_t n) : TypedExpr<T>(std::make_shared<ast::Param>(Value{}, n)) {}
+};
+
+template <class T>
+[[nodiscard]] Argument<T> arg(std::size_t n) {
+  return Argument<T>(n);
+}
 
 template <class T, class V>
 TypedExpr<bool> operator==(const TypedExpr<T>& a, const V& b) {

@@ -17,6 +17,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,21 @@ namespace lingo {
 class Database;
 class Compiler;
 
+// Where a prepared query's argument goes: params[param] takes argument
+// `slot`, converted by `kind` (a custom field's to_db) when there is one.
+struct ArgumentSlot {
+  std::size_t param;
+  std::size_t slot;
+  const FieldKind* kind;
+};
+
 struct CompiledQuery {
   std::string sql;
   std::vector<Value> params;
+  std::vector<ArgumentSlot> arguments;  // lingo::arg placeholders, for prepare()
 };
+
+class PreparedQuery;
 
 struct FromItem {
   std::string table;  // a table name, or the alias of a subquery
@@ -115,12 +127,42 @@ class QueryBase {
   // MultipleRowsReturned on several.
   [[nodiscard]] Row one_row() const;
   [[nodiscard]] CompiledQuery compile() const;
+  // Compiles once for running many times: lingo::arg<T>(n) in the query
+  // stands for the n-th value passed to each run.
+  //     auto by_id = db.select(a.name).from(a).where(a.id == lingo::arg<std::int64_t>(0)).prepare();
+  //     lingo::Row row = by_id.one({42});
+  [[nodiscard]] PreparedQuery prepare() const;
   virtual ~QueryBase() = default;
 
  protected:
   virtual void compile_into(const Compiler& c, CompiledQuery& out) const = 0;
   [[nodiscard]] Database& database() const;
   Database* db_;
+};
+
+// A query compiled once (QueryBase::prepare), run with new arguments each
+// time: what a hot loop should use instead of building the same query again.
+// The database's driver prepares the statement on each connection once, as
+// for any statement. Runs on the thread's connection, in its transaction.
+class PreparedQuery {
+ public:
+  PreparedQuery(Database* db, CompiledQuery compiled);
+  // Every row (RETURNING rows for writes). InterfaceError, before anything is
+  // sent, when the number of arguments is not arity().
+  [[nodiscard]] Result all(std::span<const Value> args) const;
+  [[nodiscard]] Result all(std::initializer_list<Value> args = {}) const {
+    return all(std::span<const Value>(args.begin(), args.size()));
+  }
+  Result execute(std::initializer_list<Value> args = {}) const { return all(args); }
+  // The only row; DoesNotExist on none, MultipleRowsReturned on several.
+  [[nodiscard]] Row one(std::initializer_list<Value> args = {}) const;
+  [[nodiscard]] std::size_t arity() const noexcept { return arity_; }
+  [[nodiscard]] const std::string& sql() const noexcept { return compiled_.sql; }
+
+ private:
+  Database* db_;
+  CompiledQuery compiled_;
+  std::size_t arity_ = 0;
 };
 
 // Iterates a query's rows as they arrive (see Select::begin()).
