@@ -2,7 +2,8 @@
 """Runs every workload of bench_peers (and peewee_client.py) against one
 server, round after round, and reports per workload each client's median
 throughput and the ratio Lingo / client; writes results.json and a PNG chart
-to the output directory. scripts/bench calls this; see docs/performance.md.
+to the output directory (results.md holds the same tables in Markdown).
+scripts/bench calls this; see docs/performance.md.
 
 In each round every client runs once, in an order rotated from round to
 round; the ratio shown is the median over rounds of Lingo's throughput over
@@ -138,7 +139,10 @@ def main():
           % info, flush=True)
 
     report = {'started': started.isoformat(timespec='seconds'), 'machine': info,
-              'command': ' '.join(['scripts/bench'] + sys.argv[2:]), 'rounds': a.rounds,
+              'command': ' '.join(['scripts/bench'] + [
+                  '--%s %s' % (k.replace('_', '-'), v) for k, v in vars(a).items()
+                  if k not in ('uri', 'bench', 'peewee', 'out') and v != p.get_default(k)]),
+              'rounds': a.rounds,
               'options': vars(a) | {'uri': '(throwaway cluster)'}, 'workloads': []}
     for name, workload, clients, size_option, threads, unit in WORKLOADS:
         if only and name not in only:
@@ -180,6 +184,8 @@ def main():
         save(report, a.out)  # after each workload, so a failure later loses nothing
 
     print_targets(report)
+    with open(os.path.join(a.out, 'results.md'), 'w') as f:
+        f.write(markdown(report))
     chart(report, a.out)
     run([a.bench, 'teardown', a.uri])
     print('bench: wrote %s/results.json and %s/results.png' % (a.out, a.out))
@@ -231,24 +237,50 @@ def print_workload(w):
     print(flush=True)
 
 
-def print_targets(report):
-    print('targets (Lingo / client, median of paired rounds):')
+def targets(report):
+    """(workload, what, measured, target, met) for each target of the issue."""
+    out = []
     for w in report['workloads']:
         for c in w['clients']:
             want = TARGETS.get(w['name'], {}).get(c['client'])
-            if want is None:
-                continue
-            print('  %-20s vs %-16s %8.3f  target >= %-5g %s' % (
-                w['name'], c['label'], c['lingo_ratio'], want, 'met' if c['lingo_ratio'] >= want else 'MISSED'))
+            if want is not None:
+                out.append((w['name'], 'Lingo / ' + c['label'], '%.3f' % c['lingo_ratio'], '>= %g' % want,
+                            c['lingo_ratio'] >= want))
         if w['name'] == 'scan':
             rss = next(c['peak_rss_mib'] for c in w['clients'] if c['client'] == 'lingo')
-            print('  %-20s Lingo peak RSS %7.1f MiB  target <= 64   %s' % ('scan', rss,
-                                                                        'met' if rss <= 64 else 'MISSED'))
+            out.append(('scan', 'Lingo peak RSS', '%.1f MiB' % rss, '<= 64 MiB', rss <= 64))
         if w['name'] == 'compile':
-            lingo = next(c for c in w['clients'] if c['client'] == 'lingo')
-            us = 1e6 / lingo['median_throughput']
-            print('  %-20s Lingo %.2f us a query          target <= 5   %s' % ('compile', us,
-                                                                            'met' if us <= 5 else 'MISSED'))
+            us = 1e6 / next(c for c in w['clients'] if c['client'] == 'lingo')['median_throughput']
+            out.append(('compile', 'Lingo, time a query', '%.2f us' % us, '<= 5 us', us <= 5))
+    return out
+
+
+def print_targets(report):
+    print('targets (ratios: median of paired rounds):')
+    for name, what, got, want, met in targets(report):
+        print('  %-20s %-28s %10s  target %-10s %s' % (name, what, got, want, 'met' if met else 'MISSED'))
+
+
+def markdown(report):
+    """The tables of docs/performance.md, from this run."""
+    m = report['machine']
+    out = ['Measured %s on %s, %d cores, %s GiB, %s (kernel %s), PostgreSQL %s on the same machine; '
+           'median of %d rounds; `%s`.\n' % (report['started'], m['cpu'], m['cores'], m['memory_gib'], m['os'],
+                                               m['kernel'], m['postgresql'], report['rounds'], report['command'])]
+    for w in report['workloads']:
+        out.append('\n**%s** (%s%s)\n\n' % (w['name'].replace('_', ' '), w['unit'],
+                                               ', %d threads' % w['threads'] if w['threads'] > 1 else ''))
+        out.append('| client | median | Lingo / client | peak RSS | retries |\n| --- | ---: | ---: | ---: | ---: |\n')
+        for c in w['clients']:
+            label = c['label'] + (' (%s)' % c['note'] if c['note'] else '')
+            rss = '%.1f MiB' % c['peak_rss_mib'] if c['peak_rss_mib'] is not None else 'shared'
+            out.append('| %s | %s | %.3f | %s | %.0f |\n' % (label, fmt(c['median_throughput']), c['lingo_ratio'],
+                                                         rss, c['median_retries']))
+    out.append('\n**targets**\n\n| workload | figure | measured | target | |\n| --- | --- | ---: | ---: | --- |\n')
+    for name, what, got, want, met in targets(report):
+        out.append('| %s | %s | %s | %s | %s |\n' % (name.replace('_', ' '), what, got, want,
+                                                    'met' if met else '**missed**'))
+    return ''.join(out)
 
 
 def chart(report, out):

@@ -160,7 +160,13 @@ const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
                                                           std::span<const Value> params) {
   encoder_->encode(params);  // may throw: nothing has been sent yet
   deallocate_forgotten();
-  const std::size_t hash = std::hash<std::string_view>{}(sql);
+  // A loop runs the same statement again and again: comparing its text with
+  // the last one's is cheaper than hashing it anew.
+  if (sql != last_sql_) {
+    last_sql_.assign(sql);
+    last_hash_ = std::hash<std::string_view>{}(sql);
+  }
+  const std::size_t hash = last_hash_;
   const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
   return stmt != nullptr ? stmt : prepare(sql, hash, encoder_->types());
 }
