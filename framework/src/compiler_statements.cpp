@@ -190,17 +190,20 @@ void Compiler::on_conflict(const InsertData& q, SqlWriter& w) const {
   }
 }
 
+void Compiler::insert_target(const InsertData& q, std::string& out) const {
+  identifier(q.table->name(), out);
+  if (q.columns.empty()) return;
+  out += " (";
+  for (std::size_t i = 0; i < q.columns.size(); ++i) {
+    if (i) out += ", ";
+    identifier(q.columns[i]->name(), out);
+  }
+  out += ')';
+}
+
 void Compiler::insert(const InsertData& q, SqlWriter& w) const {
   w.sql += "INSERT INTO ";
-  identifier(q.table->name(), w.sql);
-  if (!q.columns.empty()) {
-    w.sql += " (";
-    for (std::size_t i = 0; i < q.columns.size(); ++i) {
-      if (i) w.sql += ", ";
-      identifier(q.columns[i]->name(), w.sql);
-    }
-    w.sql += ')';
-  }
+  insert_target(q, w.sql);
   if (q.from_select) {
     w.sql += ' ';
     select(*q.from_select, w);

@@ -265,17 +265,26 @@ std::optional<Result> Insert::copy_rows() const {
   if (data_.rows.size() < kCopyMinRows || batch_size_ > 0 || data_.columns.empty() || data_.from_select ||
       !data_.returning.empty() || data_.on_conflict != ConflictAction::none)
     return std::nullopt;
+  // The custom fields' conversions, per column; only their results are stored.
+  std::vector<const FieldKind*> converts(data_.columns.size(), nullptr);
+  std::size_t converting = 0;
+  for (std::size_t c = 0; c < converts.size(); ++c) {
+    const FieldKind* kind = data_.columns[c]->field().custom().get();
+    if (kind != nullptr && kind->to_db) {
+      converts[c] = kind;
+      ++converting;
+    }
+  }
   std::vector<const Value*> cells;
   cells.reserve(data_.rows.size() * data_.columns.size());
-  std::vector<Value> converted;  // custom fields' to_db results; reserved, so the pointers stay put
-  converted.reserve(data_.rows.size() * data_.columns.size());
+  std::vector<Value> converted;  // reserved in full, so the pointers into it stay put
+  converted.reserve(data_.rows.size() * converting);
   for (const auto& row : data_.rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (row[c]->kind != ast::Kind::param || static_cast<const ast::Param&>(*row[c]).slot)
         return std::nullopt;
       const Value& v = static_cast<const ast::Param&>(*row[c]).value;
-      const FieldKind* kind = data_.columns[c]->field().custom().get();
-      if (kind != nullptr && kind->to_db && !v.is_null()) {
+      if (const FieldKind* kind = converts[c]; kind != nullptr && !v.is_null()) {
         cells.push_back(&converted.emplace_back(kind->to_db(v)));
       } else {
         cells.push_back(&v);
@@ -283,15 +292,8 @@ std::optional<Result> Insert::copy_rows() const {
     }
   }
   Database& db = database();
-  const Compiler& compiler = db.compiler();
   std::string target;
-  compiler.identifier(data_.table->name(), target);
-  target += " (";
-  for (std::size_t i = 0; i < data_.columns.size(); ++i) {
-    if (i) target += ", ";
-    compiler.identifier(data_.columns[i]->name(), target);
-  }
-  target += ')';
+  db.compiler().insert_target(data_, target);
   const auto loaded = db.connection().copy_rows(target, data_.columns.size(), cells);
   if (!loaded) return std::nullopt;
   return Result(std::make_shared<ConcatenatedResult>(std::vector<Result>{}, *loaded));

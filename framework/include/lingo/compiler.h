@@ -62,6 +62,8 @@ class Compiler {
   // Statements.
   virtual void select(const SelectData& q, SqlWriter& w) const;
   virtual void insert(const InsertData& q, SqlWriter& w) const;
+  // `"table" ("column", ...)`: what INSERT INTO and a bulk COPY name.
+  void insert_target(const InsertData& q, std::string& out) const;
   virtual void update(const UpdateData& q, SqlWriter& w) const;
   virtual void remove(const DeleteData& q, SqlWriter& w) const;
   virtual void create_table(const Table& t, const CreateTableOptions& options, SqlWriter& w) const;
