@@ -156,10 +156,7 @@ class Lingo : public Client {
 
   void scan(Sink& sink) override {
     for (const lingo::Row row : db_.select(scanned.id, scanned.label, scanned.amount).from(scanned)) {
-      sink.add(row[scanned.id]);
-      sink.add(static_cast<std::int64_t>(row[scanned.label].size()));
-      sink.add(static_cast<std::int64_t>(row[scanned.amount]));
-      ++sink.rows;
+      sink.scanned(row[scanned.id], row[scanned.label].size(), row[scanned.amount]);
     }
   }
 
@@ -199,10 +196,7 @@ class Lingo : public Client {
 
  private:
   static void add_account(const lingo::Row& row, Sink& sink) {
-    sink.add(row[account.id]);
-    sink.add(static_cast<std::int64_t>(row[account.balance].to_double()));
-    sink.add(static_cast<std::int64_t>(row[account.owner].size()));
-    ++sink.rows;
+    sink.account(row[account.id], row[account.balance].to_double(), row[account.owner].size());
   }
 
   lingo::Database db_;
@@ -211,7 +205,11 @@ class Lingo : public Client {
 
 }  // namespace
 
-std::unique_ptr<Client> make_lingo(const std::string& uri) { return std::make_unique<Lingo>(uri, true); }
-std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri) { return std::make_unique<Lingo>(uri, false); }
+std::unique_ptr<Client> make_lingo(const std::string& uri) {
+  return std::make_unique<Lingo>(uri, true);
+}
+std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri) {
+  return std::make_unique<Lingo>(uri, false);
+}
 
 }  // namespace bench

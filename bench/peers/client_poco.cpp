@@ -64,10 +64,7 @@ class Poco_ : public Client {
     for (const auto key : ids) {
       id = key;
       st.execute();
-      sink.add(got_id);
-      sink.add(static_cast<std::int64_t>(balance));
-      sink.add(static_cast<std::int64_t>(owner.size()));
-      ++sink.rows;
+      sink.account(got_id, balance, owner.size());
     }
   }
 
@@ -152,10 +149,7 @@ class Poco_ : public Client {
       amounts.clear();
       st.execute();
       for (std::size_t i = 0; i < ids.size(); ++i) {
-        sink.add(ids[i]);
-        sink.add(static_cast<std::int64_t>(labels[i].size()));
-        sink.add(static_cast<std::int64_t>(amounts[i]));
-        ++sink.rows;
+        sink.scanned(ids[i], labels[i].size(), amounts[i]);
       }
     }
   }

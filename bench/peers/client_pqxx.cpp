@@ -24,10 +24,7 @@ class Pqxx : public Client {
     pqxx::nontransaction tx(conn_);
     for (const auto id : ids) {
       const pqxx::row row = tx.exec_prepared1("sel", id);
-      sink.add(row[0].as<std::int64_t>());
-      sink.add(static_cast<std::int64_t>(row[1].as<double>()));
-      sink.add(static_cast<std::int64_t>(row[2].as<std::string>().size()));
-      ++sink.rows;
+      sink.account(row[0].as<std::int64_t>(), row[1].as<double>(), row[2].as<std::string>().size());
     }
   }
 
@@ -77,10 +74,7 @@ class Pqxx : public Client {
     pqxx::nontransaction tx(conn_);
     const pqxx::result result = tx.exec("SELECT id, label, amount FROM bench_scan");
     for (const auto& row : result) {
-      sink.add(row[0].as<std::int64_t>());
-      sink.add(static_cast<std::int64_t>(row[1].as<std::string>().size()));
-      sink.add(static_cast<std::int64_t>(row[2].as<double>()));
-      ++sink.rows;
+      sink.scanned(row[0].as<std::int64_t>(), row[1].as<std::string>().size(), row[2].as<double>());
     }
   }
 

@@ -104,10 +104,8 @@ class Raw : public Client {
   void scan(Sink& sink) override {
     PGresult* r = check(PQexec(conn_, "SELECT id, label, amount FROM bench_scan"));
     for (int row = 0, n = PQntuples(r); row < n; ++row) {
-      sink.add(to_int(PQgetvalue(r, row, 0)));
-      sink.add(static_cast<std::int64_t>(std::string(PQgetvalue(r, row, 1)).size()));
-      sink.add(static_cast<std::int64_t>(std::strtod(PQgetvalue(r, row, 2), nullptr)));
-      ++sink.rows;
+      sink.scanned(to_int(PQgetvalue(r, row, 0)), std::string(PQgetvalue(r, row, 1)).size(),
+                   std::strtod(PQgetvalue(r, row, 2), nullptr));
     }
     PQclear(r);
   }
@@ -135,10 +133,8 @@ class Raw : public Client {
   }
 
   static void add_account(PGresult* r, Sink& sink) {
-    sink.add(to_int(PQgetvalue(r, 0, 0)));
-    sink.add(static_cast<std::int64_t>(std::strtod(PQgetvalue(r, 0, 1), nullptr)));
-    sink.add(static_cast<std::int64_t>(std::string(PQgetvalue(r, 0, 2)).size()));
-    ++sink.rows;
+    sink.account(to_int(PQgetvalue(r, 0, 0)), std::strtod(PQgetvalue(r, 0, 1), nullptr),
+                 std::string(PQgetvalue(r, 0, 2)).size());
   }
 
   PGconn* conn_;

@@ -41,6 +41,16 @@ struct Sink {
   std::int64_t rows = 0;
   std::int64_t retries = 0;
   void add(std::int64_t v) { sum += v; }
+  // One row read, folded the same way by every client (and by
+  // peewee_client.py): whole parts of the numbers, the text's length.
+  void account(std::int64_t id, double balance, std::size_t owner_size) { row(id, balance, owner_size); }
+  void scanned(std::int64_t id, std::size_t label_size, double amount) { row(id, amount, label_size); }
+
+ private:
+  void row(std::int64_t id, double number, std::size_t text_size) {
+    sum += id + static_cast<std::int64_t>(number) + static_cast<std::int64_t>(text_size);
+    ++rows;
+  }
 };
 
 // A client of one library, connected to one server. Workloads a client does
