@@ -21,10 +21,22 @@ Uri dialect_uri(const Uri& given, bool pooled) {
       given.base_scheme(), std::vector<std::string>(std::begin(kPoolOptions), std::end(kPoolOptions))));
 }
 
+std::atomic<std::uint64_t> next_impl_id{1};
+
+// The session this thread used last, and whose: a loop of queries on one
+// Database finds its session here without the mutex and the map. Only the
+// owning thread adds or removes its own session, so the pointer stays valid
+// until release() on this thread clears the entry.
+struct LastSession {
+  std::uint64_t owner = 0;
+  Session* session = nullptr;
+};
+thread_local LastSession last_session;
+
 }  // namespace
 
 Database::Impl::Impl(std::string_view text, const PoolOptions* pool_override)
-    : uri(Uri::parse(text)), masked_uri(uri.masked()) {
+    : uri(Uri::parse(text)), masked_uri(uri.masked()), id_(next_impl_id.fetch_add(1, std::memory_order_relaxed)) {
   const bool pooled = pool_override != nullptr || uri.scheme_variant() == "pool";
   const Uri given = uri;
   uri = dialect_uri(given, pooled);
@@ -42,15 +54,20 @@ Database::Impl::~Impl() {
 }
 
 Session* Database::Impl::find() {
+  if (last_session.owner == id_) return last_session.session;
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(std::this_thread::get_id());
-  return it == sessions_.end() ? nullptr : it->second.get();
+  if (it == sessions_.end()) return nullptr;
+  last_session = {id_, it->second.get()};
+  return last_session.session;
 }
 
 Session& Database::Impl::session() {
+  if (last_session.owner == id_) return *last_session.session;
   std::lock_guard lock(mutex_);
   auto& slot = sessions_[std::this_thread::get_id()];
   if (slot == nullptr) slot = std::make_unique<Session>();
+  last_session = {id_, slot.get()};
   return *slot;
 }
 
@@ -105,6 +122,7 @@ bool Database::Impl::close_this_thread(bool for_real) {
 void Database::Impl::release(Session& s, bool for_real) {
   std::unique_ptr<Connection> conn = std::move(s.conn);
   if (s.stack.empty() && s.contexts == 0) {
+    if (last_session.owner == id_) last_session = {};
     std::lock_guard lock(mutex_);
     sessions_.erase(std::this_thread::get_id());  // `s` is gone from here on
   }

@@ -65,6 +65,9 @@ struct Database::Impl {
   [[nodiscard]] std::string dialect_name() const { return std::string(dialect->name()); }
 
  private:
+  // Names this Impl in each thread's one-entry session cache (database.cpp):
+  // never reused, so a cache entry left by a destroyed Database matches nothing.
+  const std::uint64_t id_;
   std::mutex mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Session>> sessions_;
 };

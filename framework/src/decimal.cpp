@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
+#include <system_error>
 
 #include "lingo/errors.h"
 
@@ -199,8 +201,12 @@ Decimal Decimal::rescaled(int target) const {
 }
 
 double Decimal::to_double() const {
-  if (is_nan()) return std::strtod("nan", nullptr);
-  return std::strtod(text_.c_str(), nullptr);
+  // The canonical text is exactly what from_chars reads ("NaN", "-Infinity"
+  // included), correctly rounded and several times faster than strtod.
+  double v = 0;
+  const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), v);
+  if (r.ec == std::errc::result_out_of_range) return std::strtod(text_.c_str(), nullptr);  // 1e-400: 0, or ±HUGE_VAL
+  return v;
 }
 
 bool operator==(const Decimal& a, const Decimal& b) noexcept {

@@ -35,6 +35,16 @@ Value detail::from_db(const ast::Node& node, Value stored) {
   return kind && kind->from_db ? kind->from_db(stored) : stored;
 }
 
+Value Row::read(const Expr& column) const {
+  Value v = (*this)[column.result_name()];
+  const ast::Node& node = *column.node();
+  if (node.kind == ast::Kind::column && !v.is_null()) {
+    const auto& kind = static_cast<const ast::Column&>(node).kind;
+    if (kind && kind->from_db) v = kind->from_db(v);
+  }
+  return v;  // one return: the value is built in the caller's place
+}
+
 std::string_view Expr::result_name() const {
   if (!node_) return {};
   switch (node_->kind) {

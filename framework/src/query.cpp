@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 #include "lingo/compiler.h"
 #include "lingo/database.h"
 #include "lingo/errors.h"
@@ -15,8 +17,8 @@ namespace {
   throw InterfaceError(std::move(info));
 }
 
-Row only_row(const Result& result, std::string_view what) {
-  if (result.size() == 1) return result.owned_row(0);
+Row only_row(Result result, std::string_view what) {
+  if (result.size() == 1) return std::move(result).owned_row(0);
   ErrorInfo info;
   info.message = std::string(what) + " expected exactly one row and got " + std::to_string(result.size());
   if (result.empty()) throw DoesNotExist(std::move(info));
@@ -60,7 +62,9 @@ Result PreparedQuery::all(std::span<const Value> args) const {
                 std::to_string(args.size()));
   if (compiled_.arguments.empty())
     return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params));
-  std::vector<Value> params = compiled_.params;
+  // On the stack for the usual handful of parameters: a prepared query's
+  // run allocates nothing of its own.
+  boost::container::small_vector<Value, 8> params(compiled_.params.begin(), compiled_.params.end());
   for (const auto& a : compiled_.arguments) {
     const Value& v = args[a.slot];
     params[a.param] = a.kind != nullptr && !v.is_null() ? a.kind->to_db(v) : v;

@@ -26,8 +26,7 @@ std::string column_list(const ResultSource& source) {
 
 std::size_t find_column(const ResultSource* source, std::string_view name) {
   if (source != nullptr)
-    for (std::size_t i = 0; i < source->column_count(); ++i)
-      if (source->column_name(i) == name) return i;
+    if (const std::size_t i = source->find_column(name); i != ResultSource::npos) return i;
   interface_error("no column named '" + std::string(name) +
                   "' in the result; its columns are: " + (source ? column_list(*source) : "(none)"));
 }
@@ -39,6 +38,12 @@ void check_column(const ResultSource& source, std::size_t column) {
 }
 
 }  // namespace
+
+std::size_t ResultSource::find_column(std::string_view name) const {
+  for (std::size_t i = 0; i < column_count(); ++i)
+    if (column_name(i) == name) return i;
+  return npos;
+}
 
 void interface_error_out_of_range(std::size_t row, std::size_t size) {
   interface_error("row " + std::to_string(row) + " is out of range; the result has " + std::to_string(size) +
@@ -91,9 +96,14 @@ Value Result::scalar_value() const {
 
 namespace lingo {
 
-Row Result::owned_row(std::size_t row) const {
+Row Result::owned_row(std::size_t row) const& {
   if (row >= size()) interface_error_out_of_range(row, size());
   return Row(source_, row);
+}
+
+Row Result::owned_row(std::size_t row) && {
+  if (row >= size()) interface_error_out_of_range(row, size());
+  return Row(std::move(source_), row);
 }
 
 }  // namespace lingo

@@ -26,6 +26,7 @@ class ValueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDecimalCanonicalForms);
   CPPUNIT_TEST(testDecimalComparesNumerically);
   CPPUNIT_TEST(testDecimalSpecialValues);
+  CPPUNIT_TEST(testDecimalToDoubleIsNearest);
   CPPUNIT_TEST(testDecimalRescaleRoundsHalfAwayFromZero);
   CPPUNIT_TEST(testMalformedDecimalIsDataError);
   CPPUNIT_TEST(testIntegersWidenAndNarrowChecked);
@@ -79,6 +80,17 @@ class ValueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Decimal("NaN") > Decimal("Infinity"));  // PostgreSQL's order
     CPPUNIT_ASSERT(Decimal("NaN") == Decimal("NaN"));
     CPPUNIT_ASSERT(std::isnan(Decimal("NaN").to_double()));
+    CPPUNIT_ASSERT_EQUAL(-HUGE_VAL, Decimal("-Infinity").to_double());
+    CPPUNIT_ASSERT_EQUAL(HUGE_VAL, Decimal("Infinity").to_double());
+  }
+
+  void testDecimalToDoubleIsNearest() {
+    CPPUNIT_ASSERT_EQUAL(0.1, Decimal("0.10").to_double());
+    CPPUNIT_ASSERT_EQUAL(-1234567.25, Decimal("-1234567.250").to_double());
+    CPPUNIT_ASSERT_EQUAL(1e300, Decimal("1e300").to_double());
+    // Beyond a double's range: infinity and zero, as strtod gives them.
+    CPPUNIT_ASSERT_EQUAL(HUGE_VAL, Decimal("1e400").to_double());
+    CPPUNIT_ASSERT_EQUAL(0.0, Decimal("1e-400").to_double());
   }
 
   void testDecimalRescaleRoundsHalfAwayFromZero() {

@@ -8,6 +8,8 @@
 #include <Poco/Message.h>
 
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "lingo/lingo.h"
 #include "test_support.h"
@@ -59,6 +61,7 @@ class TransactionSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testManualCommit);
   CPPUNIT_TEST(testManualCommitForbiddenNestings);
   CPPUNIT_TEST(testCloseWithATransactionOpenIsRefused);
+  CPPUNIT_TEST(testSessionsBelongToOneDatabaseOnOneThread);
   CPPUNIT_TEST(testDecoratorForms);
   CPPUNIT_TEST(testOptionsApplyToTheOutermostBlockOnly);
   CPPUNIT_TEST(testUnsupportedOptionsFailBeforeBegin);
@@ -344,6 +347,44 @@ class TransactionSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(db_->close());
     CPPUNIT_ASSERT(db_->is_closed());
     expect_rows({"a", "b"});
+  }
+
+  void testSessionsBelongToOneDatabaseOnOneThread() {
+    // Each Database keeps one session per thread. Going back and forth
+    // between two on one thread, closing one, or making a new one never hands
+    // one's connection (or its open transaction) to another.
+    std::optional<Database> other(std::in_place, uri_);
+    auto txn = db_->atomic();
+    add("a");
+    CPPUNIT_ASSERT(other->is_closed());
+    CPPUNIT_ASSERT(!other->in_transaction());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, other->execute_sql("SELECT 1").scalar<std::int64_t>());
+    CPPUNIT_ASSERT(!other->is_closed());
+    CPPUNIT_ASSERT(!other->in_transaction());
+    CPPUNIT_ASSERT(db_->in_transaction());
+    CPPUNIT_ASSERT(other->close());
+    CPPUNIT_ASSERT(other->is_closed());
+    CPPUNIT_ASSERT(!db_->is_closed());
+    CPPUNIT_ASSERT(db_->in_transaction());
+    // A Database made after another is gone starts with no session at all.
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, other->execute_sql("SELECT 2").scalar<std::int64_t>());
+    other.reset();
+    other.emplace(uri_);
+    CPPUNIT_ASSERT(other->is_closed());
+    CPPUNIT_ASSERT(!other->in_transaction());
+    // Another thread has a session of its own, outside this thread's transaction.
+    bool closed_there = false;
+    bool in_transaction_there = true;
+    std::thread([&] {
+      closed_there = db_->is_closed();
+      in_transaction_there = db_->in_transaction();
+    }).join();
+    CPPUNIT_ASSERT(closed_there);
+    CPPUNIT_ASSERT(!in_transaction_there);
+    CPPUNIT_ASSERT(db_->in_transaction());
+    txn.finish();
+    CPPUNIT_ASSERT(!db_->in_transaction());
+    expect_rows({"a"});
   }
 
   void testDecoratorForms() {

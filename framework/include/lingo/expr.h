@@ -419,8 +419,7 @@ Value from_db(const ast::Node& node, Value stored);
 // row[expr]: the value of a selected column or aliased expression as T.
 template <class T>
 T Row::operator[](const TypedExpr<T>& column) const {
-  Value v = (*this)[column.result_name()];
-  return detail::from_db(*column.node(), std::move(v)).template as<T>();
+  return read(column).template as<T>();
 }
 
 }  // namespace lingo

@@ -17,6 +17,7 @@
 
 namespace lingo {
 
+class Expr;
 template <class T>
 class TypedExpr;
 
@@ -32,6 +33,11 @@ class ResultSource {
   [[nodiscard]] virtual Value value(std::size_t row, std::size_t column) const = 0;
   // Rows inserted, updated or deleted; -1 when the statement reports none.
   [[nodiscard]] virtual std::int64_t rows_affected() const noexcept = 0;
+  // The first column named `name`, or npos. Every typed read by column
+  // (row[account.balance]) asks this; the default compares column_name() one
+  // by one, and a driver with the names at hand can do without the calls.
+  [[nodiscard]] virtual std::size_t find_column(std::string_view name) const;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
 
 class Row {
@@ -50,6 +56,9 @@ class Row {
   // C++ type: row[account.balance] is a Decimal (defined in expr.h).
   template <class T>
   [[nodiscard]] T operator[](const TypedExpr<T>& column) const;
+  // The same value as a Value: looked up by the column's or the alias's name
+  // and converted by the column's field (its from_db), if it has one.
+  [[nodiscard]] Value read(const Expr& column) const;
 
   // The column's value read as T (see Value::as): get<std::optional<T>> for
   // nullable columns; get<T> on a NULL throws DataError.
@@ -115,7 +124,8 @@ class Result {
   [[nodiscard]] Row operator[](std::size_t row) const&;
   Row operator[](std::size_t row) const&& = delete;
   // A row that shares ownership of the rows, safe to keep after the Result is gone.
-  [[nodiscard]] Row owned_row(std::size_t row) const;
+  [[nodiscard]] Row owned_row(std::size_t row) const&;
+  [[nodiscard]] Row owned_row(std::size_t row) &&;  // hands its share of the rows to the Row
   [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0}; }
   [[nodiscard]] iterator end() const noexcept { return {source_.get(), size()}; }
 

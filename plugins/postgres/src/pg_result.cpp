@@ -293,6 +293,18 @@ std::string_view PgResult::column_name(std::size_t column) const {
   return PQfname(res_, static_cast<int>(column));
 }
 
+std::size_t PgResult::find_column(std::string_view name) const {
+  const int columns = PQnfields(res_);
+  for (int c = 0; c < columns; ++c) {
+    // Compared in place: no strlen of each name, no call per comparison.
+    const char* field = PQfname(res_, c);
+    std::size_t i = 0;
+    while (i < name.size() && field[i] != '\0' && field[i] == name[i]) ++i;
+    if (i == name.size() && field[i] == '\0') return static_cast<std::size_t>(c);
+  }
+  return npos;
+}
+
 ValueType PgResult::column_type(std::size_t column) const {
   return value_type_of(PQftype(res_, static_cast<int>(column)));
 }

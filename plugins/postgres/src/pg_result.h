@@ -24,6 +24,7 @@ class PgResult final : public ResultSource {
   [[nodiscard]] bool is_null(std::size_t row, std::size_t column) const override;
   [[nodiscard]] Value value(std::size_t row, std::size_t column) const override;
   [[nodiscard]] std::int64_t rows_affected() const noexcept override;
+  [[nodiscard]] std::size_t find_column(std::string_view name) const override;
 
  private:
   PGresult* res_;
