@@ -54,6 +54,14 @@ PreparedQuery QueryBase::prepare() const {
 PreparedQuery::PreparedQuery(Database* db, CompiledQuery compiled) : db_(db), compiled_(std::move(compiled)) {
   if (db_ == nullptr) usage_error("this query is not bound to a database");
   for (const auto& a : compiled_.arguments) arity_ = std::max(arity_, a.slot + 1);
+  // The usual shape, "... WHERE id = $1" or "VALUES ($1, $2)": each parameter
+  // is the argument of the same number, and no field converts it. Such a
+  // query sends the caller's values as they are, copying none.
+  direct_ = compiled_.arguments.size() == compiled_.params.size();
+  for (std::size_t i = 0; direct_ && i < compiled_.arguments.size(); ++i) {
+    const ArgumentSlot& a = compiled_.arguments[i];
+    direct_ = a.param == i && a.slot == i && a.kind == nullptr;
+  }
 }
 
 Result PreparedQuery::all(std::span<const Value> args) const {
@@ -62,6 +70,7 @@ Result PreparedQuery::all(std::span<const Value> args) const {
                 std::to_string(args.size()));
   if (compiled_.arguments.empty())
     return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params));
+  if (direct_) return db_->execute_sql(compiled_.sql, args);
   // On the stack for the usual handful of parameters: a prepared query's
   // run allocates nothing of its own.
   boost::container::small_vector<Value, 8> params(compiled_.params.begin(), compiled_.params.end());

@@ -163,6 +163,7 @@ class PreparedQuery {
   Database* db_;
   CompiledQuery compiled_;
   std::size_t arity_ = 0;
+  bool direct_ = false;  // the arguments are the parameters, in order, as given
 };
 
 // Iterates a query's rows as they arrive (see Select::begin()).
