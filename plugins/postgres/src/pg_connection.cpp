@@ -53,6 +53,7 @@ void PgConnection::close() noexcept {
     conn_ = nullptr;
   }
   prepared_.clear();
+  last_ = nullptr;
   cached_count_ = 0;
   forgotten_.clear();
 }
@@ -103,6 +104,7 @@ const PgConnection::Prepared* PgConnection::remember(std::string_view sql, std::
   const bool cache = cached_count_ < kMaxCachedStatements;
   std::string name = cache ? "lingo_" + std::to_string(++next_statement_) : std::string{};
   auto& bucket = prepared_[hash];
+  last_ = nullptr;  // the push may move the bucket's statements
   bucket.push_back(Prepared{std::string(sql), types, std::move(name)});
   if (cache) ++cached_count_;
   return &bucket.back();
@@ -114,6 +116,7 @@ void PgConnection::discard(std::size_t hash, const std::string& name) {
       std::find_if(bucket.begin(), bucket.end(), [&](const Prepared& p) { return p.name == name; });
   if (it == bucket.end()) return;
   if (!it->name.empty()) --cached_count_;
+  last_ = nullptr;
   bucket.erase(it);
 }
 
@@ -137,6 +140,7 @@ void PgConnection::forget_prepared(const Prepared* stmt) {
         forgotten_.push_back(it->name);
         --cached_count_;
       }
+      last_ = nullptr;
       bucket.erase(it);
       return;
     }
@@ -161,14 +165,12 @@ const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
   encoder_->encode(params);  // may throw: nothing has been sent yet
   deallocate_forgotten();
   // A loop runs the same statement again and again: comparing its text with
-  // the last one's is cheaper than hashing it anew.
-  if (sql != last_sql_) {
-    last_sql_.assign(sql);
-    last_hash_ = std::hash<std::string_view>{}(sql);
-  }
-  const std::size_t hash = last_hash_;
+  // the last one's is cheaper than hashing it and searching the cache.
+  if (last_ != nullptr && last_->sql == sql && last_->types == encoder_->types()) return last_;
+  const std::size_t hash = std::hash<std::string_view>{}(sql);
   const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
-  return stmt != nullptr ? stmt : prepare(sql, hash, encoder_->types());
+  last_ = stmt != nullptr ? stmt : prepare(sql, hash, encoder_->types());
+  return last_;
 }
 
 // Rows of one statement in libpq's single-row mode. Leaving early cancels the

@@ -84,8 +84,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::string dialect_;
   std::unique_ptr<ParamEncoder> encoder_;  // reused: binding allocates nothing once warm
   std::unordered_map<std::size_t, std::vector<Prepared>> prepared_;
-  std::string last_sql_;  // the last statement_for() text, and its hash
-  std::size_t last_hash_ = 0;
+  // The statement statement_for() found last: a loop runs the same one again
+  // and again. Points into prepared_, so every change to prepared_ clears it.
+  const Prepared* last_ = nullptr;
   std::size_t cached_count_ = 0;
   std::uint64_t next_statement_ = 0;
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
