@@ -29,20 +29,27 @@ void detail::check_identifier(std::string_view name, std::string_view what) {
   }
 }
 
-Value detail::from_db(const ast::Node& node, Value stored) {
-  if (node.kind != ast::Kind::column || stored.is_null()) return stored;
+namespace {
+
+// A custom field's from_db, applied in place: a column without one (most of
+// them) keeps its value untouched, neither copied nor moved.
+void convert_from_db(const ast::Node& node, Value& stored) {
+  if (node.kind != ast::Kind::column || stored.is_null()) return;
   const auto& kind = static_cast<const ast::Column&>(node).kind;
-  return kind && kind->from_db ? kind->from_db(stored) : stored;
+  if (kind && kind->from_db) stored = kind->from_db(stored);
+}
+
+}  // namespace
+
+Value detail::from_db(const ast::Node& node, Value stored) {
+  convert_from_db(node, stored);
+  return stored;
 }
 
 Value Row::read(const Expr& column) const {
   Value v = (*this)[column.result_name()];
-  const ast::Node& node = *column.node();
-  if (node.kind == ast::Kind::column && !v.is_null()) {
-    const auto& kind = static_cast<const ast::Column&>(node).kind;
-    if (kind && kind->from_db) v = kind->from_db(v);
-  }
-  return v;  // one return: the value is built in the caller's place
+  convert_from_db(*column.node(), v);
+  return v;
 }
 
 std::string_view Expr::result_name() const {
