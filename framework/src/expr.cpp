@@ -33,7 +33,7 @@ namespace {
 
 // A custom field's from_db, applied in place: a column without one (most of
 // them) keeps its value untouched, neither copied nor moved.
-void convert_from_db(const ast::Node& node, Value& stored) {
+inline void convert_from_db(const ast::Node& node, Value& stored) {
   if (node.kind != ast::Kind::column || stored.is_null()) return;
   const auto& kind = static_cast<const ast::Column&>(node).kind;
   if (kind && kind->from_db) stored = kind->from_db(stored);
@@ -47,8 +47,20 @@ Value detail::from_db(const ast::Node& node, Value stored) {
 }
 
 Value Row::read(const Expr& column) const {
-  Value v = (*this)[column.result_name()];
-  convert_from_db(*column.node(), v);
+  // A column the query selected is found by its expression; anything else
+  // (raw SQL, an expression the query did not select) by its name.
+  const ast::Node* node = column.node().get();
+  std::size_t index = ResultSource::npos;
+  if (const auto* selected = source_->selected()) {
+    for (std::size_t i = 0; i < selected->size(); ++i) {
+      if ((*selected)[i].get() == node) {
+        index = i;
+        break;
+      }
+    }
+  }
+  Value v = index != ResultSource::npos ? source_->value(row_, index) : (*this)[column.result_name()];
+  convert_from_db(*node, v);
   return v;
 }
 

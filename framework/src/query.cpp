@@ -25,6 +25,12 @@ Row only_row(Result result, std::string_view what) {
   throw MultipleRowsReturned(std::move(info));
 }
 
+// The RETURNING list as a query's selected columns (none: no RETURNING).
+std::shared_ptr<const ResultSource::Selected> returned(const std::vector<ast::NodePtr>& returning) {
+  if (returning.empty()) return nullptr;
+  return std::make_shared<const ResultSource::Selected>(returning);
+}
+
 }  // namespace
 
 Database& QueryBase::database() const {
@@ -68,6 +74,12 @@ Result PreparedQuery::all(std::span<const Value> args) const {
   if (args.size() != arity_)
     usage_error("this prepared query takes " + std::to_string(arity_) + " argument(s), not " +
                 std::to_string(args.size()));
+  Result result = run(args);
+  result.set_selected(compiled_.selected);
+  return result;
+}
+
+Result PreparedQuery::run(std::span<const Value> args) const {
   if (compiled_.arguments.empty())
     return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params));
   if (direct_) return db_->execute_sql(compiled_.sql, args);
@@ -88,7 +100,9 @@ Row PreparedQuery::one(std::initializer_list<Value> args) const {
 Result QueryBase::all() const {
   const CompiledQuery q = compile();
   refuse_arguments(q);
-  return database().execute_sql(q.sql, std::span<const Value>(q.params));
+  Result result = database().execute_sql(q.sql, std::span<const Value>(q.params));
+  result.set_selected(q.selected);
+  return result;
 }
 
 Row QueryBase::one_row() const {
@@ -140,6 +154,9 @@ void Select::add_having(ast::NodePtr condition) {
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.select(*data_, w);
+  // Shares this query's data: no copy, and a later change to the query
+  // copies the data first (mut()), leaving these columns as they were.
+  if (!data_->columns.empty()) out.selected = {cdata_, &cdata_->columns};
 }
 
 Row Select::one() const {
@@ -354,6 +371,7 @@ Result Insert::all() const {
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.insert(data_, w);
+  out.selected = returned(data_.returning);
 }
 
 Row Insert::one() const {
@@ -385,6 +403,7 @@ Update& Update::where(const TypedExpr<bool>& condition) {
 void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.update(data_, w);
+  out.selected = returned(data_.returning);
 }
 
 Row Update::one() const {
@@ -405,6 +424,7 @@ Delete& Delete::where(const TypedExpr<bool>& condition) {
 void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.remove(data_, w);
+  out.selected = returned(data_.returning);
 }
 
 Row Delete::one() const {

@@ -45,6 +45,13 @@ std::size_t ResultSource::find_column(std::string_view name) const {
   return npos;
 }
 
+void Result::set_selected(std::shared_ptr<const ResultSource::Selected> columns) {
+  if (!source_ || !columns || columns->size() != source_->column_count()) return;
+  // The source was made for this Result a moment ago and nobody else holds it
+  // yet; it is const only to everyone after this.
+  const_cast<ResultSource&>(*source_).selected_ = std::move(columns);
+}
+
 void interface_error_out_of_range(std::size_t row, std::size_t size) {
   interface_error("row " + std::to_string(row) + " is out of range; the result has " + std::to_string(size) +
                   " rows");

@@ -100,6 +100,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testUnsupportedSchemaCreatesNothing);  // SQLite lacks GIN; PostgreSQL has it
 #endif
   CPPUNIT_TEST(testSelectWithJoinsAndAggregates);
+  CPPUNIT_TEST(testSameNamedColumnsReadByTheirExpression);
   CPPUNIT_TEST(testUpdateAndDeleteWithReturning);
   CPPUNIT_TEST(testConflictHandling);
   CPPUNIT_TEST(testNullsReadAsOptional);
@@ -210,6 +211,30 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, reviewed.size());  // One x2, Three, Two (no reviews -> NULL)
     CPPUNIT_ASSERT(reviewed[2].is_null(1));
     CPPUNIT_ASSERT_EQUAL(std::int16_t{5}, reviewed[0].get<std::int16_t>("stars"));
+  }
+
+  void testSameNamedColumnsReadByTheirExpression() {
+    add_author("huey");
+    const auto a = add_author("zaizee");
+    const auto b = add_book(a, "One", "10.00");
+    CPPUNIT_ASSERT_MESSAGE("the test needs an author id and a book id that differ", a != b);
+    // Both columns are named "id": each typed read finds its own.
+    const Row row =
+        db_->select(book.id, author.id).from(book).join(author, book.author_id == author.id).where(book.id == b).one();
+    CPPUNIT_ASSERT_EQUAL(b, row[book.id]);
+    CPPUNIT_ASSERT_EQUAL(a, row[author.id]);
+    const auto by_book = db_->select(author.id, book.id)
+                             .from(book)
+                             .join(author, book.author_id == author.id)
+                             .where(book.id == lingo::arg<std::int64_t>(0))
+                             .prepare();
+    const Row again = by_book.one({b});
+    CPPUNIT_ASSERT_EQUAL(b, again[book.id]);
+    CPPUNIT_ASSERT_EQUAL(a, again[author.id]);
+    // By name, the first column of that name, as with raw SQL.
+    CPPUNIT_ASSERT_EQUAL(a, again.get<std::int32_t>("id"));
+    const Result raw = db_->execute_sql("SELECT 7 AS id");
+    CPPUNIT_ASSERT_EQUAL(std::int32_t{7}, raw[0][author.id]);
   }
 
   void testUpdateAndDeleteWithReturning() {

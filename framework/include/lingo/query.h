@@ -44,6 +44,9 @@ struct CompiledQuery {
   std::string sql;
   std::vector<Value> params;
   std::vector<ArgumentSlot> arguments;  // lingo::arg placeholders, for prepare()
+  // What the query selects (or returns), one expression per column; null
+  // for SELECT * and for statements without RETURNING. See ResultSource::selected.
+  std::shared_ptr<const ResultSource::Selected> selected;
 };
 
 class PreparedQuery;
@@ -160,6 +163,8 @@ class PreparedQuery {
   [[nodiscard]] const std::string& sql() const noexcept { return compiled_.sql; }
 
  private:
+  [[nodiscard]] Result run(std::span<const Value> args) const;
+
   Database* db_;
   CompiledQuery compiled_;
   std::size_t arity_ = 0;

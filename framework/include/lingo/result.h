@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lingo/value.h"
 
@@ -20,6 +21,12 @@ namespace lingo {
 class Expr;
 template <class T>
 class TypedExpr;
+class Result;
+class QueryBase;
+class PreparedQuery;
+namespace ast {
+struct Node;
+}
 
 class ResultSource {
  public:
@@ -38,6 +45,17 @@ class ResultSource {
   // by one, and a driver with the names at hand can do without the calls.
   [[nodiscard]] virtual std::size_t find_column(std::string_view name) const;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  // The expressions a query-builder query selected, one per column, in
+  // order; null for raw SQL. Set by the core, never by a driver: a typed read
+  // (row[account.id]) finds its column by the expression itself, which is
+  // exact even where two columns share a name (a.id and b.id in a join).
+  using Selected = std::vector<std::shared_ptr<const ast::Node>>;
+  [[nodiscard]] const Selected* selected() const noexcept { return selected_.get(); }
+
+ private:
+  friend class Result;
+  std::shared_ptr<const Selected> selected_;
 };
 
 class Row {
@@ -138,6 +156,12 @@ class Result {
   [[nodiscard]] Value scalar_value() const;
 
  private:
+  friend class QueryBase;
+  friend class PreparedQuery;
+  // Records what the query selected (see ResultSource::selected), when it
+  // names every column of the result.
+  void set_selected(std::shared_ptr<const ResultSource::Selected> columns);
+
   std::shared_ptr<const ResultSource> source_;
 };
 

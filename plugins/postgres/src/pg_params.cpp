@@ -1,6 +1,6 @@
 #include "pg_params.h"
 
-#include <charconv>
+#include <cstdint>
 
 #include "lingo/errors.h"
 #include "pg_oids.h"
@@ -103,6 +103,21 @@ void check_array_text(const Array& a) {
   }
 }
 
+// Decimal digits written backwards: a few instructions a digit, and far less
+// code on a statement's hot path than std::to_chars and its tables.
+void append_integer(std::int64_t i, std::string& out) {
+  char buf[21];  // 20 digits of 2^64 and a sign
+  char* const end = buf + sizeof buf;
+  char* p = end;
+  std::uint64_t u = i < 0 ? 0 - static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (i < 0) *--p = '-';
+  out.append(p, end);
+}
+
 }  // namespace
 
 Oid type_oid_of(const Value& v) {
@@ -111,18 +126,17 @@ Oid type_oid_of(const Value& v) {
 }
 
 void append_text(const Value& v, std::string& out) {
-  char buf[24];
+  const auto& s = v.storage();
   switch (v.type()) {
     case ValueType::boolean:
-      out += std::get<bool>(v.storage()) ? 't' : 'f';
+      out += *std::get_if<bool>(&s) ? 't' : 'f';
       return;
     case ValueType::int16:
+      return append_integer(*std::get_if<std::int16_t>(&s), out);
     case ValueType::int32:
-    case ValueType::int64: {
-      const std::int64_t i = v.as<std::int64_t>();
-      out.append(buf, std::to_chars(buf, buf + sizeof buf, i).ptr);
-      return;
-    }
+      return append_integer(*std::get_if<std::int32_t>(&s), out);
+    case ValueType::int64:
+      return append_integer(*std::get_if<std::int64_t>(&s), out);
     default:
       out += v.to_string();
   }
@@ -179,43 +193,46 @@ void append_copy_field(const Value& v, std::string& out) {
 }
 
 void ParamEncoder::encode(std::span<const Value> params) {
-  types_.clear();
-  values_.clear();
-  lengths_.clear();
-  formats_.clear();
-  arena_offsets_.clear();
+  // Sized once, filled by index: a statement run again and again reuses the
+  // same arrays without growing or clearing them.
+  const std::size_t n = params.size();
+  if (types_.size() != n) {
+    types_.resize(n);
+    values_.resize(n);
+    lengths_.resize(n);
+    formats_.resize(n);
+    arena_offsets_.resize(n);
+  }
   arena_.clear();
-  for (const Value& v : params) {
-    types_.push_back(type_oid_of(v));
-    formats_.push_back(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Value& v = params[i];
     const auto& s = v.storage();
+    types_[i] = type_oid_of(v);
+    formats_[i] = 0;
+    arena_offsets_[i] = -1;
     if (v.is_null()) {
-      values_.push_back(nullptr);
-      lengths_.push_back(0);
-      arena_offsets_.push_back(-1);
+      values_[i] = nullptr;
+      lengths_[i] = 0;
     } else if (auto text = std::get_if<std::string>(&s)) {
       // Point at the caller's string: no copy for the commonest parameter.
       check_no_nul(*text);
-      values_.push_back(text->c_str());
-      lengths_.push_back(static_cast<int>(text->size()));
-      arena_offsets_.push_back(-1);
+      values_[i] = text->c_str();
+      lengths_[i] = static_cast<int>(text->size());
     } else if (auto bytes = std::get_if<Bytes>(&s)) {
-      values_.push_back(bytes->data.data());
-      lengths_.push_back(static_cast<int>(bytes->data.size()));
-      formats_.back() = 1;  // binary: the bytes as they are
-      arena_offsets_.push_back(-1);
+      values_[i] = bytes->data.data();
+      lengths_[i] = static_cast<int>(bytes->data.size());
+      formats_[i] = 1;  // binary: the bytes as they are
     } else {
       if (auto array = std::get_if<Array>(&s)) check_array_text(*array);
       const std::size_t start = arena_.size();
       append_text(v, arena_);
       arena_.push_back('\0');
-      values_.push_back(nullptr);
-      lengths_.push_back(static_cast<int>(arena_.size() - start - 1));
-      arena_offsets_.push_back(static_cast<long>(start));
+      lengths_[i] = static_cast<int>(arena_.size() - start - 1);
+      arena_offsets_[i] = static_cast<long>(start);
     }
   }
   // The arena has stopped growing: its addresses are final now.
-  for (std::size_t i = 0; i < values_.size(); ++i)
+  for (std::size_t i = 0; i < n; ++i)
     if (arena_offsets_[i] >= 0) values_[i] = arena_.data() + arena_offsets_[i];
 }
 

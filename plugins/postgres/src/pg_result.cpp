@@ -256,6 +256,11 @@ Value decode_text(Oid type, std::string_view s) {
       return text::parse_double(s);
     case oid::numeric:
       return Decimal(s);
+    case oid::text:
+    case oid::varchar:
+    case oid::bpchar:
+    case oid::name:
+      return std::string(s);
     case oid::bytea:
       return parse_bytea(s);
     case oid::date:
@@ -316,9 +321,10 @@ bool PgResult::is_null(std::size_t row, std::size_t column) const {
 Value PgResult::value(std::size_t row, std::size_t column) const {
   const int r = static_cast<int>(row);
   const int c = static_cast<int>(column);
-  if (PQgetisnull(res_, r, c)) return {};
-  return decode_text(PQftype(res_, c),
-                     {PQgetvalue(res_, r, c), static_cast<std::size_t>(PQgetlength(res_, r, c))});
+  // libpq gives NULL as an empty string: only an empty value needs asking.
+  const char* text = PQgetvalue(res_, r, c);
+  if (text == nullptr || (*text == '\0' && PQgetisnull(res_, r, c))) return {};
+  return decode_text(PQftype(res_, c), {text, static_cast<std::size_t>(PQgetlength(res_, r, c))});
 }
 
 std::int64_t PgResult::rows_affected() const noexcept {

@@ -42,8 +42,8 @@ class PgValuesTest : public CppUnit::TestFixture {
   }
 
   void testIntegersAtTheirLimits() {
-    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{0},
-                   std::numeric_limits<std::int64_t>::max()})
+    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-7}, std::int64_t{0}, std::int64_t{9},
+                   std::int64_t{1000000}, std::numeric_limits<std::int64_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("bigint", i).as<std::int64_t>());
     for (auto i : {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("integer", i).as<std::int32_t>());
