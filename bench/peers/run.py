@@ -71,11 +71,80 @@ NOTES = {
 }
 
 
-def run(cmd):
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def run(cmd, cpus=None):
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=pin)
     if out.returncode != 0:
         sys.exit('run.py: %s failed:\n%s%s' % (' '.join(cmd), out.stdout, out.stderr))
     return out.stdout
+
+
+class Placement:
+    """Where the processes of a single-threaded run go: the client on the
+    first core, every server process (the postmaster, its children, and the
+    backends it forks later, which inherit its mask) on the others. Left to
+    the scheduler, a client and its backend share a core in one process's run
+    and not in the next, and the same client's throughput differs by 10% from
+    run to run; placed, every client runs as it would against a server on
+    another machine. Multi-threaded runs keep every core for both."""
+
+    def __init__(self, uri, enabled):
+        self.cores = sorted(os.sched_getaffinity(0))
+        self.server = []
+        self.why_not = ''
+        if not enabled:
+            self.why_not = 'turned off (--no-placement)'
+        elif len(self.cores) < 2:
+            self.why_not = 'one core only'
+        else:
+            with psycopg2.connect(uri) as conn, conn.cursor() as cur:
+                cur.execute('SELECT pg_backend_pid()')
+                backend = cur.fetchone()[0]
+            conn.close()
+            self.postmaster = parent_of(backend)
+            try:
+                self.place_server(self.cores)  # a test: may we move the server at all?
+            except PermissionError:
+                self.why_not = 'not allowed to move the server processes'
+        self.client = {self.cores[0]} if not self.why_not else None
+
+    def server_processes(self):
+        pids = [self.postmaster]
+        for entry in os.listdir('/proc'):
+            if entry.isdigit():
+                try:
+                    if parent_of(int(entry)) == self.postmaster:
+                        pids.append(int(entry))
+                except (OSError, ValueError):
+                    pass  # gone meanwhile
+        return pids
+
+    def place_server(self, cores):
+        for pid in self.server_processes():
+            try:
+                os.sched_setaffinity(pid, cores)
+            except ProcessLookupError:
+                pass
+
+    def single(self):
+        """Places the server for a single-threaded run; the client goes by run(cpus=self.client)."""
+        if self.client:
+            self.place_server(self.cores[1:])
+
+    def shared(self):
+        if self.client:
+            self.place_server(self.cores)
+
+    def describe(self):
+        if self.why_not:
+            return 'not placed: ' + self.why_not
+        return 'single-threaded runs: client on core %d, server on cores %s' % (
+            self.cores[0], ','.join(str(c) for c in self.cores[1:]))
+
+
+def parent_of(pid):
+    with open('/proc/%d/stat' % pid) as f:
+        return int(f.read().rsplit(')', 1)[1].split()[1])
 
 
 def machine(uri):
@@ -120,6 +189,8 @@ def main():
     p.add_argument('--chunks', type=int, default=20,
                    help='turns each client takes in an interleaved run')
     p.add_argument('--only', default='', help='comma-separated workload names')
+    p.add_argument('--no-placement', action='store_true',
+                   help='leave client and server processes where the scheduler puts them')
     a = p.parse_args()
     if a.rounds < 1:
         sys.exit('run.py: --rounds must be at least 1')
@@ -135,7 +206,9 @@ def main():
           % (a.accounts, a.bank_accounts, a.scan_rows), flush=True)
     run([a.bench, 'setup', a.uri] + common)
     info = machine(a.uri)
-    print('machine: %(cpu)s, %(cores)d cores, %(memory_gib)s GiB, %(os)s, PostgreSQL %(postgresql)s'
+    placement = Placement(a.uri, not a.no_placement)
+    info['placement'] = placement.describe()
+    print('machine: %(cpu)s, %(cores)d cores, %(memory_gib)s GiB, %(os)s, PostgreSQL %(postgresql)s; %(placement)s'
           % info, flush=True)
 
     report = {'started': started.isoformat(timespec='seconds'), 'machine': info,
@@ -150,6 +223,11 @@ def main():
         size = getattr(a, size_option)
         runs = {c: [] for c in clients}
         warm = 200 if workload == 'insert' else 0  # rows each client's warm-up inserts
+        if threads == 1:
+            placement.single()
+        else:
+            placement.shared()
+        cpus = placement.client if threads == 1 else None
         for r in range(a.rounds):
             order = clients[r % len(clients):] + clients[:r % len(clients)]
             # The C++ clients of a single-threaded workload take turns in one
@@ -158,7 +236,7 @@ def main():
             if together:
                 run([a.bench, 'reset', a.uri, workload] + common)
                 out = run([a.bench, 'interleave', a.uri, '--client', ','.join(together), '--workload', workload,
-                           '--size', str(size), '--chunks', str(a.chunks)] + common)
+                           '--size', str(size), '--chunks', str(a.chunks)] + common, cpus)
                 if workload in ('insert', 'transfer'):
                     run([a.bench, 'check', a.uri, workload, '--size', str(len(together) * (size + warm))] + common)
                 for line in out.strip().splitlines():
@@ -171,7 +249,7 @@ def main():
                 cmd = ([sys.executable, a.peewee] if client == 'peewee' else [a.bench])
                 cmd += ['run', a.uri, '--client', client, '--workload', workload, '--size', str(n),
                         '--threads', str(threads)] + common
-                result = json.loads(run(cmd).strip().splitlines()[-1])
+                result = json.loads(run(cmd, cpus).strip().splitlines()[-1])
                 if 'unsupported' in result:
                     sys.exit('run.py: %s cannot do %s: %s' % (client, workload, result['unsupported']))
                 if workload in ('insert', 'bulk_insert', 'transfer'):
@@ -183,6 +261,7 @@ def main():
         print_workload(report['workloads'][-1])
         save(report, a.out)  # after each workload, so a failure later loses nothing
 
+    placement.shared()
     print_targets(report)
     with open(os.path.join(a.out, 'results.md'), 'w') as f:
         f.write(markdown(report))
@@ -264,9 +343,10 @@ def print_targets(report):
 def markdown(report):
     """The tables of docs/performance.md, from this run."""
     m = report['machine']
-    out = ['Measured %s on %s, %d cores, %s GiB, %s (kernel %s), PostgreSQL %s on the same machine; '
+    out = ['Measured %s on %s, %d cores, %s GiB, %s (kernel %s), PostgreSQL %s on the same machine (%s); '
            'median of %d rounds; `%s`.\n' % (report['started'], m['cpu'], m['cores'], m['memory_gib'], m['os'],
-                                               m['kernel'], m['postgresql'], report['rounds'], report['command'])]
+                                               m['kernel'], m['postgresql'], m.get('placement', 'not placed'),
+                                               report['rounds'], report['command'])]
     for w in report['workloads']:
         out.append('\n**%s** (%s%s)\n\n' % (w['name'].replace('_', ' '), w['unit'],
                                                ', %d threads' % w['threads'] if w['threads'] > 1 else ''))
