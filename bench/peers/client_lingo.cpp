@@ -103,7 +103,7 @@ class Lingo : public Client {
     // The seed's three statements; `from`, `to` and `amount` are arguments
     // when prepared, values otherwise.
     auto pair = [&](const auto& from, const auto& to) {
-      return db_.select(bank.id, bank.balance).from(bank).where(bank.id == from || bank.id == to);
+      return db_.select(bank.id, bank.balance).from(bank).where(bank.id.in(std::vector{from, to}));
     };
     auto debit = [&](const auto& amount, const auto& id) {
       return db_.update(bank)
