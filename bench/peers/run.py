@@ -84,13 +84,12 @@ class Placement:
     first core, every server process (the postmaster, its children, and the
     backends it forks later, which inherit its mask) on the others. Left to
     the scheduler, a client and its backend share a core in one process's run
-    and not in the next, and the same client's throughput differs by 10% from
-    run to run; placed, every client runs as it would against a server on
-    another machine. Multi-threaded runs keep every core for both."""
+    and not in the next; placed, every client meets the server as it would on
+    another machine (docs/performance.md gives the spread either way).
+    Multi-threaded runs keep every core for both."""
 
     def __init__(self, uri, enabled):
         self.cores = sorted(os.sched_getaffinity(0))
-        self.server = []
         self.why_not = ''
         if not enabled:
             self.why_not = 'turned off (--no-placement)'
@@ -126,14 +125,14 @@ class Placement:
             except ProcessLookupError:
                 pass
 
-    def single(self):
-        """Places the server for a single-threaded run; the client goes by run(cpus=self.client)."""
-        if self.client:
-            self.place_server(self.cores[1:])
-
-    def shared(self):
-        if self.client:
-            self.place_server(self.cores)
+    def place(self, threads):
+        """Places the server for a run of `threads` client threads (0: none,
+        at the end) and returns the cores for the client, None for any."""
+        if not self.client:
+            return None
+        single = threads == 1
+        self.place_server(self.cores[1:] if single else self.cores)
+        return self.client if single else None
 
     def describe(self):
         if self.why_not:
@@ -223,11 +222,7 @@ def main():
         size = getattr(a, size_option)
         runs = {c: [] for c in clients}
         warm = 200 if workload == 'insert' else 0  # rows each client's warm-up inserts
-        if threads == 1:
-            placement.single()
-        else:
-            placement.shared()
-        cpus = placement.client if threads == 1 else None
+        cpus = placement.place(threads)
         for r in range(a.rounds):
             order = clients[r % len(clients):] + clients[:r % len(clients)]
             # The C++ clients of a single-threaded workload take turns in one
@@ -261,7 +256,7 @@ def main():
         print_workload(report['workloads'][-1])
         save(report, a.out)  # after each workload, so a failure later loses nothing
 
-    placement.shared()
+    placement.place(0)
     print_targets(report)
     with open(os.path.join(a.out, 'results.md'), 'w') as f:
         f.write(markdown(report))

@@ -40,9 +40,10 @@ class ResultSource {
   [[nodiscard]] virtual Value value(std::size_t row, std::size_t column) const = 0;
   // Rows inserted, updated or deleted; -1 when the statement reports none.
   [[nodiscard]] virtual std::int64_t rows_affected() const noexcept = 0;
-  // The first column named `name`, or npos. Every typed read by column
-  // (row[account.balance]) asks this; the default compares column_name() one
-  // by one, and a driver with the names at hand can do without the calls.
+  // The first column named `name`, or npos. Reads by name ask this, and
+  // typed reads (row[account.balance]) where selected() cannot answer; the
+  // default compares column_name() one by one, and a driver with the names at
+  // hand can do without the calls.
   [[nodiscard]] virtual std::size_t find_column(std::string_view name) const;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -74,8 +75,9 @@ class Row {
   // C++ type: row[account.balance] is a Decimal (defined in expr.h).
   template <class T>
   [[nodiscard]] T operator[](const TypedExpr<T>& column) const;
-  // The same value as a Value: looked up by the column's or the alias's name
-  // and converted by the column's field (its from_db), if it has one.
+  // The same value as a Value: the column the query selected with this very
+  // expression (see ResultSource::selected), else the first column of its
+  // name or alias; converted by the column's field (its from_db), if it has one.
   [[nodiscard]] Value read(const Expr& column) const;
 
   // The column's value read as T (see Value::as): get<std::optional<T>> for
