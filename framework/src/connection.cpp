@@ -1,5 +1,8 @@
 #include "lingo/connection.h"
 
+#include <deque>
+#include <exception>
+
 #include "lingo/errors.h"
 
 namespace lingo {
@@ -10,7 +13,7 @@ class BufferedStream final : public RowStream {
  public:
   explicit BufferedStream(Result result) : result_(std::move(result)) {}
   bool next() override { return ++position_ <= result_.size(); }
-  [[nodiscard]] Row row() const override { return result_[position_ - 1]; }
+  [[nodiscard]] Row row() const override { return result_.owned_row(position_ - 1); }
 
  private:
   Result result_;
@@ -19,12 +22,113 @@ class BufferedStream final : public RowStream {
 
 }  // namespace
 
+namespace detail {
+
+// What Connection::stream() hands out: the driver's stream, registered with
+// its connection while rows are still arriving. When the connection is
+// needed for something else, settle() moves the remaining rows into memory
+// (the driver's rows own their data) and the reader carries on from there;
+// a failure met while doing so is thrown where the reader reaches it.
+class GuardedStream final : public RowStream {
+ public:
+  GuardedStream(Connection& conn, std::unique_ptr<RowStream> driver,
+                std::shared_ptr<const ResultSource::Selected> selected)
+      : conn_(&conn), driver_(std::move(driver)), selected_(std::move(selected)) {
+    conn_->open_stream_ = this;
+  }
+  GuardedStream(const GuardedStream&) = delete;
+  GuardedStream& operator=(const GuardedStream&) = delete;
+  ~GuardedStream() override { detach(); }
+
+  bool next() override {
+    if (driver_ != nullptr) {
+      bool more = false;
+      try {
+        more = driver_->next();
+      } catch (...) {
+        detach();
+        throw;
+      }
+      if (!more) detach();
+      return more;
+    }
+    if (!buffered_.empty()) {
+      current_ = std::move(buffered_.front());
+      buffered_.pop_front();
+      return true;
+    }
+    current_.reset();
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+    return false;
+  }
+
+  [[nodiscard]] Row row() const override {
+    if (driver_ == nullptr) return *current_;
+    Row row = driver_->row();
+    row.source().set_selected(selected_);
+    return row;
+  }
+
+  // Reads every remaining row into memory and lets the connection go.
+  void settle() noexcept {
+    try {
+      while (driver_->next()) buffered_.push_back(row());
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+    detach();
+  }
+
+  // Lets the connection go without reading further.
+  void abandon(std::string_view why) noexcept {
+    detach();
+    try {
+      failure_ = std::make_exception_ptr(InterfaceError(
+          "the rows of this query can no longer be read: " + std::string(why) + " while it was open"));
+    } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory; the stream just ends
+    }
+  }
+
+ private:
+  void detach() noexcept {
+    driver_.reset();  // a driver leaving early cancels or drains (its own rule)
+    if (conn_ != nullptr && conn_->open_stream_ == this) conn_->open_stream_ = nullptr;
+    conn_ = nullptr;
+  }
+
+  Connection* conn_;
+  std::unique_ptr<RowStream> driver_;  // null once finished, settled or abandoned
+  std::shared_ptr<const ResultSource::Selected> selected_;
+  std::deque<Row> buffered_;
+  std::optional<Row> current_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace detail
+
+Connection::~Connection() {
+  // Drivers close in their own destructors, after which the stream must not
+  // touch them; the core settles or abandons streams before that happens.
+  if (open_stream_ != nullptr) open_stream_->abandon("its connection was destroyed");
+}
+
+void Connection::settle() {
+  if (open_stream_ != nullptr) open_stream_->settle();
+}
+
+void Connection::abandon_stream(std::string_view why) noexcept {
+  if (open_stream_ != nullptr) open_stream_->abandon(why);
+}
+
 template <class F>
-decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> params, F&& run) {
+decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> params, F&& run,
+                                  std::string_view note) {
+  settle();
   if (trace_ == nullptr || !trace_->active()) return run();
   TraceEvent event;
   event.dialect = trace_dialect_;
   event.sql = sql;
+  event.note = note;
   event.param_count = params.size();
   if (trace_->show_params()) event.params = params;
   const auto started = std::chrono::steady_clock::now();
@@ -45,8 +149,10 @@ Result Connection::execute(std::string_view sql, std::span<const Value> params) 
   return traced(sql, params, [&] { return do_execute(sql, params); });
 }
 
-std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params) {
-  return traced(sql, params, [&] { return do_stream(sql, params); });
+std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params,
+                                             std::shared_ptr<const ResultSource::Selected> selected) {
+  std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sql, params); });
+  return std::make_unique<detail::GuardedStream>(*this, std::move(driver), std::move(selected));
 }
 
 void Connection::begin(std::string_view statement) {
@@ -63,14 +169,18 @@ void Connection::commit() {
   });
 }
 
-void Connection::rollback() {
-  traced("ROLLBACK", {}, [&] {
-    do_rollback();
-    return 0;
-  });
+void Connection::rollback(std::string_view note) {
+  traced(
+      "ROLLBACK", {},
+      [&] {
+        do_rollback();
+        return 0;
+      },
+      note);
 }
 
 void Connection::pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
+  settle();
   if (trace_ == nullptr || !trace_->active()) {
     do_pipeline(statements, on_result);
     return;
@@ -111,6 +221,7 @@ void Connection::do_pipeline(std::span<const PipelineStatement> statements,
 }
 
 void Connection::ping() {
+  settle();
   do_ping();
 }
 

@@ -12,7 +12,8 @@ namespace lingo {
 
 namespace {
 
-constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "timeout"};
+constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "idle_timeout", "check_after",
+                                        "timeout"};
 
 // The URI the dialect sees: a pooled one loses its "+pool" and the pool's options.
 Uri dialect_uri(const Uri& given, bool pooled) {
@@ -23,20 +24,10 @@ Uri dialect_uri(const Uri& given, bool pooled) {
 
 std::atomic<std::uint64_t> next_impl_id{1};
 
-// The session this thread used last, and whose: a loop of queries on one
-// Database finds its session here without the mutex and the map. Only the
-// owning thread adds or removes its own session, so the pointer stays valid
-// until release() on this thread clears the entry.
-struct LastSession {
-  std::uint64_t owner = 0;
-  Session* session = nullptr;
-};
-thread_local LastSession last_session;
-
 }  // namespace
 
 Database::Impl::Impl(std::string_view text, const PoolOptions* pool_override)
-    : uri(Uri::parse(text)), masked_uri(uri.masked()), id_(next_impl_id.fetch_add(1, std::memory_order_relaxed)) {
+    : uri(Uri::parse(text)), masked_uri(uri.masked()), id(next_impl_id.fetch_add(1, std::memory_order_relaxed)) {
   const bool pooled = pool_override != nullptr || uri.scheme_variant() == "pool";
   const Uri given = uri;
   uri = dialect_uri(given, pooled);
@@ -47,93 +38,14 @@ Database::Impl::Impl(std::string_view text, const PoolOptions* pool_override)
   }
 }
 
-Database::Impl::~Impl() {
-  for (auto& [id, s] : sessions_) {
-    if (s->conn != nullptr) s->conn->close();
-  }
+detail::SessionState* Database::find_state() const noexcept {
+  if (pinned_ != nullptr) return pinned_.get();
+  return detail::find_thread_session(*impl_);
 }
 
-Session* Database::Impl::find() {
-  if (last_session.owner == id_) return last_session.session;
-  std::lock_guard lock(mutex_);
-  auto it = sessions_.find(std::this_thread::get_id());
-  if (it == sessions_.end()) return nullptr;
-  last_session = {id_, it->second.get()};
-  return last_session.session;
-}
-
-Session& Database::Impl::session() {
-  if (last_session.owner == id_) return *last_session.session;
-  std::lock_guard lock(mutex_);
-  auto& slot = sessions_[std::this_thread::get_id()];
-  if (slot == nullptr) slot = std::make_unique<Session>();
-  last_session = {id_, slot.get()};
-  return *slot;
-}
-
-void Database::Impl::open(Session& s) {
-  if (pool != nullptr) {
-    s.conn = pool->checkout();
-  } else {
-    s.conn = dialect->connect(uri);
-    s.conn->set_trace_sink(&trace, dialect->name());
-  }
-}
-
-Session& Database::Impl::connected() {
-  Session& s = session();
-  if (s.conn == nullptr) {
-    open(s);
-  } else if (s.stack.empty() && s.conn->transaction_status() == TransactionStatus::unknown) {
-    // The connection broke (a server restart, a terminated backend) and no
-    // block depends on it: the failure was already reported; start afresh.
-    if (pool != nullptr) {
-      pool->discard(std::move(s.conn));
-    } else {
-      s.conn->close();
-      s.conn.reset();
-    }
-    open(s);
-  }
-  return s;
-}
-
-bool Database::Impl::close_this_thread(bool for_real) {
-  Session* s = find();
-  if (s == nullptr || s->conn == nullptr) return false;
-  auto refuse = [&](const std::string& why) {
-    ErrorInfo info;
-    info.message =
-        "Attempting to close database while transaction is open: " + why + "; the connection stays open";
-    info.dialect = dialect_name();
-    throw OperationalError(std::move(info));
-  };
-  if (!s->stack.empty()) {
-    refuse(std::to_string(s->stack.size()) +
-           " transaction or manual_commit block(s) are still open on this thread");
-  }
-  if (s->conn->transaction_status() == TransactionStatus::in_transaction) {
-    refuse("a transaction begun with begin() holds uncommitted work; commit() or rollback() it first");
-  }
-  release(*s, for_real);
-  return true;
-}
-
-void Database::Impl::release(Session& s, bool for_real) {
-  std::unique_ptr<Connection> conn = std::move(s.conn);
-  if (s.stack.empty() && s.contexts == 0) {
-    if (last_session.owner == id_) last_session = {};
-    std::lock_guard lock(mutex_);
-    sessions_.erase(std::this_thread::get_id());  // `s` is gone from here on
-  }
-  if (conn == nullptr) return;
-  if (pool == nullptr) {
-    conn->close();
-  } else if (for_real) {
-    pool->discard(std::move(conn));
-  } else {
-    pool->checkin(std::move(conn));
-  }
+detail::SessionState& Database::state() const {
+  if (pinned_ != nullptr) return *pinned_;
+  return detail::thread_session(impl_);
 }
 
 namespace {
@@ -158,38 +70,63 @@ const Introspector& introspector_of(const Dialect& dialect) {
 
 }  // namespace
 
-Database::Database(std::string_view uri) : impl_(std::make_unique<Impl>(uri, nullptr)) {}
-Database::Database(std::string_view uri, const PoolOptions& pool)
-    : impl_(std::make_unique<Impl>(uri, &pool)) {}
+Database::Database(std::string_view uri) : impl_(std::make_shared<Impl>(uri, nullptr)) {}
+Database::Database(std::string_view uri, const PoolOptions& pool) : impl_(std::make_shared<Impl>(uri, &pool)) {}
+Database::Database(std::shared_ptr<Impl> impl, std::unique_ptr<detail::SessionState> pinned) noexcept
+    : impl_(std::move(impl)), pinned_(std::move(pinned)) {}
 Database::Database(Database&&) noexcept = default;
-Database& Database::operator=(Database&&) noexcept = default;
-Database::~Database() = default;
+Database::~Database() {
+  if (impl_ == nullptr || pinned_ != nullptr) return;  // a Session: pinned_ ends itself
+  // The threads' sessions of this database end: this thread's now, the
+  // others' when their thread next looks one up or ends.
+  impl_->alive.store(false, std::memory_order_release);
+  detail::end_thread_session(*impl_);
+}
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    Database gone(std::move(*this));
+    impl_ = std::move(other.impl_);
+    pinned_ = std::move(other.pinned_);
+  }
+  return *this;
+}
+
+Session::Session(std::shared_ptr<Impl> impl, std::unique_ptr<detail::SessionState> state) noexcept
+    : Database(std::move(impl), std::move(state)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Session Database::session() {
+  return Session(impl_, std::make_unique<detail::SessionState>(impl_, "its lingo::Session was destroyed"));
+}
 
 bool Database::connect(bool reuse_if_open) {
-  Session& s = impl_->session();
+  detail::SessionState& s = state();
   if (s.conn != nullptr) {
     if (reuse_if_open) return false;
     ErrorInfo info;
-    info.message = "Connection already opened (this thread already holds a connection to " +
+    info.message = "Connection already opened (this session already holds a connection to " +
                    impl_->masked_uri + "; pass reuse_if_open = true to accept that)";
     info.dialect = impl_->dialect_name();
     throw OperationalError(std::move(info));
   }
-  impl_->open(s);
+  s.open();
   return true;
 }
 
 bool Database::close() {
-  return impl_->close_this_thread(/*for_real=*/false);
+  detail::SessionState* s = find_state();
+  return s != nullptr && s->close(/*for_real=*/false);
 }
 
 bool Database::is_closed() const {
-  Session* s = impl_->find();
+  const detail::SessionState* s = find_state();
   return s == nullptr || s->conn == nullptr;
 }
 
 Connection& Database::connection() {
-  return *impl_->connected().conn;
+  return state().connected();
 }
 
 bool Database::is_pooled() const noexcept {
@@ -218,7 +155,8 @@ void Database::close_all() {
 }
 
 bool Database::manual_close() {
-  return impl_->close_this_thread(/*for_real=*/true);
+  detail::SessionState* s = find_state();
+  return s != nullptr && s->close(/*for_real=*/true);
 }
 
 void Database::set_tracer(Tracer tracer, TraceOptions options) {
@@ -273,11 +211,27 @@ void Database::begin(const TransactionOptions& options) {
   const std::string statement = impl_->dialect->begin_statement(options);
   connection().begin(statement);
 }
+namespace {
+
+// commit() and rollback() end a transaction; with no connection there is
+// none to end, and opening one to send COMMIT would only hide the mistake.
+Connection& open_connection_for(detail::SessionState* s, const char* call, const Database::Impl& db) {
+  if (s != nullptr && s->conn != nullptr) return *s->conn;
+  ErrorInfo info;
+  info.message = std::string("Cannot ") + call + ", database connection not open: this session of " +
+                 db.masked_uri + " has no connection, so there is no transaction to " + call +
+                 " (nothing was sent)";
+  info.dialect = db.dialect_name();
+  throw InterfaceError(std::move(info));
+}
+
+}  // namespace
+
 void Database::commit() {
-  connection().commit();
+  open_connection_for(find_state(), "commit", *impl_).commit();
 }
 void Database::rollback() {
-  connection().rollback();
+  open_connection_for(find_state(), "rollback", *impl_).rollback();
 }
 
 int Database::server_version() {

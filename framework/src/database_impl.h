@@ -1,13 +1,11 @@
 // Database's private state, shared by the files that implement it
-// (database.cpp, transaction.cpp, run_transaction.cpp).
+// (database.cpp, session.cpp, transaction.cpp, run_transaction.cpp).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include "lingo/database.h"
@@ -18,7 +16,7 @@
 
 namespace lingo {
 
-// One entry on a thread's transaction stack: a transaction() block (the
+// One entry on a session's transaction stack: a transaction() block (the
 // outermost or a folded one) or a manual_commit() block. Savepoints are not
 // stacked, as in peewee.
 struct Frame {
@@ -27,17 +25,11 @@ struct Frame {
   std::uint64_t id;
 };
 
-// A thread's session: its connection and its open blocks.
-struct Session {
-  std::unique_ptr<Connection> conn;
-  std::vector<Frame> stack;
-  int contexts = 0;              // open connection_context() blocks
-  std::uint64_t savepoints = 0;  // names them: lingo_sp_1, lingo_sp_2, ...
-};
-
+// What every handle of one database shares: the URI, the dialect, the pool,
+// the tracer. Sessions hold it too, so a Session or a thread's session that
+// outlives the Database it came from still has its pool to go back to.
 struct Database::Impl {
   Impl(std::string_view text, const PoolOptions* pool_override);
-  ~Impl();
 
   Uri uri;                 // what the dialect sees: base scheme, pool options removed
   std::string masked_uri;  // the URI as given, password masked
@@ -46,30 +38,56 @@ struct Database::Impl {
   std::unique_ptr<ConnectionPool> pool;  // null unless pooled
   std::atomic<int> server_version{0};
   std::atomic<std::uint64_t> next_frame{1};
+  // Names this database in each thread's sessions (ThreadSessions in
+  // session.cpp); never reused.
+  const std::uint64_t id;
+  // False once the Database is destroyed: the threads' sessions of it end at
+  // their thread's next look-up or at its end, whichever comes first.
+  std::atomic<bool> alive{true};
 
-  // This thread's session, or null.
-  Session* find();
-  // This thread's session, made when missing.
-  Session& session();
-  // This thread's session with its connection open.
-  Session& connected();
-  // Opens a connection for `s` (from the pool when pooled).
-  void open(Session& s);
-  // Gives `s`'s connection back (to the pool, or closes it) and forgets the
-  // session when nothing else is open in it.
-  void release(Session& s, bool for_real);
-  // close() and manual_close(): refused while a block or a transaction with
-  // uncommitted work is open; `for_real` closes a pooled connection instead
-  // of returning it.
-  bool close_this_thread(bool for_real);
   [[nodiscard]] std::string dialect_name() const { return std::string(dialect->name()); }
-
- private:
-  // Names this Impl in each thread's one-entry session cache (database.cpp):
-  // never reused, so a cache entry left by a destroyed Database matches nothing.
-  const std::uint64_t id_;
-  std::mutex mutex_;
-  std::unordered_map<std::thread::id, std::unique_ptr<Session>> sessions_;
 };
 
+namespace detail {
+
+// One session: a connection (opened on first use) and its stack of blocks.
+// Owned by exactly one thing: a lingo::Session, or the thread that used a
+// Database without one (ThreadSessions, session.cpp). Its destructor ends it:
+// an open stream is abandoned, an open transaction rolled back (the trace
+// says why), and the connection goes back to the pool or is closed.
+struct SessionState {
+  SessionState(std::shared_ptr<Database::Impl> database, const char* owned_by)
+      : db(std::move(database)), owner(owned_by) {}
+  ~SessionState();
+  SessionState(const SessionState&) = delete;
+  SessionState& operator=(const SessionState&) = delete;
+
+  std::shared_ptr<Database::Impl> db;
+  const char* owner;  // "its thread", "its lingo::Session": for the trace
+  std::unique_ptr<Connection> conn;
+  std::vector<Frame> stack;
+  int contexts = 0;              // open connection_context() blocks
+  std::uint64_t savepoints = 0;  // names them: lingo_sp_1, lingo_sp_2, ...
+
+  // Opens a connection (from the pool when pooled).
+  void open();
+  // The connection, opened if needed; a broken one that no block depends on
+  // is replaced.
+  Connection& connected();
+  // close() and manual_close(): refused while a block or a transaction with
+  // uncommitted work is open; an open stream's rows are read first. `for_real`
+  // closes a pooled connection instead of returning it.
+  bool close(bool for_real);
+  // Gives the connection back (to the pool, or closes it).
+  void release(bool for_real) noexcept;
+};
+
+// The calling thread's session of `db`, or null.
+SessionState* find_thread_session(const Database::Impl& db) noexcept;
+// The calling thread's session of `db`, made when missing.
+SessionState& thread_session(const std::shared_ptr<Database::Impl>& db);
+// Ends the calling thread's session of `db`, if it has one.
+void end_thread_session(const Database::Impl& db) noexcept;
+
+}  // namespace detail
 }  // namespace lingo

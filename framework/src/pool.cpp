@@ -17,21 +17,13 @@ bool younger(const auto& a, const auto& b) {
   return a.created != b.created ? a.created > b.created : a.serial > b.serial;
 }
 
-// The connection's own check, as peewee's pool makes it: a broken one is
-// unusable; one inside a transaction is rolled back; an idle one answers a
-// round trip.
-bool passes_check(Connection& conn) noexcept {
+// The check of a connection that sat idle long enough to have died
+// unnoticed (peewee checks every time): it must answer a round trip.
+bool answers_ping(Connection& conn) noexcept {
   try {
-    switch (conn.transaction_status()) {
-      case TransactionStatus::unknown:
-        return false;
-      case TransactionStatus::idle:
-        conn.ping();
-        return true;
-      default:
-        conn.rollback();
-        return conn.transaction_status() == TransactionStatus::idle;
-    }
+    if (conn.transaction_status() != TransactionStatus::idle) return false;
+    conn.ping();
+    return true;
   } catch (...) {
     return false;
   }
@@ -64,6 +56,8 @@ PoolOptions pool_options_from(const Uri& uri, PoolOptions options) {
   }
   if (auto text = uri.option("stale_timeout"))
     options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
+  if (auto text = uri.option("idle_timeout")) options.idle_timeout = parse_seconds(uri, "idle_timeout", *text);
+  if (auto text = uri.option("check_after")) options.check_after = parse_seconds(uri, "check_after", *text);
   if (auto text = uri.option("timeout")) options.timeout = parse_seconds(uri, "timeout", *text);
   return options;
 }
@@ -83,6 +77,15 @@ ConnectionPool::~ConnectionPool() {
 bool ConnectionPool::is_stale(Clock::time_point created, Clock::time_point now) const noexcept {
   if (!options_.stale_timeout || options_.stale_timeout->count() <= 0) return false;
   return now - created > *options_.stale_timeout;
+}
+
+bool ConnectionPool::may_lend(Idle& candidate, Clock::time_point now) const noexcept {
+  if (is_stale(candidate.created, now)) return false;
+  const auto idle_for = now - candidate.returned;
+  if (options_.idle_timeout && options_.idle_timeout->count() > 0 && idle_for > *options_.idle_timeout)
+    return false;
+  if (idle_for >= options_.check_after) return answers_ping(*candidate.conn);
+  return candidate.conn->probe();
 }
 
 bool ConnectionPool::limit_reached() const noexcept {
@@ -137,8 +140,7 @@ std::unique_ptr<Connection> ConnectionPool::checkout() {
       const auto now = Clock::now();
       lent_.emplace(candidate.conn.get(), Lent{candidate.created, now});
       lock.unlock();
-      const bool usable = !is_stale(candidate.created, now) && passes_check(*candidate.conn);
-      if (usable) return std::move(candidate.conn);
+      if (may_lend(candidate, now)) return std::move(candidate.conn);
       candidate.conn->close();
       lock.lock();
       lent_.erase(candidate.conn.get());
@@ -171,7 +173,7 @@ void ConnectionPool::checkin(std::unique_ptr<Connection> conn) noexcept {
     const auto created = it->second.created;
     lent_.erase(it);
     if (reusable && !is_stale(created, Clock::now())) {
-      idle_.push_back(Idle{created, ++serial_, std::move(conn)});
+      idle_.push_back(Idle{created, ++serial_, std::move(conn), Clock::now()});
       std::push_heap(idle_.begin(), idle_.end(), [](const Idle& a, const Idle& b) { return younger(a, b); });
     }
   }

@@ -32,9 +32,11 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  // Lends a working connection: an idle one that passes its check (a round
-  // trip; a broken one is closed and the next tried), or a new one. Throws
-  // MaxConnectionsExceeded when none frees up within the timeout.
+  // Lends a working connection: an idle one that passes its check, or a new
+  // one. A connection given back within check_after is only probed (no round
+  // trip); one idle longer answers a SELECT 1 first; a broken one is closed
+  // and the next tried. Throws MaxConnectionsExceeded when none frees up
+  // within the timeout.
   std::unique_ptr<Connection> checkout();
   // Takes a connection back. One left inside a transaction or in an error
   // state is rolled back first; one that cannot be, one that is broken or
@@ -59,12 +61,16 @@ class ConnectionPool {
     Clock::time_point created;
     std::uint64_t serial;
     std::unique_ptr<Connection> conn;
+    Clock::time_point returned;
   };
   struct Lent {
     Clock::time_point created;
     Clock::time_point checked_out;
   };
   [[nodiscard]] bool is_stale(Clock::time_point created, Clock::time_point now) const noexcept;
+  // Whether an idle connection may be lent: young enough, not idle too long,
+  // and alive (probed, or pinged when idle past check_after).
+  [[nodiscard]] bool may_lend(Idle& candidate, Clock::time_point now) const noexcept;
   [[nodiscard]] bool limit_reached() const noexcept;
   std::unique_ptr<Connection> open_new(std::unique_lock<std::mutex>& lock);
   [[noreturn]] void exhausted() const;

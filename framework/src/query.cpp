@@ -166,7 +166,7 @@ Row Select::one() const {
 RowCursor Select::begin() const {
   const CompiledQuery q = compile();
   refuse_arguments(q);
-  return RowCursor(database().connection().stream(q.sql, std::span<const Value>(q.params)));
+  return RowCursor(database().connection().stream(q.sql, std::span<const Value>(q.params), q.selected));
 }
 
 std::optional<Row> Select::first() const {

@@ -45,11 +45,12 @@ std::size_t ResultSource::find_column(std::string_view name) const {
   return npos;
 }
 
+void ResultSource::set_selected(std::shared_ptr<const Selected> columns) const noexcept {
+  if (columns && columns->size() == column_count()) selected_ = std::move(columns);
+}
+
 void Result::set_selected(std::shared_ptr<const ResultSource::Selected> columns) {
-  if (!source_ || !columns || columns->size() != source_->column_count()) return;
-  // The source was made for this Result a moment ago and nobody else holds it
-  // yet; it is const only to everyone after this.
-  const_cast<ResultSource&>(*source_).selected_ = std::move(columns);
+  if (source_) source_->set_selected(std::move(columns));
 }
 
 void interface_error_out_of_range(std::size_t row, std::size_t size) {

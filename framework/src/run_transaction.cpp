@@ -52,7 +52,8 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   const TransactionOptions transaction_options = options.transaction_options();
   (void)impl_->dialect->begin_statement(transaction_options);  // a bad option fails before anything is sent
 
-  if (const Session* s = impl_->find()) {
+  if (detail::SessionState* s = find_state()) {
+    if (s->conn != nullptr) s->conn->settle();  // an open stream reads its rest; it is no transaction
     const bool raw_open =
         s->conn != nullptr && (s->conn->transaction_status() == TransactionStatus::in_transaction ||
                                s->conn->transaction_status() == TransactionStatus::in_error);

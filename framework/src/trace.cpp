@@ -56,6 +56,7 @@ std::string to_string(const TraceEvent& event) {
       }
     }
   }
+  if (!event.note.empty()) out += "  -- " + std::string(event.note);
   if (event.error != nullptr) out += "  -- failed: " + std::string(event.error->what());
   return out;
 }

@@ -11,7 +11,7 @@ namespace {
 
 // Removes the frame from the stack; false when it was not on top (the blocks
 // were not closed innermost first).
-bool pop_frame(Session& s, std::uint64_t id) {
+bool pop_frame(detail::SessionState& s, std::uint64_t id) {
   if (!s.stack.empty() && s.stack.back().id == id) {
     s.stack.pop_back();
     return true;
@@ -32,16 +32,18 @@ bool pop_frame(Session& s, std::uint64_t id) {
 Transaction Database::transaction(const TransactionOptions& options) {
   // Validated first, so a bad option sends nothing, whatever the depth.
   std::string begin_sql = impl_->dialect->begin_statement(options);
-  Session& s = impl_->connected();
+  detail::SessionState& s = state();
+  Connection& conn = s.connected();
   const bool outermost = s.stack.empty();
   if (outermost) {
-    if (s.conn->transaction_status() != TransactionStatus::idle) {
+    conn.settle();  // a stream still open outside a transaction reads its rest first
+    if (conn.transaction_status() != TransactionStatus::idle) {
       throw InterfaceError(
           "a transaction begun with begin() (or by a BEGIN statement) is already open on this connection; "
           "commit or roll it back before opening a block, or open manual_commit() to manage it by hand. "
           "Nothing was sent");
     }
-    s.conn->begin(begin_sql);
+    conn.begin(begin_sql);
   }
   const std::uint64_t id = impl_->next_frame.fetch_add(1, std::memory_order_relaxed);
   s.stack.push_back(Frame{Frame::Kind::transaction, id});
@@ -50,7 +52,7 @@ Transaction Database::transaction(const TransactionOptions& options) {
 }
 
 Transaction Database::atomic(const TransactionOptions& options) {
-  Session* s = impl_->find();
+  const detail::SessionState* s = find_state();
   if (s == nullptr || s->stack.empty()) return transaction(options);
   (void)impl_->dialect->begin_statement(options);  // ignored when nested, but never silently wrong
   if (s->stack.back().kind == Frame::Kind::manual) {
@@ -60,7 +62,8 @@ Transaction Database::atomic(const TransactionOptions& options) {
 }
 
 Transaction Database::savepoint() {
-  Session& s = impl_->connected();
+  detail::SessionState& s = state();
+  Connection& conn = s.connected();
   if (auto why = impl_->dialect->savepoint_restriction(impl_->uri, [this] { return server_version(); })) {
     ErrorInfo info;
     info.message =
@@ -72,12 +75,12 @@ Transaction Database::savepoint() {
     throw NotSupportedError(std::move(info));
   }
   std::string name = "lingo_sp_" + std::to_string(++s.savepoints);
-  s.conn->execute("SAVEPOINT " + name);
+  conn.execute("SAVEPOINT " + name);
   return Transaction(*this, BlockKind::savepoint, 0, {}, std::move(name));
 }
 
 ManualCommit Database::manual_commit() {
-  Session& s = impl_->session();
+  detail::SessionState& s = state();
   if (!s.stack.empty() && s.stack.back().kind != Frame::Kind::manual) {
     throw ValueError("Cannot enter manual commit block while a transaction is active");
   }
@@ -87,18 +90,19 @@ ManualCommit Database::manual_commit() {
 }
 
 ConnectionContext Database::connection_context() {
-  Session& s = impl_->connected();
+  detail::SessionState& s = state();
+  s.connected();
   ++s.contexts;
   return ConnectionContext(*this);
 }
 
 bool Database::in_transaction() const {
-  const Session* s = impl_->find();
+  const detail::SessionState* s = find_state();
   return s != nullptr && !s->stack.empty();
 }
 
 int Database::transaction_depth() const {
-  const Session* s = impl_->find();
+  const detail::SessionState* s = find_state();
   return s == nullptr ? 0 : static_cast<int>(s->stack.size());
 }
 
@@ -111,7 +115,7 @@ Transaction::Transaction(Database& db, BlockKind kind, std::uint64_t frame, std:
       frame_(frame),
       begin_sql_(std::move(begin_sql)),
       savepoint_(std::move(savepoint)),
-      owner_(std::this_thread::get_id()) {}
+      owner_(db.is_pinned() ? std::thread::id() : std::this_thread::get_id()) {}
 
 Transaction::Transaction(Transaction&& other) noexcept
     : db_(other.db_),
@@ -130,10 +134,11 @@ Transaction::~Transaction() {
 
 void Transaction::check_usable(const char* action) const {
   if (!open_) throw InterfaceError(std::string("cannot ") + action + ": this transaction block has ended");
-  if (owner_ != std::this_thread::get_id()) {
+  if (!is_owner()) {
     throw InterfaceError(std::string("cannot ") + action +
-                         ": this transaction block belongs to another thread (each thread has its own "
-                         "connection and its own blocks)");
+                         ": this transaction block belongs to another thread's session (each thread has its "
+                         "own connection and its own blocks; to hand work to another thread, use a "
+                         "lingo::Session)");
   }
 }
 
@@ -164,7 +169,7 @@ void Transaction::end_and_begin_again(bool commit) {
 void Transaction::finish() {
   check_usable("finish");
   open_ = false;
-  Session* s = db_->impl_->find();
+  detail::SessionState* s = db_->find_state();
   if (s == nullptr || s->conn == nullptr) throw InterfaceError("cannot finish: the connection was closed");
   Connection& conn = *s->conn;
   switch (kind_) {
@@ -209,9 +214,9 @@ void Transaction::finish() {
 }
 
 void Transaction::abandon() noexcept {
-  if (!open_ || owner_ != std::this_thread::get_id()) return;
+  if (!open_ || !is_owner()) return;
   open_ = false;
-  Session* s = db_->impl_->find();
+  detail::SessionState* s = db_->find_state();
   if (s == nullptr) return;
   if (kind_ != BlockKind::savepoint) pop_frame(*s, frame_);
   if (s->conn == nullptr || kind_ == BlockKind::folded) return;
@@ -236,13 +241,13 @@ ManualCommit::ManualCommit(ManualCommit&& other) noexcept
 
 ManualCommit::~ManualCommit() {
   if (!open_) return;
-  if (Session* s = db_->impl_->find()) pop_frame(*s, frame_);
+  if (detail::SessionState* s = db_->find_state()) pop_frame(*s, frame_);
 }
 
 void ManualCommit::finish() {
   if (!open_) throw InterfaceError("cannot finish: this manual_commit block has ended");
   open_ = false;
-  Session* s = db_->impl_->find();
+  detail::SessionState* s = db_->find_state();
   if (s != nullptr && !pop_frame(*s, frame_)) stack_corrupted("manual commit");
 }
 
@@ -263,7 +268,7 @@ ConnectionContext::~ConnectionContext() {
 void ConnectionContext::finish() {
   if (!open_) return;
   open_ = false;
-  Session* s = db_->impl_->find();
+  detail::SessionState* s = db_->find_state();
   if (s == nullptr) return;
   if (s->contexts > 0) --s->contexts;
   if (s->contexts == 0) db_->close();

@@ -28,8 +28,14 @@ enum class TransactionStatus {
 };
 
 // A forward-only stream of rows, for results too large to hold at once.
-// Only the current row is in memory; it stays valid until the next call to
-// next(). While a stream is open its connection runs nothing else.
+//
+// A driver's stream holds its connection busy until its last row is read.
+// The core never lets that cut a stream short: Connection::stream() wraps
+// the driver's stream, and any other use of the connection while it is open
+// (a statement inside the loop, a transaction command, close()) first reads
+// the stream's remaining rows into memory, so the loop goes on from there
+// (docs/sessions.md). For that, the Row a driver's row() returns must stay
+// valid after next() and after the stream is gone: it owns its data.
 class RowStream {
  public:
   virtual ~RowStream() = default;
@@ -38,6 +44,10 @@ class RowStream {
   virtual bool next() = 0;
   [[nodiscard]] virtual Row row() const = 0;
 };
+
+namespace detail {
+class GuardedStream;
+}
 
 // Drivers implement the protected do_* functions; the public ones around them
 // report each statement to the Database's trace sink (lingo/trace.h), so that
@@ -54,7 +64,7 @@ using PipelineCallback = std::function<void(std::size_t index, Result result)>;
 
 class Connection {
  public:
-  virtual ~Connection() = default;
+  virtual ~Connection();
   Connection() = default;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -67,16 +77,29 @@ class Connection {
   Result execute(std::string_view sql) { return execute(sql, {}); }
 
   // Runs one statement and hands its rows over one at a time. The trace
-  // reports the time to the first response, not to the last row.
-  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params);
+  // reports the time to the first response, not to the last row. `selected`
+  // is what a query-builder query selected (ResultSource::selected), so that
+  // streamed rows read their columns exactly as a Result's do; null for SQL.
+  std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params,
+                                    std::shared_ptr<const ResultSource::Selected> selected = nullptr);
+
+  // Reads the rest of the open stream, if any, into memory, so that the
+  // connection is free for another statement and the stream's reader loses
+  // nothing. Every statement sent through this class does this first.
+  void settle();
+  // Ends the open stream, if any, without reading further: its reader's next
+  // call throws InterfaceError saying why. For a session whose owner is gone.
+  void abandon_stream(std::string_view why) noexcept;
+  [[nodiscard]] bool has_open_stream() const noexcept { return open_stream_ != nullptr; }
 
   // Transaction control. `statement` is the dialect's BEGIN with its options
   // (Dialect::begin_statement). commit() throws when the server did not
   // commit (a COMMIT answered with ROLLBACK, for one), and throws
-  // AmbiguousCommitError when the outcome cannot be known.
+  // AmbiguousCommitError when the outcome cannot be known. `note`, when
+  // given, tells the trace why the rollback happened.
   void begin(std::string_view statement = "BEGIN");
   void commit();
-  void rollback();
+  void rollback(std::string_view note = {});
 
   // Sends many independent statements without waiting for each answer (on
   // PostgreSQL, libpq's pipeline mode), handing each result to on_result as
@@ -96,8 +119,14 @@ class Connection {
   std::optional<std::int64_t> copy_rows(std::string_view target, std::size_t columns,
                                         std::span<const Value* const> cells);
 
-  // A round trip proving the connection works (a pool's checkout check).
+  // A round trip proving the connection works (a pool's check of a
+  // connection that sat idle).
   void ping();
+  // Whether the connection still looks alive without asking the server:
+  // reads whatever the server already sent (a notice that it is shutting
+  // down, the end of the connection) and never waits. A pool's check of a
+  // connection used moments ago. The default answers is_usable().
+  [[nodiscard]] bool probe() noexcept { return do_probe(); }
 
   [[nodiscard]] virtual TransactionStatus transaction_status() const noexcept = 0;
   // Alive and not inside a failed transaction.
@@ -126,13 +155,17 @@ class Connection {
                                                    std::span<const Value* const> cells);
   // The default runs SELECT 1.
   virtual void do_ping();
+  virtual bool do_probe() noexcept { return is_usable(); }
 
  private:
+  friend class detail::GuardedStream;
   template <class F>
-  decltype(auto) traced(std::string_view sql, std::span<const Value> params, F&& run);
+  decltype(auto) traced(std::string_view sql, std::span<const Value> params, F&& run,
+                        std::string_view note = {});
 
   const TraceSink* trace_ = nullptr;
   std::string_view trace_dialect_;
+  detail::GuardedStream* open_stream_ = nullptr;  // the stream whose rows are still arriving
 };
 
 }  // namespace lingo

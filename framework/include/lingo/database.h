@@ -1,7 +1,14 @@
-// Database: the object an application holds. It routes its URI to a plugin,
-// and opens one connection per thread on demand (as peewee does), so one
-// Database may be shared by many threads, each with its own session: its own
-// connection and its own stack of transaction blocks.
+// Database: the object an application holds. It routes its URI to a plugin
+// and hands out sessions: a session is one connection and its stack of
+// transaction blocks.
+//
+// Two ways to hold a session (docs/sessions.md):
+//  - explicitly: db.session() returns a lingo::Session, a Database whose
+//    every call runs on that one session's connection, from whichever thread
+//    calls (one at a time); it gives the connection back when destroyed.
+//  - implicitly, as peewee does: calls made on the Database itself use the
+//    calling thread's own session, opened on first use and given back (its
+//    open transaction rolled back) when the thread ends or close() is called.
 #pragma once
 
 #include <concepts>
@@ -27,6 +34,10 @@
 namespace lingo {
 
 class Dialect;
+class Session;
+namespace detail {
+struct SessionState;
+}
 
 // What the callable forms of the transaction blocks accept: a function of no
 // arguments, or of the block's handle.
@@ -45,10 +56,14 @@ class Database {
   Database& operator=(Database&&) noexcept;
   ~Database();
 
-  // Opens this thread's connection. Throws OperationalError when it is
+  // A session of its own (lingo::Session below): one connection, opened on
+  // first use, and its transaction stack, independent of every thread's.
+  [[nodiscard]] Session session();
+
+  // Opens this session's connection. Throws OperationalError when it is
   // already open, unless reuse_if_open, which then returns false.
   bool connect(bool reuse_if_open = false);
-  // Closes this thread's connection (a pooled one goes back to the pool);
+  // Closes this session's connection (a pooled one goes back to the pool);
   // returns whether one was open. OperationalError, with the connection left
   // open, while a transaction block is open or while a transaction begun
   // with begin() holds work that closing would throw away. A failed
@@ -68,8 +83,10 @@ class Database {
   void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   [[nodiscard]] std::vector<Result> pipeline(std::span<const PipelineStatement> statements);
 
-  // Raw transaction control on this thread's connection, outside the blocks'
-  // bookkeeping (what manual_commit() is for).
+  // Raw transaction control on this session's connection, outside the
+  // blocks' bookkeeping (what manual_commit() is for). begin() connects when
+  // needed; commit() and rollback() with no connection open are an
+  // InterfaceError and open nothing (peewee's rule).
   void begin(const TransactionOptions& options = {});
   void commit();
   void rollback();
@@ -123,7 +140,7 @@ class Database {
   template <class F>
   [[nodiscard]] auto wrap_connection_context(F fn);
 
-  // Whether this thread has a transaction or manual_commit block open, and
+  // Whether this session has a transaction or manual_commit block open, and
   // how many (nested atomic() savepoints do not count; nested transaction()
   // blocks do).
   [[nodiscard]] bool in_transaction() const;
@@ -168,9 +185,9 @@ class Database {
   // Forgets connections lent longer than `age` ago, freeing their slots; each
   // is closed when its thread gives it back. Returns how many.
   std::size_t close_stale(Seconds age = Seconds(600));
-  // Closes this thread's connection, every idle one, and forgets the lent ones.
+  // Closes this session's connection, every idle one, and forgets the lent ones.
   void close_all();
-  // Closes this thread's connection for real instead of returning it to the
+  // Closes this session's connection for real instead of returning it to the
   // pool; returns false when it was not open. (close() on an unpooled one.)
   bool manual_close();
 
@@ -181,7 +198,7 @@ class Database {
   // The URI with its password masked.
   [[nodiscard]] const std::string& uri() const noexcept;
 
-  // This thread's connection, opened if needed.
+  // This session's connection, opened if needed.
   Connection& connection();
 
   // Queries, compiled by this database's dialect (lingo/query.h).
@@ -214,7 +231,7 @@ class Database {
   // The dialect plugin serving this database's URI.
   [[nodiscard]] const Dialect& dialect() const noexcept;
 
-  // Schema introspection on this thread's connection (see
+  // Schema introspection on this session's connection (see
   // lingo/introspection.h). An empty schema is the dialect's default
   // ("public", "main"). A dialect without an introspector throws
   // NotSupportedError naming it.
@@ -226,18 +243,48 @@ class Database {
   [[nodiscard]] std::vector<ForeignKeyMetadata> get_foreign_keys(std::string_view table,
                                                                  std::string_view schema = {});
 
+  // What every handle of one database shares (framework/src/database_impl.h).
+  struct Impl;
+
+ protected:
+  Database(std::shared_ptr<Impl> impl, std::unique_ptr<detail::SessionState> pinned) noexcept;
+
  private:
   friend class Transaction;
   friend class ManualCommit;
   friend class ConnectionContext;
+  // The session calls on this object use: a Session's own, else the calling
+  // thread's (made when missing by state(), null from find_state()).
+  [[nodiscard]] detail::SessionState* find_state() const noexcept;
+  [[nodiscard]] detail::SessionState& state() const;
+  // Whether this handle is a Session's (any thread may use it, one at a time).
+  [[nodiscard]] bool is_pinned() const noexcept { return pinned_ != nullptr; }
   void run_transaction_erased(const std::function<void(Database&)>& fn, const RunOptions& options);
   void run_with_restart_savepoint(const std::function<void(Database&)>& fn,
                                   const TransactionOptions& transaction_options, const std::string& name,
                                   RunStats& stats,
                                   const std::function<void(const Error&, int)>& next_attempt);
 
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<detail::SessionState> pinned_;  // a Session's own session; null otherwise
+};
+
+// An explicit session: one connection and its transaction stack, owned by
+// this object (libpqxx's connection, SOCI's session). It is a Database, so
+// queries, transaction blocks and run_transaction work on it as on a
+// Database, all on its one connection. Move it to hand it to another thread;
+// it is not for two threads at once. Destroying it rolls back whatever it
+// left open (the trace says so) and gives the connection back to the pool.
+// It may outlive the Database it came from.
+class Session final : public Database {
+ public:
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+ private:
+  friend class Database;
+  Session(std::shared_ptr<Impl> impl, std::unique_ptr<detail::SessionState> state) noexcept;
 };
 
 template <std::invocable F>

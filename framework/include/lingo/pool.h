@@ -4,7 +4,8 @@
 // close(), instead of opening and closing a real one each time.
 //
 // The options keep peewee's meanings (docs/pool.md lists the deliberate
-// differences). In a URI: ?max_connections=8&stale_timeout=300&timeout=5.
+// differences). In a URI:
+// ?max_connections=8&stale_timeout=300&idle_timeout=60&check_after=1&timeout=5.
 #pragma once
 
 #include <chrono>
@@ -18,9 +19,18 @@ using Seconds = std::chrono::duration<double>;
 struct PoolOptions {
   // The most connections checked out at once; 0 means no limit.
   int max_connections = 20;
-  // A connection older than this (since it was opened, not since it was last
-  // used) is closed instead of being lent again. Absent or 0: never stale.
+  // A connection's maximum lifetime: one older than this (since it was
+  // opened, not since it was last used) is closed instead of being lent
+  // again. Absent or 0: no limit.
   std::optional<Seconds> stale_timeout{};
+  // A connection's idle lifetime: one that waited in the pool longer than
+  // this is closed instead of being lent. Absent or 0: no limit.
+  std::optional<Seconds> idle_timeout{};
+  // A connection that waited in the pool longer than this is checked with a
+  // round trip (SELECT 1) before it is lent; one given back more recently is
+  // lent at once, after a look at whether the server closed it (no round
+  // trip). 0: check every time.
+  Seconds check_after{1.0};
   // How long connect() waits for a connection when max_connections are out:
   // absent means not at all (MaxConnectionsExceeded at once), 0 means for
   // ever, anything else that long.

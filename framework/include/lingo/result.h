@@ -27,6 +27,9 @@ class PreparedQuery;
 namespace ast {
 struct Node;
 }
+namespace detail {
+class GuardedStream;
+}
 
 class ResultSource {
  public:
@@ -56,7 +59,11 @@ class ResultSource {
 
  private:
   friend class Result;
-  std::shared_ptr<const Selected> selected_;
+  friend class detail::GuardedStream;
+  // Attaches `columns` when they name every column; the one place the core
+  // writes a source, right after the driver made it.
+  void set_selected(std::shared_ptr<const Selected> columns) const noexcept;
+  mutable std::shared_ptr<const Selected> selected_;
 };
 
 class Row {
@@ -91,6 +98,7 @@ class Row {
     return (*this)[column].template as<T>();
   }
   [[nodiscard]] std::size_t index() const noexcept { return row_; }
+  [[nodiscard]] const ResultSource& source() const noexcept { return *source_; }
 
  private:
   const ResultSource* source_;

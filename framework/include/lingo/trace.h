@@ -34,6 +34,9 @@ struct TraceEvent {
   std::size_t param_count = 0;
   std::chrono::nanoseconds duration{};
   const Error* error = nullptr;  // the failure, or nullptr when the statement succeeded
+  // Why the core sent this statement itself, when it did (a rollback because
+  // the session's owner ended with a transaction open); empty otherwise.
+  std::string_view note;
 };
 
 // Called on the thread that ran the statement, after it finished. A tracer

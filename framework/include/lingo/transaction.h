@@ -18,7 +18,8 @@
 //    exception leaving the block would (never committing): the outermost
 //    transaction rolls back, a savepoint rolls back to itself, a folded inner
 //    block does nothing. finish() leaves the block normally instead.
-//  - Handles belong to the thread that opened them.
+//  - Handles of a thread's implicit session belong to that thread; handles
+//    of a lingo::Session go wherever the Session goes.
 #pragma once
 
 #include <chrono>
@@ -111,6 +112,10 @@ class Transaction {
   Transaction(Database& db, BlockKind kind, std::uint64_t frame, std::string begin_sql,
               std::string savepoint);
   void check_usable(const char* action) const;
+  // A handle of a thread's session is that thread's; a Session's, anyone's.
+  [[nodiscard]] bool is_owner() const noexcept {
+    return owner_ == std::thread::id() || owner_ == std::this_thread::get_id();
+  }
   void end_and_begin_again(bool commit);
 
   Database* db_;
@@ -118,7 +123,7 @@ class Transaction {
   std::uint64_t frame_;    // its entry on the transaction stack (0 for savepoints)
   std::string begin_sql_;  // what commit()/rollback() send to begin again
   std::string savepoint_;
-  std::thread::id owner_;
+  std::thread::id owner_;  // empty for a Session's block
   bool open_ = true;
 };
 

@@ -320,6 +320,17 @@ TransactionStatus PgConnection::transaction_status() const noexcept {
   }
 }
 
+bool PgConnection::do_probe() noexcept {
+  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) return false;
+  // libpq's socket is non-blocking: each call returns at once, with nothing
+  // read when the server sent nothing. A terminated backend's farewell comes
+  // before the end of the connection, and libpq sees the end only on a read
+  // after the one that took the message: hence two.
+  if (PQconsumeInput(conn_) == 0 || PQconsumeInput(conn_) == 0) return false;
+  while (PGnotify* notice = PQnotifies(conn_)) PQfreemem(notice);
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
 bool PgConnection::is_usable() const noexcept {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
          PQtransactionStatus(conn_) != PQTRANS_INERROR;

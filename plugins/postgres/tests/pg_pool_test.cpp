@@ -154,7 +154,9 @@ class PgPoolTest : public CppUnit::TestFixture {
     run_on_four_threads(db, old_pids);
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, db.pool_stats().idle);
     Database admin(lingo_test::pg_uri());
-    for (const int pid : old_pids) admin.execute_sql("SELECT pg_terminate_backend($1)", {pid});
+    // Each backend is gone before the threads come back (pg_terminate_backend
+    // waits up to 5 s for it): a connection killed while idle in the pool.
+    for (const int pid : old_pids) admin.execute_sql("SELECT pg_terminate_backend($1, 5000)", {pid});
     std::vector<int> new_pids(4);
     run_on_four_threads(db, new_pids);  // throws if any thread saw an error
     for (const int pid : new_pids)

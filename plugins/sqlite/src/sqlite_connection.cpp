@@ -156,7 +156,13 @@ class SqliteRowStream final : public RowStream {
     if (done_) return false;
     const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) {
-      row_->clear_rows();
+      // A row still held elsewhere (buffered by Connection::settle, kept by
+      // the reader) keeps its values: the next one gets a fresh holder.
+      if (row_.use_count() > 1) {
+        row_ = std::make_shared<SqliteResult>(stmt_.get());
+      } else {
+        row_->clear_rows();
+      }
       row_->add_row(stmt_.get());
       return true;
     }

@@ -42,6 +42,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void do_begin(std::string_view statement) override;
   void do_commit() override;
   void do_rollback() override;
+  // Reads what the server sent meanwhile, without waiting: a backend that was
+  // terminated (57P01) or a server that went away shows here.
+  bool do_probe() noexcept override;
   // libpq's pipeline mode, in batches of kPipelineBatch statements, each
   // batch sent with one sync (outside a transaction block, one implicit
   // transaction) and its answers read in order. A statement new to the
