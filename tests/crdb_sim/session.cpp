@@ -805,8 +805,19 @@ void Session::extended_batch(std::vector<Message>& batch) {
     return;
   }
   if (has_execute && inject_now(executed)) {
-    // Answered here, as PostgreSQL would up to the Execute; nothing is sent on.
-    for (const auto& m : batch) {
+    // What comes before the injected statement's Bind (its Parse, and the
+    // statements a client pipelined ahead of it) runs as on CockroachDB,
+    // where the retry error comes from executing. The rest is answered here,
+    // as PostgreSQL would up to the Execute; nothing of it is sent on.
+    const auto bind = std::find_if(batch.rbegin(), batch.rend(), [](const Message& m) { return m.type == 'B'; });
+    const auto first_unsent = bind == batch.rend() ? batch.begin() : std::prev(bind.base());
+    if (first_unsent != batch.begin()) {
+      for (auto it = batch.begin(); it != first_unsent; ++it) write_message(upstream_, *it);
+      write_message(upstream_, Message{'S', {}});
+      (void)relay_until_ready(false);
+    }
+    for (auto it = first_unsent; it != batch.end(); ++it) {
+      const Message& m = *it;
       if (m.type == 'P') reply(Message{'1', {}});
       if (m.type == 'B') reply(Message{'2', {}});
       if (m.type == 'D') reply(Message{'n', {}});

@@ -15,8 +15,8 @@
 namespace lingo::postgres {
 namespace {
 
-// Past this many cached statements, new ones run unnamed (prepared and
-// discarded by the server per call) instead of growing the cache further.
+// Past this many cached statements, a new one takes the place of the least
+// recently used, which is deallocated without a round trip of its own.
 constexpr std::size_t kMaxCachedStatements = 1024;
 
 struct ResultDeleter {
@@ -101,13 +101,23 @@ const PgConnection::Prepared* PgConnection::find_prepared(std::string_view sql, 
 
 const PgConnection::Prepared* PgConnection::remember(std::string_view sql, std::size_t hash,
                                                      const std::vector<Oid>& types) {
-  const bool cache = cached_count_ < kMaxCachedStatements;
-  std::string name = cache ? "lingo_" + std::to_string(++next_statement_) : std::string{};
+  if (cached_count_ >= kMaxCachedStatements) evict_least_recent();
+  std::string name = "lingo_" + std::to_string(++next_statement_);
   auto& bucket = prepared_[hash];
   last_ = nullptr;  // the push may move the bucket's statements
-  bucket.push_back(Prepared{std::string(sql), types, std::move(name)});
-  if (cache) ++cached_count_;
+  bucket.push_back(Prepared{std::string(sql), types, std::move(name), ++clock_});
+  ++cached_count_;
   return &bucket.back();
+}
+
+void PgConnection::evict_least_recent() {
+  // A linear scan: it runs only beside a round trip that prepares a new
+  // statement, and costs far less than one.
+  const Prepared* oldest = nullptr;
+  for (const auto& [hash, bucket] : prepared_)
+    for (const auto& p : bucket)
+      if (oldest == nullptr || p.used < oldest->used) oldest = &p;
+  if (oldest != nullptr) forget_prepared(oldest);
 }
 
 void PgConnection::discard(std::size_t hash, const std::string& name) {
@@ -115,31 +125,68 @@ void PgConnection::discard(std::size_t hash, const std::string& name) {
   const auto it =
       std::find_if(bucket.begin(), bucket.end(), [&](const Prepared& p) { return p.name == name; });
   if (it == bucket.end()) return;
-  if (!it->name.empty()) --cached_count_;
+  --cached_count_;
   last_ = nullptr;
   bucket.erase(it);
 }
 
-const PgConnection::Prepared* PgConnection::prepare(std::string_view sql, std::size_t hash,
-                                                    const std::vector<Oid>& types) {
-  const Prepared* stmt = remember(sql, hash, types);
-  ResultPtr res(
-      PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), static_cast<int>(types.size()), types.data()));
-  if (res == nullptr || !succeeded(res.get())) {
-    discard(hash, stmt->name);  // the server never made it
-    fail(res.get(), sql);
+PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t hash) {
+  // One round trip instead of two: DEALLOCATE of statements evicted or
+  // invalidated earlier (only outside a transaction block, where its failure
+  // cannot abort the caller's transaction), PREPARE and EXECUTE go out
+  // together in pipeline mode behind one sync.
+  const Prepared* stmt = remember(sql, hash, encoder_->types());
+  const std::string name = stmt->name;
+  std::vector<std::string> deallocating;
+  if (PQtransactionStatus(conn_) == PQTRANS_IDLE) deallocating.swap(forgotten_);
+  if (PQenterPipelineMode(conn_) == 0) {
+    discard(hash, name);
+    fail(nullptr, sql);
   }
-  return stmt;
+  bool sent = true;
+  for (const auto& old : deallocating) {
+    const std::string statement = "DEALLOCATE " + old;
+    sent = sent && PQsendQueryParams(conn_, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+  }
+  sent = sent && PQsendPrepare(conn_, name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                               encoder_->types().data()) != 0;
+  sent = sent && PQsendQueryPrepared(conn_, name.c_str(), encoder_->count(), encoder_->values(),
+                                     encoder_->lengths(), encoder_->formats(), 0) != 0;
+  sent = sent && PQpipelineSync(conn_) != 0;
+  if (!sent) {
+    PQexitPipelineMode(conn_);
+    discard(hash, name);
+    fail(nullptr, sql);
+  }
+  // Each answer ends with a null result; the sync's answer ends them all.
+  auto next_answer = [&]() -> ResultPtr {
+    ResultPtr res(PQgetResult(conn_));
+    if (res != nullptr)
+      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+    return res;
+  };
+  for (std::size_t i = 0; i < deallocating.size(); ++i) (void)next_answer();
+  ResultPtr prepared = next_answer();
+  ResultPtr executed = next_answer();
+  for (;;) {
+    ResultPtr sync(PQgetResult(conn_));
+    if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+  }
+  PQexitPipelineMode(conn_);
+  if (prepared == nullptr || !succeeded(prepared.get())) {
+    discard(hash, name);  // the server never made it
+    fail(prepared.get(), sql);
+  }
+  last_ = stmt;
+  return executed.release();
 }
 
 void PgConnection::forget_prepared(const Prepared* stmt) {
   for (auto& [hash, bucket] : prepared_) {
     for (auto it = bucket.begin(); it != bucket.end(); ++it) {
       if (&*it != stmt) continue;
-      if (!it->name.empty()) {
-        forgotten_.push_back(it->name);
-        --cached_count_;
-      }
+      forgotten_.push_back(it->name);
+      --cached_count_;
       last_ = nullptr;
       bucket.erase(it);
       return;
@@ -150,27 +197,43 @@ void PgConnection::forget_prepared(const Prepared* stmt) {
 void PgConnection::deallocate_forgotten() {
   // DEALLOCATE fails inside an aborted transaction, so it waits for idle time.
   if (forgotten_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
-  for (const auto& name : forgotten_) ResultPtr(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+  std::string statements;
+  for (const auto& name : forgotten_) statements += "DEALLOCATE " + name + ";";
+  ResultPtr(PQexec(conn_, statements.c_str()));
   forgotten_.clear();
 }
 
 PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
-  // An empty name is the unnamed statement, prepared just before this call.
+  stmt->used = ++clock_;
   return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
                         encoder_->formats(), 0);
+}
+
+const PgConnection::Prepared* PgConnection::cached_statement(std::string_view sql, std::size_t& hash) {
+  // A loop runs the same statement again and again: comparing its text with
+  // the last one's is cheaper than hashing it and searching the cache.
+  if (last_ != nullptr && last_->sql == sql && last_->types == encoder_->types()) return last_;
+  hash = std::hash<std::string_view>{}(sql);
+  const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
+  if (stmt != nullptr) last_ = stmt;
+  return stmt;
 }
 
 const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
                                                           std::span<const Value> params) {
   encoder_->encode(params);  // may throw: nothing has been sent yet
-  deallocate_forgotten();
-  // A loop runs the same statement again and again: comparing its text with
-  // the last one's is cheaper than hashing it and searching the cache.
-  if (last_ != nullptr && last_->sql == sql && last_->types == encoder_->types()) return last_;
-  const std::size_t hash = std::hash<std::string_view>{}(sql);
-  const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
-  last_ = stmt != nullptr ? stmt : prepare(sql, hash, encoder_->types());
-  return last_;
+  std::size_t hash = 0;
+  if (const Prepared* stmt = cached_statement(sql, hash)) return stmt;
+  const Prepared* stmt = remember(sql, hash, encoder_->types());
+  ResultPtr res(PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                          encoder_->types().data()));
+  if (res == nullptr || !succeeded(res.get())) {
+    const std::string name = stmt->name;
+    discard(hash, name);  // the server never made it
+    fail(res.get(), sql);
+  }
+  last_ = stmt;
+  return stmt;
 }
 
 // Rows of one statement in libpq's single-row mode. Leaving early cancels the
@@ -238,7 +301,7 @@ std::unique_ptr<RowStream> PgConnection::do_stream(std::string_view sql, std::sp
   if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
                           encoder_->lengths(), encoder_->formats(), 0) == 0)
     fail(nullptr, sql);
-  if (stmt->name.empty()) forget_prepared(stmt);
+  stmt->used = ++clock_;
   PQsetSingleRowMode(conn_);
   return std::make_unique<PgRowStream>(*this, std::string(sql), in_transaction);
 }
@@ -247,19 +310,17 @@ Result PgConnection::do_execute(std::string_view sql, std::span<const Value> par
   ensure_open(sql);
   if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
 
-  const Prepared* stmt = statement_for(sql, params);
-  ResultPtr res(exec_prepared(stmt));
-  if (res != nullptr && is_plan_invalidated(res.get())) {
+  encoder_->encode(params);  // may throw: nothing has been sent yet
+  std::size_t hash = 0;
+  const Prepared* stmt = cached_statement(sql, hash);
+  ResultPtr res(stmt != nullptr ? exec_prepared(stmt) : prepare_and_execute(sql, hash));
+  if (res != nullptr && stmt != nullptr && is_plan_invalidated(res.get())) {
     forget_prepared(stmt);
     // Outside a transaction nothing was lost: prepare afresh and run it again.
     // Inside one, the transaction is already aborted and the error must stand.
-    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
-      deallocate_forgotten();
-      stmt = prepare(sql, std::hash<std::string_view>{}(sql), encoder_->types());
-      res.reset(exec_prepared(stmt));
-    }
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE)
+      res.reset(prepare_and_execute(sql, std::hash<std::string_view>{}(sql)));
   }
-  if (stmt->name.empty()) forget_prepared(stmt);
   if (res == nullptr || !succeeded(res.get())) fail(res.get(), sql);
   return Result(std::make_shared<PgResult>(res.release()));
 }
@@ -427,8 +488,7 @@ void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                               encoder_->lengths(), encoder_->formats(), 0) == 0) {
         abandon(sql);
       }
-      // The unnamed statement (the cache is full) lives only until the next one.
-      if (stmt->name.empty()) discard(hash, stmt->name);
+      stmt->used = ++clock_;
     }
     // One sync per batch: outside a transaction block the batch is one
     // implicit transaction (a sync per statement costs the server a commit

@@ -67,18 +67,28 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
     std::string sql;
     std::vector<Oid> types;
     std::string name;
+    mutable std::uint64_t used;  // when last run, by clock_: the cache evicts the least recent
   };
   const Prepared* find_prepared(std::string_view sql, std::size_t hash, const std::vector<Oid>& types) const;
-  // Names a new statement and records it (unnamed when the cache is full).
+  // Names a new statement and records it, evicting the least recently used
+  // one when the cache is full.
   const Prepared* remember(std::string_view sql, std::size_t hash, const std::vector<Oid>& types);
+  void evict_least_recent();
   // Drops a recorded statement the server never created (its PREPARE failed).
   void discard(std::size_t hash, const std::string& name);
-  // remember() and PQprepare.
-  const Prepared* prepare(std::string_view sql, std::size_t hash, const std::vector<Oid>& types);
+  // A statement new to this connection, prepared and run in one round trip
+  // (with any pending DEALLOCATEs); the encoder holds its parameters.
+  PGresult* prepare_and_execute(std::string_view sql, std::size_t hash);
+  // Records a statement as gone from the cache; the server's copy is
+  // deallocated later, with the next statement prepared outside a transaction.
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
   PGresult* exec_prepared(const Prepared* stmt);
-  // Encodes the parameters and finds (or prepares) the statement for them.
+  // The cached statement for `sql` and the encoded parameters' types, or null
+  // (then `hash` holds the text's hash).
+  const Prepared* cached_statement(std::string_view sql, std::size_t& hash);
+  // Encodes the parameters and finds (or prepares, a round trip) the
+  // statement for them: for streams, which cannot run in pipeline mode.
   const Prepared* statement_for(std::string_view sql, std::span<const Value> params);
   friend class PgRowStream;
   void ensure_open(std::string_view sql) const;
@@ -92,6 +102,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   const Prepared* last_ = nullptr;
   std::size_t cached_count_ = 0;
   std::uint64_t next_statement_ = 0;
+  std::uint64_t clock_ = 0;  // counts statement runs, for Prepared::used
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
 };
 
