@@ -36,6 +36,8 @@ class CrdbSimulator {
   [[nodiscard]] std::string uri(const std::string& scheme = "cockroachdb",
                                 const std::string& options = {}) const;
   [[nodiscard]] unsigned port() const noexcept { return port_; }
+  // Its process id: SIGSTOP makes a server that stops answering.
+  [[nodiscard]] int pid() const noexcept { return pid_; }
 
  private:
   int pid_ = -1;

@@ -1,12 +1,16 @@
 #include "lingo/postgres/pg_connection.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "pg_errors.h"
 #include "pg_params.h"
@@ -79,10 +83,96 @@ void PgConnection::fail(const PGresult* res, std::string_view sql) {
   throw_database_error(std::move(info));
 }
 
+PGresult* PgConnection::exec_text(const std::string& sql) {
+  if (!query_timeout_) return PQexec(conn_, sql.c_str());
+  if (PQsendQuery(conn_, sql.c_str()) == 0) return nullptr;
+  return collect(sql);
+}
+
+PGresult* PgConnection::collect(std::string_view sql) {
+  PGresult* kept = nullptr;
+  while (PGresult* res = next_result(sql)) {
+    if (kept != nullptr && !succeeded(kept)) {
+      PQclear(res);
+      continue;
+    }
+    PQclear(kept);
+    kept = res;
+  }
+  return kept;
+}
+
+bool PgConnection::wait_for_answer(std::chrono::steady_clock::time_point deadline) {
+  while (PQisBusy(conn_) != 0) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd watched{PQsocket(conn_), POLLIN, 0};
+    if (watched.fd < 0) return true;  // broken: PQgetResult says so
+    const int ready = ::poll(&watched, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60'000)));
+    if (ready < 0 && errno != EINTR) return true;
+    if (ready > 0 && PQconsumeInput(conn_) == 0) return true;
+  }
+  return true;
+}
+
+bool PgConnection::drain_within(std::chrono::steady_clock::time_point deadline) {
+  // In pipeline mode the answers run on to the sync's; otherwise to the end.
+  const bool pipelined = PQpipelineStatus(conn_) != PQ_PIPELINE_OFF;
+  for (;;) {
+    if (!wait_for_answer(deadline)) return false;
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) {
+      if (!pipelined || PQstatus(conn_) != CONNECTION_OK) return true;
+      continue;
+    }
+    const bool synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+    PQclear(res);
+    if (synced) {
+      PQexitPipelineMode(conn_);
+      return true;
+    }
+  }
+}
+
+PGresult* PgConnection::next_result(std::string_view sql) {
+  if (query_timeout_ && !wait_for_answer(std::chrono::steady_clock::now() + *query_timeout_)) timed_out(sql);
+  return PQgetResult(conn_);
+}
+
+void PgConnection::timed_out(std::string_view sql) {
+  const std::string waited = std::to_string(query_timeout_->count()) + " ms";
+  // PQcancel connects to the server and waits for its answer, which a server
+  // that stopped answering may never give: it runs on a thread of its own,
+  // and this one waits a bounded time for the statement to end.
+  if (PGcancel* cancel = PQgetCancel(conn_)) {
+    std::thread([cancel] {
+      char error[256];
+      PQcancel(cancel, error, sizeof error);
+      PQfreeCancel(cancel);
+    }).detach();
+  }
+  const auto grace = std::min<std::chrono::milliseconds>(*query_timeout_, std::chrono::seconds(1));
+  ErrorInfo info;
+  info.dialect = dialect_;
+  info.statement = std::string(sql);
+  if (drain_within(std::chrono::steady_clock::now() + grace)) {
+    info.sqlstate = "57014";
+    info.message = "no answer from the server within query_timeout (" + waited +
+                   "): the statement was cancelled; the connection is still usable";
+    throw_database_error(std::move(info));
+  }
+  close();
+  info.sqlstate = "08006";
+  info.message = "no answer from the server within query_timeout (" + waited +
+                 "), nor to the cancel request: the connection was closed (outside a transaction the "
+                 "next statement opens a new one)";
+  throw ConnectionError(std::move(info));
+}
+
 PGresult* PgConnection::run_simple(std::string_view sql) {
   ensure_open(sql);
   const std::string text(sql);
-  PGresult* res = PQexec(conn_, text.c_str());
+  PGresult* res = exec_text(text);
   if (res == nullptr || !succeeded(res)) {
     ResultPtr guard(res);
     fail(res, sql);
@@ -143,6 +233,7 @@ PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t ha
     discard(hash, name);
     fail(nullptr, sql);
   }
+  // A timeout closes the connection or leaves it with no pipeline to exit.
   bool sent = true;
   for (const auto& old : deallocating) {
     const std::string statement = "DEALLOCATE " + old;
@@ -160,17 +251,25 @@ PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t ha
   }
   // Each answer ends with a null result; the sync's answer ends them all.
   auto next_answer = [&]() -> ResultPtr {
-    ResultPtr res(PQgetResult(conn_));
+    ResultPtr res(next_result(sql));
     if (res != nullptr)
-      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+      while (PGresult* rest = next_result(sql)) PQclear(rest);
     return res;
   };
-  for (std::size_t i = 0; i < deallocating.size(); ++i) (void)next_answer();
-  ResultPtr prepared = next_answer();
-  ResultPtr executed = next_answer();
-  for (;;) {
-    ResultPtr sync(PQgetResult(conn_));
-    if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+  ResultPtr prepared;
+  ResultPtr executed;
+  try {
+    for (std::size_t i = 0; i < deallocating.size(); ++i) (void)next_answer();
+    prepared = next_answer();
+    executed = next_answer();
+    for (;;) {
+      ResultPtr sync(next_result(sql));
+      if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+    }
+  } catch (...) {
+    if (conn_ != nullptr) PQexitPipelineMode(conn_);
+    discard(hash, name);
+    throw;
   }
   PQexitPipelineMode(conn_);
   if (prepared == nullptr || !succeeded(prepared.get())) {
@@ -205,8 +304,14 @@ void PgConnection::deallocate_forgotten() {
 
 PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
   stmt->used = ++clock_;
-  return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
-                        encoder_->formats(), 0);
+  if (!query_timeout_) {
+    return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                          encoder_->lengths(), encoder_->formats(), 0);
+  }
+  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
+                          encoder_->formats(), 0) == 0)
+    return nullptr;
+  return collect(stmt->sql);
 }
 
 const PgConnection::Prepared* PgConnection::cached_statement(std::string_view sql, std::size_t& hash) {
@@ -225,8 +330,12 @@ const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
   std::size_t hash = 0;
   if (const Prepared* stmt = cached_statement(sql, hash)) return stmt;
   const Prepared* stmt = remember(sql, hash, encoder_->types());
-  ResultPtr res(PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
-                          encoder_->types().data()));
+  ResultPtr res(query_timeout_ ? (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                                                encoder_->types().data()) != 0
+                                      ? collect(sql)
+                                      : nullptr)
+                               : PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                                           encoder_->types().data()));
   if (res == nullptr || !succeeded(res.get())) {
     const std::string name = stmt->name;
     discard(hash, name);  // the server never made it
@@ -260,7 +369,13 @@ class PgRowStream final : public RowStream {
   bool next() override {
     current_.reset();
     if (done_) return false;
-    PGresult* res = PQgetResult(conn_.conn_);
+    PGresult* res = nullptr;
+    try {
+      res = conn_.next_result(sql_);
+    } catch (...) {
+      done_ = true;  // timed out: cancelled and drained, or the connection is closed
+      throw;
+    }
     if (res == nullptr) {
       done_ = true;
       return false;
@@ -331,7 +446,16 @@ void PgConnection::do_begin(std::string_view statement) {
 
 void PgConnection::do_commit() {
   ensure_open("COMMIT");
-  ResultPtr res(PQexec(conn_, "COMMIT"));
+  ResultPtr res;
+  try {
+    res.reset(exec_text("COMMIT"));
+  } catch (const Error& e) {
+    // Timed out: whether the server committed cannot be known.
+    ErrorInfo info = e.info();
+    info.message = "COMMIT had no answer, so whether the transaction committed is unknown: " + info.message;
+    info.retryable = false;
+    throw AmbiguousCommitError(std::move(info));
+  }
   if (res == nullptr || !succeeded(res.get())) {
     ErrorInfo info = error_info(conn_, res.get(), "COMMIT", dialect_);
     // A connection lost while committing leaves the outcome unknown: the

@@ -1,7 +1,12 @@
 #include "lingo/postgres/pg_dialect.h"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "lingo/errors.h"
@@ -38,7 +43,34 @@ std::string PgDialect::libpq_uri(const Uri& uri) const {
   return uri.rebuild("postgresql");
 }
 
-std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
+namespace {
+
+// query_timeout=SECONDS: Lingo's own option, never libpq's.
+std::optional<std::chrono::milliseconds> query_timeout_of(const Uri& uri) {
+  const auto text = uri.option("query_timeout");
+  if (!text) return std::nullopt;
+  double seconds = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, seconds);
+  if (ec != std::errc() || ptr != end || !std::isfinite(seconds) || seconds < 0 || seconds > 1e9) {
+    throw UriError("URI option query_timeout=" + *text +
+                   " is not valid: expected a number of seconds, 0 (no limit) or more (" + uri.masked() + ")");
+  }
+  if (seconds == 0) return std::nullopt;
+  return std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
+}
+
+// A connect to a host that never answers must not hang: libpq waits for
+// ever unless told otherwise.
+constexpr const char* kDefaultConnectTimeout = "10";
+
+}  // namespace
+
+std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
+  const auto query_timeout = query_timeout_of(given);
+  const Uri uri = query_timeout || given.option("query_timeout")
+                      ? Uri::parse(given.rebuild(given.scheme(), {"query_timeout"}))
+                      : given;
   const std::string conninfo = libpq_uri(uri);
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, OptionsDeleter> options(PQconninfoParse(conninfo.c_str(), &parse_error));
@@ -64,6 +96,10 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
     keywords.push_back("client_encoding");
     values.push_back("UTF8");
   }
+  if (!has_value(options.get(), "connect_timeout")) {
+    keywords.push_back("connect_timeout");
+    values.push_back(kDefaultConnectTimeout);
+  }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
 
@@ -82,6 +118,7 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& uri) const {
       conn, [](void*, const char*) {}, nullptr);
 
   std::unique_ptr<PgConnection> connection = make_connection(conn);
+  connection->set_query_timeout(query_timeout);
   // Dates and times are decoded from ISO text; make sure that is what comes.
   const char* datestyle = PQparameterStatus(conn, "DateStyle");
   if (datestyle == nullptr || std::string_view(datestyle).substr(0, 3) != "ISO")

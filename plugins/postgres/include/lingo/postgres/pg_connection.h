@@ -7,7 +7,9 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -32,6 +34,12 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void close() noexcept override;
 
   [[nodiscard]] PGconn* native_handle() const noexcept { return conn_; }
+  // The longest a statement waits for the server's next answer (the URI's
+  // query_timeout); none by default. Past it the statement is cancelled and
+  // fails with 57014, the connection still usable; when the server does not
+  // answer the cancel either within a second, the connection is closed and
+  // the statement fails with ConnectionError (08006).
+  void set_query_timeout(std::optional<std::chrono::milliseconds> timeout) noexcept { query_timeout_ = timeout; }
   // Prepared statements currently cached on this connection.
   [[nodiscard]] std::size_t cached_statements() const noexcept { return cached_count_; }
 
@@ -61,6 +69,11 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // Sends a COPY ... FROM STDIN and checks that the server waits for rows.
   PGresult* run_copy_start(const std::string& statement);
   [[noreturn]] void fail(const PGresult* res, std::string_view sql);
+  // PQexec, bounded by the query timeout.
+  PGresult* exec_text(const std::string& sql);
+  // The next result of what was sent (PQgetResult), waiting no longer than
+  // the query timeout.
+  PGresult* next_result(std::string_view sql);
 
  private:
   struct Prepared {
@@ -84,6 +97,13 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
   PGresult* exec_prepared(const Prepared* stmt);
+  // PQexec's way of gathering an answer: the first failure, else the last result.
+  PGresult* collect(std::string_view sql);
+  // Waits until a whole result can be read; false at the deadline.
+  bool wait_for_answer(std::chrono::steady_clock::time_point deadline);
+  // Reads and drops every answer still due; false at the deadline.
+  bool drain_within(std::chrono::steady_clock::time_point deadline);
+  [[noreturn]] void timed_out(std::string_view sql);
   // The cached statement for `sql` and the encoded parameters' types, or null
   // (then `hash` holds the text's hash).
   const Prepared* cached_statement(std::string_view sql, std::size_t& hash);
@@ -104,6 +124,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::uint64_t next_statement_ = 0;
   std::uint64_t clock_ = 0;  // counts statement runs, for Prepared::used
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
+  std::optional<std::chrono::milliseconds> query_timeout_;
 };
 
 }  // namespace lingo::postgres
