@@ -91,6 +91,7 @@ std::unique_ptr<Client> make_raw(const std::string& uri);
 std::unique_ptr<Client> make_raw_pipeline(const std::string& uri);
 std::unique_ptr<Client> make_lingo(const std::string& uri);
 std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri);
+std::unique_ptr<Client> make_lingo_pool(const std::string& uri);
 std::unique_ptr<Client> make_pqxx(const std::string& uri);
 std::unique_ptr<Client> make_soci(const std::string& uri);
 std::unique_ptr<Client> make_poco(const std::string& uri);

@@ -35,7 +35,7 @@ WORKLOADS = [
     ('point_select', 'point_select', WITH_SQL, 'lookups', 1, 'lookups/s'),
     ('insert', 'insert', WITH_SQL, 'inserts', 1, 'rows/s'),
     ('transfer', 'transfer', WITH_SQL, 'transfers', 1, 'transfers/s'),
-    ('transfer_8_threads', 'transfer', ALL, 'transfers', 8, 'transfers/s'),
+    ('transfer_8_threads', 'transfer', ALL + ['lingo-pool'], 'transfers', 8, 'transfers/s'),
     ('bulk_insert', 'bulk_insert', ALL, 'bulk_rows', 1, 'rows/s'),
     ('scan', 'scan', ALL, 'scan_rows', 1, 'rows/s'),
     ('compile', 'compile', ['lingo', 'peewee'], 'compiles', 1, 'queries/s'),
@@ -60,7 +60,7 @@ TARGETS = {
 
 LABELS = {
     'raw': 'raw libpq', 'raw-pipeline': 'raw libpq, pipeline mode', 'lingo': 'Lingo',
-    'lingo-adhoc': 'Lingo, built per call',
+    'lingo-adhoc': 'Lingo, built per call', 'lingo-pool': 'Lingo, one pooled Database (8 connections)',
     'libpqxx': 'libpqxx 6.4', 'soci': 'SOCI 4.0', 'poco': 'Poco::Data 1.11', 'peewee': 'peewee 3.14',
 }
 NOTES = {
