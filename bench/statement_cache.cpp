@@ -3,8 +3,9 @@
 // Statements whose text never repeats (generated SQL, an ORM's ad hoc
 // queries): what each costs once a connection's statement cache is full.
 // Compares, in one run against the same server:
-//   - Lingo: prepare and execute in one round trip (pipeline mode), evicting
-//     the least recently used statement and deallocating it along the way;
+//   - Lingo: with its cache full, a text seen once runs unnamed in one round
+//     trip (a text seen twice is prepared into the cache, evicting the least
+//     recently used);
 //   - raw libpq, one round trip: PQexecParams (the unnamed statement);
 //   - raw libpq, two round trips: PQprepare then PQexecPrepared, what Lingo
 //     did past 1,024 cached statements before.
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
   PQfinish(raw);
 
   std::printf("%d distinct texts, the cache full\n", texts);
-  std::printf("  Lingo (prepare + execute + evict, one round trip)   %9.0f texts/s\n", lingo_rate);
+  std::printf("  Lingo (the cache full: unnamed, one round trip)     %9.0f texts/s\n", lingo_rate);
   std::printf("  raw libpq, PQexecParams (one round trip)            %9.0f texts/s   Lingo / this %.3f\n",
               one_trip, lingo_rate / one_trip);
   std::printf("  raw libpq, PQprepare + PQexecPrepared (two trips)   %9.0f texts/s   Lingo / this %.3f\n",

@@ -7,6 +7,7 @@
 // connections back (rolling back what it left open) as its thread_local
 // storage is destroyed.
 #include <algorithm>
+#include <utility>
 
 #include "database_impl.h"
 #include "lingo/errors.h"
@@ -68,20 +69,39 @@ class ThreadSessions {
   Last last_;
 };
 
-thread_local ThreadSessions thread_sessions;
+// The calling thread's sessions. A plain pointer, not an object, so that it
+// can still be asked after the thread's thread_local objects are gone: a
+// static Database destroyed at exit looks here after the main thread's
+// ThreadSessions has ended (thread_local storage is destroyed before static).
+thread_local ThreadSessions* thread_sessions = nullptr;
+
+// Ends the thread's sessions when the thread ends.
+struct ThreadSessionsReaper {
+  bool armed = false;
+  ~ThreadSessionsReaper() { delete std::exchange(thread_sessions, nullptr); }
+};
+thread_local ThreadSessionsReaper reaper;
+
+ThreadSessions& sessions_of_this_thread() {
+  if (thread_sessions == nullptr) {
+    reaper.armed = true;  // makes the reaper exist on this thread
+    thread_sessions = new ThreadSessions;
+  }
+  return *thread_sessions;
+}
 
 }  // namespace
 
 SessionState* find_thread_session(const Database::Impl& db) noexcept {
-  return thread_sessions.find(db.id);
+  return thread_sessions == nullptr ? nullptr : thread_sessions->find(db.id);
 }
 
 SessionState& thread_session(const std::shared_ptr<Database::Impl>& db) {
-  return thread_sessions.get(db);
+  return sessions_of_this_thread().get(db);
 }
 
 void end_thread_session(const Database::Impl& db) noexcept {
-  thread_sessions.end(db.id);
+  if (thread_sessions != nullptr) thread_sessions->end(db.id);
 }
 
 SessionState::~SessionState() {

@@ -324,7 +324,15 @@ Value PgResult::value(std::size_t row, std::size_t column) const {
   // libpq gives NULL as an empty string: only an empty value needs asking.
   const char* text = PQgetvalue(res_, r, c);
   if (text == nullptr || (*text == '\0' && PQgetisnull(res_, r, c))) return {};
-  return decode_text(PQftype(res_, c), {text, static_cast<std::size_t>(PQgetlength(res_, r, c))});
+  try {
+    return decode_text(PQftype(res_, c), {text, static_cast<std::size_t>(PQgetlength(res_, r, c))});
+  } catch (const DataError& e) {
+    // A value the server stores but Lingo cannot hold (a date of
+    // 'infinity', a timestamp past 294 247 AD): say which column.
+    ErrorInfo info = e.info();
+    info.message = "column \"" + std::string(PQfname(res_, c)) + "\": " + info.message;
+    throw DataError(std::move(info));
+  }
 }
 
 std::int64_t PgResult::rows_affected() const noexcept {

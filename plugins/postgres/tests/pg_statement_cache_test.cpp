@@ -63,7 +63,8 @@ class PgStatementCacheTest : public CppUnit::TestFixture {
     Database db(lingo_test::pg_uri());
     auto& conn = dynamic_cast<postgres::PgConnection&>(db.connection());
     RoundTrips trips(conn.native_handle());
-    // 2,000 distinct texts: twice the cache's size, so half of them evict one.
+    // 2,000 distinct texts: twice the cache's size. Past 1,024 each runs
+    // unnamed (it has not repeated), still in one round trip.
     for (int i = 0; i < 2000; ++i) {
       const auto sum = db.execute_sql("SELECT $1::int + " + std::to_string(i), {1}).scalar<std::int64_t>();
       CPPUNIT_ASSERT_EQUAL(std::int64_t{i + 1}, sum);
@@ -85,6 +86,12 @@ class PgStatementCacheTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, trips.since_last());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db.execute_sql("SELECT $1::int + 0", {1}).scalar<std::int64_t>());
     CPPUNIT_ASSERT_EQUAL(1, trips.since_last());
+    // A text that repeats earns its place back in the full cache.
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         db.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1",
+                                        {"SELECT $1::int + 0"})
+                             .scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1024}, conn.cached_statements());
   }
 
   void testEvictionInsideATransactionWaitsAndCostsNothing() {

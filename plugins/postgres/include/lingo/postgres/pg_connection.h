@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lingo/connection.h"
@@ -92,6 +93,11 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // A statement new to this connection, prepared and run in one round trip
   // (with any pending DEALLOCATEs); the encoder holds its parameters.
   PGresult* prepare_and_execute(std::string_view sql, std::size_t hash);
+  // Whether a statement new to the cache should be prepared into it: always
+  // while there is room; once full, on its second run only.
+  bool admit(std::size_t hash);
+  // Runs a statement without keeping it (PQexecParams): one round trip.
+  PGresult* exec_unnamed(std::string_view sql);
   // Records a statement as gone from the cache; the server's copy is
   // deallocated later, with the next statement prepared outside a transaction.
   void forget_prepared(const Prepared* stmt);
@@ -125,6 +131,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::uint64_t clock_ = 0;  // counts statement runs, for Prepared::used
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
   std::optional<std::chrono::milliseconds> query_timeout_;
+  std::unordered_set<std::size_t> seen_once_;  // texts run once since the cache filled (admit())
 };
 
 }  // namespace lingo::postgres
