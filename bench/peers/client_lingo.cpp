@@ -220,7 +220,8 @@ std::unique_ptr<Client> make_lingo_pool(const std::string& uri) {
   static const auto shared = [&] {
     std::string pooled = uri;
     pooled.replace(0, pooled.find("://"), "postgresql+pool");
-    pooled += (pooled.find('?') == std::string::npos ? "?" : "&") + std::string("max_connections=8&timeout=30");
+    pooled +=
+        (pooled.find('?') == std::string::npos ? "?" : "&") + std::string("max_connections=8&timeout=30");
     return std::make_shared<lingo::Database>(pooled);
   }();
   return std::make_unique<Lingo>(shared, true);

@@ -195,9 +195,13 @@ void reset(const Args& a) {
 
 std::unique_ptr<Client> make_client(const std::string& name, const std::string& uri) {
   static const std::map<std::string, std::function<std::unique_ptr<Client>(const std::string&)>> makers = {
-      {"raw", make_raw},      {"raw-pipeline", make_raw_pipeline},
-      {"lingo", make_lingo},  {"lingo-adhoc", make_lingo_adhoc}, {"lingo-pool", make_lingo_pool},
-      {"libpqxx", make_pqxx}, {"soci", make_soci},
+      {"raw", make_raw},
+      {"raw-pipeline", make_raw_pipeline},
+      {"lingo", make_lingo},
+      {"lingo-adhoc", make_lingo_adhoc},
+      {"lingo-pool", make_lingo_pool},
+      {"libpqxx", make_pqxx},
+      {"soci", make_soci},
       {"poco", make_poco},
   };
   const auto it = makers.find(name);

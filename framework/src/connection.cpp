@@ -150,7 +150,7 @@ Result Connection::execute(std::string_view sql, std::span<const Value> params) 
 }
 
 std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params,
-                                             std::shared_ptr<const ResultSource::Selected> selected) {
+                                              std::shared_ptr<const ResultSource::Selected> selected) {
   std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sql, params); });
   return std::make_unique<detail::GuardedStream>(*this, std::move(driver), std::move(selected));
 }

@@ -27,7 +27,9 @@ std::atomic<std::uint64_t> next_impl_id{1};
 }  // namespace
 
 Database::Impl::Impl(std::string_view text, const PoolOptions* pool_override)
-    : uri(Uri::parse(text)), masked_uri(uri.masked()), id(next_impl_id.fetch_add(1, std::memory_order_relaxed)) {
+    : uri(Uri::parse(text)),
+      masked_uri(uri.masked()),
+      id(next_impl_id.fetch_add(1, std::memory_order_relaxed)) {
   const bool pooled = pool_override != nullptr || uri.scheme_variant() == "pool";
   const Uri given = uri;
   uri = dialect_uri(given, pooled);
@@ -71,7 +73,8 @@ const Introspector& introspector_of(const Dialect& dialect) {
 }  // namespace
 
 Database::Database(std::string_view uri) : impl_(std::make_shared<Impl>(uri, nullptr)) {}
-Database::Database(std::string_view uri, const PoolOptions& pool) : impl_(std::make_shared<Impl>(uri, &pool)) {}
+Database::Database(std::string_view uri, const PoolOptions& pool)
+    : impl_(std::make_shared<Impl>(uri, &pool)) {}
 Database::Database(std::shared_ptr<Impl> impl, std::unique_ptr<detail::SessionState> pinned) noexcept
     : impl_(std::move(impl)), pinned_(std::move(pinned)) {}
 Database::Database(Database&&) noexcept = default;

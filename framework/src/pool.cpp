@@ -56,7 +56,8 @@ PoolOptions pool_options_from(const Uri& uri, PoolOptions options) {
   }
   if (auto text = uri.option("stale_timeout"))
     options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
-  if (auto text = uri.option("idle_timeout")) options.idle_timeout = parse_seconds(uri, "idle_timeout", *text);
+  if (auto text = uri.option("idle_timeout"))
+    options.idle_timeout = parse_seconds(uri, "idle_timeout", *text);
   if (auto text = uri.option("check_after")) options.check_after = parse_seconds(uri, "check_after", *text);
   if (auto text = uri.option("timeout")) options.timeout = parse_seconds(uri, "timeout", *text);
   return options;

@@ -41,7 +41,8 @@ class ThreadSessions {
   SessionState& get(const std::shared_ptr<Database::Impl>& db) {
     if (SessionState* found = find(db->id)) return *found;
     // Sessions of databases destroyed since this thread last looked end now.
-    std::erase_if(entries_, [](const Entry& e) { return !e.state->db->alive.load(std::memory_order_acquire); });
+    std::erase_if(entries_,
+                  [](const Entry& e) { return !e.state->db->alive.load(std::memory_order_acquire); });
     entries_.push_back(Entry{db->id, std::make_unique<SessionState>(db, "the thread that used it ended")});
     last_ = {db->id, entries_.back().state.get()};
     return *last_.state;
@@ -149,7 +150,8 @@ bool SessionState::close(bool for_real) {
     throw OperationalError(std::move(info));
   };
   if (!stack.empty()) {
-    refuse(std::to_string(stack.size()) + " transaction or manual_commit block(s) are still open in this session");
+    refuse(std::to_string(stack.size()) +
+           " transaction or manual_commit block(s) are still open in this session");
   }
   conn->settle();  // a loop still reading goes on from memory
   if (conn->transaction_status() == TransactionStatus::in_transaction) {

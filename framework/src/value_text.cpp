@@ -181,8 +181,8 @@ std::string date_part(std::int64_t days, bool& bc) {
   const Civil c = civil_from_days(days);
   bc = c.year <= 0;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(bc ? 1 - c.year : c.year), c.month,
-                c.day);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(bc ? 1 - c.year : c.year),
+                c.month, c.day);
   return buf;
 }
 

@@ -37,6 +37,8 @@ class ValueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDateTimeTextRoundTrips);
   CPPUNIT_TEST(testTimestampTzOffsetsConvertToUtc);
   CPPUNIT_TEST(testMalformedDatesAreDataErrors);
+  CPPUNIT_TEST(testYearsBeyondSixteenBitsAndBeforeOneAd);
+  CPPUNIT_TEST(testTimestampsPastLingosRangeAreDataErrors);
   CPPUNIT_TEST(testUuidParsesEveryCommonSpelling);
   CPPUNIT_TEST(testArraysFromVectorsKeepElementType);
   CPPUNIT_TEST(testArrayLiteralQuotesWhatNeedsIt);
@@ -165,6 +167,43 @@ class ValueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(text::parse_timestamptz("2024-01-01 04:00:00-08") == utc);
     CPPUNIT_ASSERT(text::parse_timestamptz("2024-01-01T12:00:00Z") == utc);
     CPPUNIT_ASSERT_EQUAL(std::string("2024-01-01 12:00:00+00:00"), text::format_timestamptz(utc));
+  }
+
+  void testYearsBeyondSixteenBitsAndBeforeOneAd() {
+    // std::chrono::year holds -32767..32767; PostgreSQL's dates run from
+    // 4713 BC to 5874897 AD, and each must come back as itself.
+    for (const char* text : {"40000-01-01", "5874897-12-31", "65536-02-03", "0044-03-15 BC", "4713-01-01 BC",
+                             "0001-01-01", "0001-12-31 BC", "32767-12-31", "32768-01-01"}) {
+      CPPUNIT_ASSERT_EQUAL(std::string(text), text::format_date(text::parse_date(text)));
+    }
+    // Consecutive days stay consecutive across the era boundary and far out.
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        (text::parse_date("0001-01-01").days - text::parse_date("0001-12-31 BC").days).count());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        (text::parse_date("40000-03-01").days - text::parse_date("40000-02-29").days).count());
+    // ISO 8601's signed years read too (astronomical: -0043 is 44 BC).
+    CPPUNIT_ASSERT(text::parse_date("-0043-03-15") == text::parse_date("0044-03-15 BC"));
+    const std::string ts = "294000-06-01 12:30:00.5";
+    CPPUNIT_ASSERT_EQUAL(ts, text::format_timestamp(text::parse_timestamp(ts)));
+    CPPUNIT_ASSERT_EQUAL(std::string("0044-03-15 12:00:00+00:00 BC"),
+                         text::format_timestamptz(text::parse_timestamptz("0044-03-15 12:00:00+00 BC")));
+    // Long years and nonsense fail as DataError, never wrap or overflow.
+    for (const char* bad :
+         {"1700000000000000000-01-01", "0000-01-01 BC", "-0044-01-01 BC", "2023-02-29", "40000-13-01"}) {
+      expect_throw<DataError>([&] { (void)text::parse_date(bad); }, std::string("date ") + bad);
+    }
+  }
+
+  void testTimestampsPastLingosRangeAreDataErrors() {
+    // PostgreSQL's timestamps reach 294276 AD; 64-bit microseconds since
+    // 1970 end in 294247 AD. Past that: a DataError, never a different time.
+    const auto e = expect_throw<DataError>([] { (void)text::parse_timestamp("294276-12-31 23:59:59"); },
+                                           "a timestamp past the range");
+    LINGO_ASSERT_CONTAINS(e.what(), "beyond the range");
+    expect_throw<DataError>([] { (void)text::parse_timestamptz("294276-12-31 23:59:59+00"); }, "timestamptz");
+    expect_throw<DataError>([] { (void)text::parse_timestamp("5874897-12-31 00:00:00"); }, "far past");
   }
 
   void testMalformedDatesAreDataErrors() {

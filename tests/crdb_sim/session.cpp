@@ -809,7 +809,8 @@ void Session::extended_batch(std::vector<Message>& batch) {
     // statements a client pipelined ahead of it) runs as on CockroachDB,
     // where the retry error comes from executing. The rest is answered here,
     // as PostgreSQL would up to the Execute; nothing of it is sent on.
-    const auto bind = std::find_if(batch.rbegin(), batch.rend(), [](const Message& m) { return m.type == 'B'; });
+    const auto bind =
+        std::find_if(batch.rbegin(), batch.rend(), [](const Message& m) { return m.type == 'B'; });
     const auto first_unsent = bind == batch.rend() ? batch.begin() : std::prev(bind.base());
     if (first_unsent != batch.begin()) {
       for (auto it = batch.begin(); it != first_unsent; ++it) write_message(upstream_, *it);

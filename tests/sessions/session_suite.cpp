@@ -123,7 +123,10 @@ class SessionSuite : public CppUnit::TestFixture {
     for (std::size_t i = 0; i < seen.size(); ++i) CPPUNIT_ASSERT_EQUAL(std::int64_t(i + 1), seen[i]);
     // And a write inside the loop, to another table: every row, every write.
     for (const Row row : db_->select(items_->id).from(*items_))
-      db_->insert(*owners_).set(owners_->id, row[items_->id]).set(owners_->item_id, row[items_->id]).execute();
+      db_->insert(*owners_)
+          .set(owners_->id, row[items_->id])
+          .set(owners_->item_id, row[items_->id])
+          .execute();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{10},
                          db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
   }
@@ -168,10 +171,12 @@ class SessionSuite : public CppUnit::TestFixture {
   }
 
   void testStreamedRowsReadColumnsByTheirExpression() {
-    db_->insert(*owners_).set(owners_->id, std::int64_t{100}).set(owners_->item_id, std::int64_t{7}).execute();
-    auto query = db_->select(owners_->id, items_->id)
-                     .from(*owners_)
-                     .join(*items_, owners_->item_id == items_->id);
+    db_->insert(*owners_)
+        .set(owners_->id, std::int64_t{100})
+        .set(owners_->item_id, std::int64_t{7})
+        .execute();
+    auto query =
+        db_->select(owners_->id, items_->id).from(*owners_).join(*items_, owners_->item_id == items_->id);
     const Row whole = query.one();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{7}, whole[items_->id]);
     std::size_t rows = 0;
@@ -199,7 +204,8 @@ class SessionSuite : public CppUnit::TestFixture {
     for (const Row row : db_->select(items_->id).from(*items_)) {
       (void)row;
       if (++seen == 3) {
-        const auto e = expect_throw<OperationalError>([&] { db_->close(); }, "close() mid-loop in a transaction");
+        const auto e =
+            expect_throw<OperationalError>([&] { db_->close(); }, "close() mid-loop in a transaction");
         LINGO_ASSERT_CONTAINS(e.what(), "begun with begin() holds uncommitted work");
       }
     }
@@ -230,7 +236,8 @@ class SessionSuite : public CppUnit::TestFixture {
     Database pool(pooled("max_connections=4&timeout=2"));
     std::atomic<int> rolled_back_by_owner{0};
     pool.set_tracer([&](const TraceEvent& e) {
-      if (e.sql == "ROLLBACK" && std::string_view(e.note).find("thread that used it ended") != std::string_view::npos)
+      if (e.sql == "ROLLBACK" &&
+          std::string_view(e.note).find("thread that used it ended") != std::string_view::npos)
         ++rolled_back_by_owner;
     });
     std::atomic<int> inherited{0};
@@ -247,7 +254,10 @@ class SessionSuite : public CppUnit::TestFixture {
               ++inherited;
             if (t % 2 == 0) {
               pool.begin();
-              pool.insert(*owners_).set(owners_->id, std::int64_t{t}).set(owners_->item_id, std::int64_t{t}).execute();
+              pool.insert(*owners_)
+                  .set(owners_->id, std::int64_t{t})
+                  .set(owners_->item_id, std::int64_t{t})
+                  .execute();
             } else {
               (void)count(pool);
             }
@@ -272,14 +282,18 @@ class SessionSuite : public CppUnit::TestFixture {
   void testExplicitSessionMovesBetweenThreads() {
     Session session = db_->session();
     session.begin();
-    session.insert(*owners_).set(owners_->id, std::int64_t{1}).set(owners_->item_id, std::int64_t{1}).execute();
+    session.insert(*owners_)
+        .set(owners_->id, std::int64_t{1})
+        .set(owners_->item_id, std::int64_t{1})
+        .execute();
     CPPUNIT_ASSERT(!db_->in_transaction());
     CPPUNIT_ASSERT(session.connection().transaction_status() == TransactionStatus::in_transaction);
     // The thread's own session does not see the uncommitted row (SQLite's
     // single writer would wait for it, so it is checked elsewhere).
     if constexpr (kBackend != Backend::sqlite) {
-      CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                           db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+      CPPUNIT_ASSERT_EQUAL(
+          std::int64_t{0},
+          db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
     }
     std::string failure;
     std::thread([&, s = std::move(session)]() mutable {
@@ -297,7 +311,10 @@ class SessionSuite : public CppUnit::TestFixture {
     // Blocks opened on a Session work from another thread too.
     Session second = db_->session();
     auto txn = second.atomic();
-    second.insert(*owners_).set(owners_->id, std::int64_t{3}).set(owners_->item_id, std::int64_t{3}).execute();
+    second.insert(*owners_)
+        .set(owners_->id, std::int64_t{3})
+        .set(owners_->item_id, std::int64_t{3})
+        .execute();
     std::thread([&] { txn.finish(); }).join();
     CPPUNIT_ASSERT(!second.in_transaction());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
@@ -312,7 +329,10 @@ class SessionSuite : public CppUnit::TestFixture {
     {
       Session session = db_->session();
       session.begin();
-      session.insert(*owners_).set(owners_->id, std::int64_t{1}).set(owners_->item_id, std::int64_t{1}).execute();
+      session.insert(*owners_)
+          .set(owners_->id, std::int64_t{1})
+          .set(owners_->item_id, std::int64_t{1})
+          .execute();
     }
     db_->set_tracer(nullptr);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, notes.size());
@@ -328,10 +348,14 @@ class SessionSuite : public CppUnit::TestFixture {
     db.reset();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{10}, count(session));
     session.atomic([&] {
-      session.insert(*owners_).set(owners_->id, std::int64_t{5}).set(owners_->item_id, std::int64_t{5}).execute();
+      session.insert(*owners_)
+          .set(owners_->id, std::int64_t{5})
+          .set(owners_->item_id, std::int64_t{5})
+          .execute();
     });
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         session.execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        session.execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
   }
 
   void testPoolLendsARecentConnectionWithoutARoundTrip() {

@@ -13,8 +13,9 @@
 namespace {
 
 std::string path() {
-  static const std::string p = (std::filesystem::temp_directory_path() /
-                                ("lingo_static_" + std::to_string(::getpid()) + ".db")).string();
+  static const std::string p =
+      (std::filesystem::temp_directory_path() / ("lingo_static_" + std::to_string(::getpid()) + ".db"))
+          .string();
   return p;
 }
 

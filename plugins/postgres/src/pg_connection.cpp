@@ -105,7 +105,8 @@ PGresult* PgConnection::collect(std::string_view sql) {
 
 bool PgConnection::wait_for_answer(std::chrono::steady_clock::time_point deadline) {
   while (PQisBusy(conn_) != 0) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd watched{PQsocket(conn_), POLLIN, 0};
     if (watched.fd < 0) return true;  // broken: PQgetResult says so
@@ -229,10 +230,11 @@ bool PgConnection::admit(std::size_t hash) {
   // less that way than prepared, evicted and deallocated
   // (bench/statement_cache.cpp). The hashes of texts seen once are a bounded
   // set, forgotten wholesale when it fills.
-  const std::size_t key = hash ^ (std::hash<std::string_view>{}(std::string_view(
-                                      reinterpret_cast<const char*>(encoder_->types().data()),
-                                      encoder_->types().size() * sizeof(Oid))) +
-                                  0x9e3779b97f4a7c15ULL);
+  const std::size_t key =
+      hash ^
+      (std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(encoder_->types().data()),
+                                                      encoder_->types().size() * sizeof(Oid))) +
+       0x9e3779b97f4a7c15ULL);
   if (seen_once_.erase(key) != 0) return true;
   if (seen_once_.size() >= kMaxCachedStatements) seen_once_.clear();
   seen_once_.insert(key);
@@ -339,8 +341,8 @@ PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
     return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
                           encoder_->lengths(), encoder_->formats(), 0);
   }
-  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(), encoder_->lengths(),
-                          encoder_->formats(), 0) == 0)
+  if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                          encoder_->lengths(), encoder_->formats(), 0) == 0)
     return nullptr;
   return collect(stmt->sql);
 }
@@ -361,8 +363,8 @@ const PgConnection::Prepared* PgConnection::statement_for(std::string_view sql,
   std::size_t hash = 0;
   if (const Prepared* stmt = cached_statement(sql, hash)) return stmt;
   const Prepared* stmt = remember(sql, hash, encoder_->types());
-  ResultPtr res(query_timeout_ ? (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
-                                                encoder_->types().data()) != 0
+  ResultPtr res(query_timeout_ ? (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(),
+                                                encoder_->count(), encoder_->types().data()) != 0
                                       ? collect(sql)
                                       : nullptr)
                                : PQprepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
@@ -459,9 +461,9 @@ Result PgConnection::do_execute(std::string_view sql, std::span<const Value> par
   encoder_->encode(params);  // may throw: nothing has been sent yet
   std::size_t hash = 0;
   const Prepared* stmt = cached_statement(sql, hash);
-  ResultPtr res(stmt != nullptr         ? exec_prepared(stmt)
-                : admit(hash)      ? prepare_and_execute(sql, hash)
-                                       : exec_unnamed(sql));
+  ResultPtr res(stmt != nullptr ? exec_prepared(stmt)
+                : admit(hash)   ? prepare_and_execute(sql, hash)
+                                : exec_unnamed(sql));
   if (res != nullptr && stmt != nullptr && is_plan_invalidated(res.get())) {
     forget_prepared(stmt);
     // Outside a transaction nothing was lost: prepare afresh and run it again.

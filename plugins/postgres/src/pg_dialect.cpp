@@ -54,7 +54,8 @@ std::optional<std::chrono::milliseconds> query_timeout_of(const Uri& uri) {
   const auto [ptr, ec] = std::from_chars(text->data(), end, seconds);
   if (ec != std::errc() || ptr != end || !std::isfinite(seconds) || seconds < 0 || seconds > 1e9) {
     throw UriError("URI option query_timeout=" + *text +
-                   " is not valid: expected a number of seconds, 0 (no limit) or more (" + uri.masked() + ")");
+                   " is not valid: expected a number of seconds, 0 (no limit) or more (" + uri.masked() +
+                   ")");
   }
   if (seconds == 0) return std::nullopt;
   return std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));

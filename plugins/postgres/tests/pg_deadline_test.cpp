@@ -60,8 +60,8 @@ class PgDeadlineTest : public CppUnit::TestFixture {
   void testConnectToASilentServerEndsAtConnectTimeout() {
     SilentServer silent;
     const auto start = Clock::now();
-    const auto e = expect_throw<ConnectionError>([&] { (void)lingo::connect(silent.uri("?connect_timeout=2")); },
-                                                 "connect to a silent server");
+    const auto e = expect_throw<ConnectionError>(
+        [&] { (void)lingo::connect(silent.uri("?connect_timeout=2")); }, "connect to a silent server");
     const double took = seconds_since(start);
     CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took >= 1.5 && took < 5);
     LINGO_ASSERT_CONTAINS(e.what(), "timeout");
@@ -114,8 +114,8 @@ class PgDeadlineTest : public CppUnit::TestFixture {
   }
 
   void testBadQueryTimeoutIsAUriError() {
-    const auto e = expect_throw<UriError>([&] { (void)lingo::connect(lingo_test::pg_uri() + "?query_timeout=soon"); },
-                                          "query_timeout=soon");
+    const auto e = expect_throw<UriError>(
+        [&] { (void)lingo::connect(lingo_test::pg_uri() + "?query_timeout=soon"); }, "query_timeout=soon");
     LINGO_ASSERT_CONTAINS(e.what(), "query_timeout=soon is not valid");
   }
 };

@@ -80,7 +80,8 @@ class PgStatementCacheTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(on_server <= 1025);
     // A recent text runs from the cache; the first, evicted long ago, is
     // prepared again: one round trip each.
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{2000}, db.execute_sql("SELECT $1::int + 1999", {1}).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2000},
+                         db.execute_sql("SELECT $1::int + 1999", {1}).scalar<std::int64_t>());
     CPPUNIT_ASSERT_EQUAL(1, trips.since_last());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db.execute_sql("SELECT $1::int + 0", {1}).scalar<std::int64_t>());
     CPPUNIT_ASSERT_EQUAL(1, trips.since_last());

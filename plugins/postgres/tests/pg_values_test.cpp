@@ -21,6 +21,7 @@ class PgValuesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTextWithNulIsRefusedBeforeSending);
   CPPUNIT_TEST(testBytesWithEveryByteValue);
   CPPUNIT_TEST(testDatesAndTimes);
+  CPPUNIT_TEST(testExtremeDatesReadBackExactly);
   CPPUNIT_TEST(testUuid);
   CPPUNIT_TEST(testJsonAndJsonb);
   CPPUNIT_TEST(testArraysOfSeveralTypesAndDimensions);
@@ -42,8 +43,8 @@ class PgValuesTest : public CppUnit::TestFixture {
   }
 
   void testIntegersAtTheirLimits() {
-    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-7}, std::int64_t{0}, std::int64_t{9},
-                   std::int64_t{1000000}, std::numeric_limits<std::int64_t>::max()})
+    for (auto i : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-7}, std::int64_t{0},
+                   std::int64_t{9}, std::int64_t{1000000}, std::numeric_limits<std::int64_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("bigint", i).as<std::int64_t>());
     for (auto i : {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()})
       CPPUNIT_ASSERT_EQUAL(i, round_trip("integer", i).as<std::int32_t>());
@@ -134,6 +135,31 @@ class PgValuesTest : public CppUnit::TestFixture {
     db_->execute_sql("SET TIME ZONE 'Asia/Kolkata'");
     CPPUNIT_ASSERT(tz == round_trip("timestamptz", tz).as<TimestampTz>());
     db_->execute_sql("SET TIME ZONE 'UTC'");
+  }
+
+  void testExtremeDatesReadBackExactly() {
+    // Every date PostgreSQL stores reads back as itself: past 32767 AD,
+    // before 1 AD, and both ends of its range. Written back, the same.
+    for (const char* text :
+         {"40000-01-01", "5874897-12-31", "4713-01-01 BC", "0044-03-15 BC", "0001-01-01"}) {
+      const Date d = db_->execute_sql(std::string("SELECT '") + text + "'::date").scalar<Date>();
+      CPPUNIT_ASSERT_EQUAL(std::string(text), text::format_date(d));
+      CPPUNIT_ASSERT(d == round_trip("date", d).as<Date>());
+      CPPUNIT_ASSERT_EQUAL(std::string(text),
+                           db_->execute_sql("SELECT $1::date::text", {d}).scalar<std::string>());
+    }
+    const Timestamp far = db_->execute_sql("SELECT '294000-06-01 12:30:00.5'::timestamp").scalar<Timestamp>();
+    CPPUNIT_ASSERT(far == round_trip("timestamp", far).as<Timestamp>());
+    const Timestamp bc = db_->execute_sql("SELECT '0044-03-15 12:00:00 BC'::timestamp").scalar<Timestamp>();
+    CPPUNIT_ASSERT(bc == round_trip("timestamp", bc).as<Timestamp>());
+    // What Lingo cannot hold is a DataError naming the column.
+    auto e = lingo_test::expect_throw<DataError>(
+        [&] { (void)db_->execute_sql("SELECT '294276-12-31 23:59:59'::timestamp AS ts").scalar_value(); },
+        "timestamp past Lingo's range");
+    LINGO_ASSERT_CONTAINS(e.what(), "column \"ts\"");
+    e = lingo_test::expect_throw<DataError>(
+        [&] { (void)db_->execute_sql("SELECT 'infinity'::date AS d").scalar_value(); }, "infinity");
+    LINGO_ASSERT_CONTAINS(e.what(), "column \"d\"");
   }
 
   void testUuid() {

@@ -31,6 +31,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMegabyteTextRoundTrips);
   CPPUNIT_TEST(testBytesWithNulsAndEmptyBytesRoundTrip);
   CPPUNIT_TEST(testDateTimeAndTimestampRoundTrip);
+  CPPUNIT_TEST(testExtremeDatesRoundTrip);
   CPPUNIT_TEST(testTimestampTzRoundTripsAsTheSameInstant);
   CPPUNIT_TEST(testUuidRoundTrips);
   CPPUNIT_TEST(testJsonObjectRoundTrips);
@@ -131,6 +132,15 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     const Value empty = round_trip("BLOB", lingo::Bytes{});
     CPPUNIT_ASSERT(!empty.is_null());
     CPPUNIT_ASSERT(empty.as<lingo::Bytes>().data.empty());
+  }
+
+  void testExtremeDatesRoundTrip() {
+    for (const char* text : {"65536-02-03", "5874897-12-31", "0044-03-15 BC", "4713-01-01 BC"}) {
+      const lingo::Date d = lingo::text::parse_date(text);
+      CPPUNIT_ASSERT(d == round_trip("DATE", d).as<lingo::Date>());
+    }
+    const lingo::Timestamp ts = lingo::text::parse_timestamp("0044-03-15 12:00:00 BC");
+    CPPUNIT_ASSERT(ts == round_trip("TIMESTAMP", ts).as<lingo::Timestamp>());
   }
 
   void testDateTimeAndTimestampRoundTrip() {

@@ -9,8 +9,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -40,7 +40,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // fails with 57014, the connection still usable; when the server does not
   // answer the cancel either within a second, the connection is closed and
   // the statement fails with ConnectionError (08006).
-  void set_query_timeout(std::optional<std::chrono::milliseconds> timeout) noexcept { query_timeout_ = timeout; }
+  void set_query_timeout(std::optional<std::chrono::milliseconds> timeout) noexcept {
+    query_timeout_ = timeout;
+  }
   // Prepared statements currently cached on this connection.
   [[nodiscard]] std::size_t cached_statements() const noexcept { return cached_count_; }
 
@@ -128,7 +130,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   const Prepared* last_ = nullptr;
   std::size_t cached_count_ = 0;
   std::uint64_t next_statement_ = 0;
-  std::uint64_t clock_ = 0;  // counts statement runs, for Prepared::used
+  std::uint64_t clock_ = 0;             // counts statement runs, for Prepared::used
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
   std::optional<std::chrono::milliseconds> query_timeout_;
   std::unordered_set<std::size_t> seen_once_;  // texts run once since the cache filled (admit())
