@@ -37,15 +37,19 @@ std::string_view Compiler::action_sql(ReferentialAction a) {
   return "NO ACTION";
 }
 
+void Compiler::string_literal(std::string_view s, std::string& out) const {
+  out += '\'';
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+}
+
 void Compiler::literal(const Value& v, std::string& out) const {
   auto quoted = [&](std::string_view s) {
     if (s.find('\0') != std::string_view::npos) not_supported("a NUL byte in a DDL literal");
-    out += '\'';
-    for (char c : s) {
-      if (c == '\'') out += '\'';
-      out += c;
-    }
-    out += '\'';
+    string_literal(s, out);
   };
   switch (v.type()) {
     case ValueType::null:

@@ -435,7 +435,7 @@ class CompileTest : public CppUnit::TestFixture {
       Column<std::string> word = column("word", CustomField{shout}.default_value("hey"));
       Loud() : Table("loud") {}
     } loud;
-    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"),
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT E'HEY'))"),
                          ddl(*pg_, loud));
     CPPUNIT_ASSERT_EQUAL(std::string(R"(CREATE TABLE "loud" ("word" VARCHAR(20) NOT NULL DEFAULT 'HEY'))"),
                          ddl(*lite_, loud));

@@ -94,6 +94,10 @@ class Compiler {
   [[nodiscard]] virtual std::string column_type(const Field& field) const;
   // A literal for DDL defaults, where parameters cannot go: quoted safely.
   virtual void literal(const Value& v, std::string& out) const;
+  // A string literal in SQL text, safe under every server setting. The
+  // default writes standard SQL ('it''s'); a dialect whose server may treat
+  // backslashes as escapes overrides it (PostgreSQL: E'...').
+  virtual void string_literal(std::string_view s, std::string& out) const;
   [[nodiscard]] virtual bool supports_returning() const noexcept { return true; }
   // Whether the members of a UNION are written in parentheses (SQLite forbids them).
   [[nodiscard]] virtual bool parenthesize_compound() const noexcept { return true; }

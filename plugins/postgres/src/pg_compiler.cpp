@@ -88,11 +88,19 @@ std::string PgCompiler::cast_type(ValueType type) const {
   }
 }
 
+void PgCompiler::string_literal(std::string_view s, std::string& out) const {
+  out += "E'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  out += '\'';
+}
+
 void PgCompiler::literal(const Value& v, std::string& out) const {
-  if (v.type() == ValueType::bytes) {  // '\x0102'::BYTEA; X'..' is a bit string in PostgreSQL
-    out += '\'';
-    out += v.to_string();
-    out += "'::BYTEA";
+  if (v.type() == ValueType::bytes) {  // E'\\x0102'::BYTEA; X'..' is a bit string in PostgreSQL
+    string_literal(v.to_string(), out);
+    out += "::BYTEA";
     return;
   }
   Compiler::literal(v, out);

@@ -48,6 +48,7 @@ struct Ticket : Table {
 class PgModelsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PgModelsTest);
   CPPUNIT_TEST(testCreateTablesSpellsPostgresTypesAndMakesTheGinIndex);
+  CPPUNIT_TEST(testDefaultLiteralsAreSafeWithoutStandardConformingStrings);
   CPPUNIT_TEST(testJsonAndArraysRoundTrip);
   CPPUNIT_TEST(testJsonGetOperators);
   CPPUNIT_TEST(testJsonKeyOperators);
@@ -122,6 +123,33 @@ class PgModelsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("a GIN index on attrs", gin);
     // The column is unique, so it has its own index and needs no other.
     CPPUNIT_ASSERT_EQUAL(std::size_t{3}, db_->get_indexes(g_->Table::name()).size());  // pkey, label, attrs
+  }
+
+  void testDefaultLiteralsAreSafeWithoutStandardConformingStrings() {
+    // With standard_conforming_strings off, a backslash in a plain '...'
+    // literal escapes the closing quote: a default of \'); DROP TABLE ...
+    // used to run the DROP. E'...' literals mean the same under either setting.
+    Database db(lingo_test::pg_uri() + "?options=-c%20standard_conforming_strings%3Doff");
+    const std::string victim = lingo_test::unique_name("victim");
+    db.execute_sql("CREATE TABLE " + victim + " (id int)");
+    const std::string hostile = "\\'); DROP TABLE " + victim + "; --";
+    struct Hostile : Table {
+      Column<std::string> note;
+      Column<Bytes> blob;
+      Hostile(std::string name, const std::string& text)
+          : Table(std::move(name)),
+            note(column("note", TextField{}.default_value(text))),
+            blob(column("blob", BlobField{}.default_value(Bytes{std::string("\\\x01'", 3)}))) {}
+    } table(lingo_test::unique_name("hostile"), hostile);
+    db.create_tables({&table});
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                         db.execute_sql("SELECT count(*) FROM " + victim).scalar<std::int64_t>());
+    db.execute_sql("INSERT INTO " + table.name() + " DEFAULT VALUES");
+    const Row row = db.select(table.note, table.blob).from(table).one();
+    CPPUNIT_ASSERT_EQUAL(hostile, row[table.note]);
+    CPPUNIT_ASSERT(Bytes{std::string("\\\x01'", 3)} == row[table.blob]);
+    db.drop_tables({&table});
+    db.execute_sql("DROP TABLE " + victim);
   }
 
   void testJsonAndArraysRoundTrip() {

@@ -14,6 +14,9 @@ class LINGO_POSTGRES_API PgCompiler : public Compiler {
   [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
   [[nodiscard]] std::string cast_type(ValueType type) const override;
   void literal(const Value& v, std::string& out) const override;
+  // E'...', quotes and backslashes doubled: the same text whatever
+  // standard_conforming_strings says (off, '\' would end a plain literal early).
+  void string_literal(std::string_view s, std::string& out) const override;
 
  protected:
   // The type name of a value type, for array elements and foreign keys.
