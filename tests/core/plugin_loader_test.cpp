@@ -1,7 +1,9 @@
 // The plugin loader: the handshake checks, every error a broken plugin can
 // cause, the search order, and what `nosuch://` tells the user.
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -60,6 +62,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testPluginOfAnotherCxxRuntimeIsRefused);
   CPPUNIT_TEST(testFileThatIsNotALibraryIsRefused);
   CPPUNIT_TEST(testMissingFileIsRefused);
+  CPPUNIT_TEST(testFifoInAPluginFolderDoesNotHangDiscovery);
   CPPUNIT_TEST(testUnknownSchemeListsSchemesFoldersAndBrokenPlugins);
   CPPUNIT_TEST(testSchemeVariantsAreRefusedClearly);
   CPPUNIT_TEST(testPluginPathComesFirstAndIgnoresRelativeEntries);
@@ -120,6 +123,23 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     PluginRegistry registry;
     auto e = expect_throw<PluginError>([&] { registry.load("/nonexistent/liblingo-x.so"); }, "missing");
     LINGO_ASSERT_CONTAINS(e.what(), "'/nonexistent/liblingo-x.so' does not exist");
+  }
+
+  void testFifoInAPluginFolderDoesNotHangDiscovery() {
+    // dlopen of a FIFO waits for a writer for ever: discovery must skip it,
+    // saying why, and go on to the good plugins.
+    const std::string dir = lingo_test::temp_dir();
+    const std::string fifo = dir + "/liblingo-fifo.so";
+    CPPUNIT_ASSERT(::mkfifo(fifo.c_str(), 0600) == 0);
+    ScopedEnv env("LINGO_PLUGIN_PATH", dir);
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(fifo); }, "a FIFO");
+    LINGO_ASSERT_CONTAINS(e.what(), "is not a regular file");
+    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
+    const auto problems = registry.problems();
+    CPPUNIT_ASSERT(std::any_of(problems.begin(), problems.end(),
+                               [&](const auto& p) { return p.path == fifo; }));
+    std::filesystem::remove_all(dir);
   }
 
   void testUnknownSchemeListsSchemesFoldersAndBrokenPlugins() {
