@@ -106,7 +106,8 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
   // dlopen of a FIFO or a device blocks or reads forever: only regular files
   // (or links to them) are plugins.
   if (!fs::is_regular_file(status))
-    plugin_error("plugin file '" + path + "' is not a regular file (a FIFO, a device or a folder); not loaded");
+    plugin_error("plugin file '" + path +
+                 "' is not a regular file (a FIFO, a device or a folder); not loaded");
 
   // RTLD_LOCAL keeps each plugin's symbols (and its libpq) to itself; RTLD_NOW
   // reports a missing symbol here rather than mid-query; RTLD_NODELETE keeps the

@@ -1,6 +1,9 @@
 // Text forms of values: the ISO 8601 / SQL spellings that PostgreSQL prints
 // with DateStyle=ISO and that SQLite stores, parsed and formatted without
 // locale or time-zone database dependence.
+#include <boost/json/parse.hpp>
+
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -287,6 +290,33 @@ TimestampTz parse_timestamptz(std::string_view text) {
   std::int64_t micros = 0;
   if (!to_micros(d, t - offset, micros)) out_of_range("a timestamp with time zone", text);
   return TimestampTz{sys_time<microseconds>{microseconds{micros}}};
+}
+
+namespace {
+std::atomic<std::size_t> json_depth_limit{10'000};
+}  // namespace
+
+std::size_t json_max_depth() noexcept {
+  return json_depth_limit.load(std::memory_order_relaxed);
+}
+
+void set_json_max_depth(std::size_t depth) noexcept {
+  json_depth_limit.store(depth, std::memory_order_relaxed);
+}
+
+boost::json::value parse_json(std::string_view s) {
+  boost::json::parse_options options;
+  options.max_depth = json_max_depth();
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(s, ec, {}, options);
+  if (!ec) return parsed;
+  ErrorInfo info;
+  info.sqlstate = "22000";
+  info.message = ec == boost::json::error::too_deep
+                     ? "a JSON value nested deeper than " + std::to_string(options.max_depth) +
+                           " levels (lingo::text::set_json_max_depth raises the limit)"
+                     : "cannot read '" + std::string(s.substr(0, 80)) + "' as JSON: " + ec.message();
+  throw DataError(std::move(info));
 }
 
 double parse_double(std::string_view s) {

@@ -135,10 +135,11 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     PluginRegistry registry;
     auto e = expect_throw<PluginError>([&] { registry.load(fifo); }, "a FIFO");
     LINGO_ASSERT_CONTAINS(e.what(), "is not a regular file");
-    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
+    CPPUNIT_ASSERT_EQUAL(std::string("sqlite"),
+                         std::string(registry.dialect_for(Uri::parse("sqlite://")).name()));
     const auto problems = registry.problems();
-    CPPUNIT_ASSERT(std::any_of(problems.begin(), problems.end(),
-                               [&](const auto& p) { return p.path == fifo; }));
+    CPPUNIT_ASSERT(
+        std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.path == fifo; }));
     std::filesystem::remove_all(dir);
   }
 

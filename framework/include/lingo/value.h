@@ -317,6 +317,13 @@ namespace text {
 [[nodiscard]] TimestampTz parse_timestamptz(std::string_view s);
 [[nodiscard]] double parse_double(std::string_view s);  // also NaN, Infinity, -Infinity
 [[nodiscard]] std::int64_t parse_int64(std::string_view s);
+// JSON as the drivers read it: DataError on malformed text, and on nesting
+// deeper than json_max_depth() (10 000 by default; Boost.JSON's own default
+// of 32 refused documents PostgreSQL stores). The limit guards the stack:
+// a parsed document is destroyed recursively.
+[[nodiscard]] boost::json::value parse_json(std::string_view s);
+[[nodiscard]] std::size_t json_max_depth() noexcept;
+void set_json_max_depth(std::size_t depth) noexcept;
 }  // namespace text
 
 }  // namespace lingo

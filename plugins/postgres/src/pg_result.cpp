@@ -274,12 +274,8 @@ Value decode_text(Oid type, std::string_view s) {
     case oid::uuid:
       return Uuid::parse(s);
     case oid::json:
-    case oid::jsonb: {
-      boost::system::error_code ec;
-      auto v = boost::json::parse(s, ec);
-      if (ec) undecodable("json", s);
-      return v;
-    }
+    case oid::jsonb:
+      return text::parse_json(s);
     default:
       if (const Oid element = element_oid(type); element != oid::unknown)
         return ArrayParser(element, s).parse();

@@ -24,6 +24,7 @@ class PgValuesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testExtremeDatesReadBackExactly);
   CPPUNIT_TEST(testUuid);
   CPPUNIT_TEST(testJsonAndJsonb);
+  CPPUNIT_TEST(testDeepJsonReadsUpToTheLimit);
   CPPUNIT_TEST(testArraysOfSeveralTypesAndDimensions);
   CPPUNIT_TEST(testNullsOfEveryTypeReadAsOptional);
   CPPUNIT_TEST(testHostileStringIsJustAValue);
@@ -160,6 +161,35 @@ class PgValuesTest : public CppUnit::TestFixture {
     e = lingo_test::expect_throw<DataError>(
         [&] { (void)db_->execute_sql("SELECT 'infinity'::date AS d").scalar_value(); }, "infinity");
     LINGO_ASSERT_CONTAINS(e.what(), "column \"d\"");
+  }
+
+  void testDeepJsonReadsUpToTheLimit() {
+    // Boost.JSON stops at 32 levels by default; PostgreSQL stores far more.
+    for (const int depth : {33, 2000}) {
+      const auto sql = "SELECT (repeat('[', " + std::to_string(depth) + ") || repeat(']', " +
+                       std::to_string(depth) + "))::jsonb AS j";
+      const auto json = db_->execute_sql(sql).scalar<boost::json::value>();
+      int seen = 0;
+      for (const boost::json::value* v = &json; v->is_array(); ++seen) {
+        if (v->as_array().empty()) {
+          ++seen;
+          break;
+        }
+        v = &v->as_array().front();
+      }
+      CPPUNIT_ASSERT_EQUAL(depth, seen);
+    }
+    // Past the (configurable) limit: a DataError naming the column and the limit.
+    text::set_json_max_depth(100);
+    const auto e = lingo_test::expect_throw<DataError>(
+        [&] {
+          (void)db_->execute_sql("SELECT (repeat('[', 101) || repeat(']', 101))::jsonb AS deep")
+              .scalar_value();
+        },
+        "too deep");
+    text::set_json_max_depth(10'000);
+    LINGO_ASSERT_CONTAINS(e.what(), "column \"deep\"");
+    LINGO_ASSERT_CONTAINS(e.what(), "deeper than 100 levels");
   }
 
   void testUuid() {

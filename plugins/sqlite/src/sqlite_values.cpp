@@ -171,12 +171,8 @@ Value read_text(std::string s, ValueType declared) {
         return Value(text::parse_timestamptz(s));
       case ValueType::uuid:
         return Value(Uuid::parse(s));
-      case ValueType::json: {
-        std::error_code ec;
-        boost::json::value parsed = boost::json::parse(s, ec);
-        if (!ec) return Value(std::move(parsed));
-        break;
-      }
+      case ValueType::json:
+        return Value(text::parse_json(s));
       default:
         break;
     }
