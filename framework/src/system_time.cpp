@@ -1,7 +1,7 @@
 #include "lingo/system_time.h"
 
 #include <cctype>
-#include <regex>
+#include <optional>
 
 #include "lingo/errors.h"
 
@@ -29,28 +29,93 @@ std::string lower_trimmed(std::string_view text) {
   return out;
 }
 
+// Longer texts are refused before any parsing: nothing legitimate comes
+// near it, and nothing hostile gets to spend time or stack on it.
+constexpr std::size_t kMaxText = 256;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Reads a run of digits at text[pos]; false when there is none.
+bool read_digits(std::string_view text, std::size_t& pos) {
+  const std::size_t start = pos;
+  while (pos < text.size() && is_digit(text[pos])) ++pos;
+  return pos > start;
+}
+
 // "10s", "1h30m", "250ms": a sum of numbers with units; the total in
-// nanoseconds, or -1 when the text is not of that form.
+// nanoseconds, or -1 when the text is not of that form. A plain scanner,
+// never a backtracking regex; the number is accumulated digit by digit, so
+// no digit count throws or overflows (a long double only grows large).
 long double interval_nanos(std::string_view text) {
-  static const std::regex part(R"((\d+(?:\.\d+)?)(h|ms|m|s|us|ns))");
   if (text.empty()) return -1;
   long double total = 0;
-  std::string rest(text);
-  std::smatch m;
-  while (!rest.empty()) {
-    if (!std::regex_search(rest, m, part, std::regex_constants::match_continuous)) return -1;
-    const long double n = std::stold(m[1].str());
-    const std::string unit = m[2].str();
-    const long double scale = unit == "h"    ? 3600e9L
-                              : unit == "m"  ? 60e9L
-                              : unit == "s"  ? 1e9L
-                              : unit == "ms" ? 1e6L
-                              : unit == "us" ? 1e3L
-                                             : 1.0L;
-    total += n * scale;
-    rest = m.suffix().str();
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    long double n = 0;
+    const std::size_t start = pos;
+    if (!read_digits(text, pos)) return -1;
+    for (std::size_t i = start; i < pos; ++i) n = n * 10 + (text[i] - '0');
+    if (pos < text.size() && text[pos] == '.') {
+      const std::size_t fraction = ++pos;
+      if (!read_digits(text, pos)) return -1;
+      long double scale = 1;
+      for (std::size_t i = fraction; i < pos; ++i) n += (text[i] - '0') * (scale /= 10);
+    }
+    const std::string_view rest = text.substr(pos);
+    long double unit = 0;
+    for (const auto& [name, nanos] : {std::pair{"h", 3600e9L}, std::pair{"ms", 1e6L}, std::pair{"m", 60e9L},
+                                      std::pair{"s", 1e9L}, std::pair{"us", 1e3L}, std::pair{"ns", 1.0L}}) {
+      if (rest.starts_with(name)) {
+        unit = nanos;
+        pos += std::string_view(name).size();
+        break;
+      }
+    }
+    if (unit == 0) return -1;
+    total += n * unit;
   }
   return total;
+}
+
+// 1 to 19 digits (nanoseconds since the epoch), optionally with a fraction
+// of exactly 10 digits (an HLC timestamp).
+bool is_nanos_or_hlc(std::string_view text) {
+  std::size_t pos = 0;
+  if (!read_digits(text, pos) || pos > 19) return false;
+  if (pos == text.size()) return true;
+  if (text[pos] != '.') return false;
+  const std::size_t fraction = ++pos;
+  return read_digits(text, pos) && pos == text.size() && pos - fraction == 10;
+}
+
+// with_min_timestamp('...') / with_max_staleness('...') with an optional
+// ", true" / ", false", on the squeezed (lower-cased, space-free) text.
+struct Bounded {
+  std::string function;
+  std::string argument;
+  bool nearest_only = false;
+};
+
+std::optional<Bounded> bounded_form(std::string_view squeezed) {
+  for (const std::string_view function : {"with_min_timestamp", "with_max_staleness"}) {
+    if (!squeezed.starts_with(function)) continue;
+    std::string_view rest = squeezed.substr(function.size());
+    if (!rest.starts_with("('")) return std::nullopt;
+    rest.remove_prefix(2);
+    const std::size_t quote = rest.find('\'');
+    if (quote == std::string_view::npos) return std::nullopt;
+    Bounded out{std::string(function), std::string(rest.substr(0, quote)), false};
+    rest.remove_prefix(quote + 1);
+    if (rest == ",true)") {
+      out.nearest_only = true;
+    } else if (rest != ")" && rest != ",false)") {
+      return std::nullopt;
+    }
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::string compact(microseconds d) {
@@ -113,6 +178,11 @@ SystemTime SystemTime::with_max_staleness(microseconds staleness, bool nearest_o
 }
 
 SystemTime SystemTime::parse(std::string_view text) {
+  if (text.size() > kMaxText) {
+    throw ValueError("a text of " + std::to_string(text.size()) +
+                     " characters is not a valid AS OF SYSTEM TIME: " + "the longest accepted is " +
+                     std::to_string(kMaxText));
+  }
   const std::string word = lower_trimmed(text);
   if (word == "follower_read_timestamp()" || word == "experimental_follower_read_timestamp()") {
     return follower_read();
@@ -123,25 +193,21 @@ SystemTime SystemTime::parse(std::string_view text) {
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
   if (body.size() >= 2 && body.front() == '\'' && body.back() == '\'') body = body.substr(1, body.size() - 2);
 
-  static const std::regex bounded(
-      R"(^(with_min_timestamp|with_max_staleness)\('([^']*)'(?:,(true|false))?\)$)");
-  std::smatch m;
   const std::string squeezed = lower_trimmed(body);
   // Bounded staleness keeps its argument's case and spacing; match on the squeezed form.
-  if (std::regex_match(squeezed, m, bounded)) {
-    const bool nearest = m[3].matched && m[3].str() == "true";
-    const std::string arg = m[2].str();
-    if (m[1].str() == "with_min_timestamp") {
-      const auto start = std::string(body).find('\'') + 1;
-      const auto end = std::string(body).find('\'', start);
+  if (const auto bounded = bounded_form(squeezed)) {
+    const bool nearest = bounded->nearest_only;
+    if (bounded->function == "with_min_timestamp") {
+      const auto start = body.find('\'') + 1;
+      const auto end = body.find('\'', start);
       const std::string ts(body.substr(start, end - start));
       return SystemTime("with_min_timestamp(" + quoted_timestamp(ts, text) + (nearest ? ", true)" : ")"),
                         true);
     }
-    const long double ns = interval_nanos(arg);
+    const long double ns = interval_nanos(bounded->argument);
     if (ns < 1000)
       invalid(text, "with_max_staleness takes a positive interval of at least 1us, such as '10s'");
-    return SystemTime("with_max_staleness('" + arg + "'" + (nearest ? ", true)" : ")"), true);
+    return SystemTime("with_max_staleness('" + bounded->argument + "'" + (nearest ? ", true)" : ")"), true);
   }
 
   if (!squeezed.empty() && squeezed.front() == '-') {
@@ -153,9 +219,7 @@ SystemTime SystemTime::parse(std::string_view text) {
   }
   if (!squeezed.empty() &&
       (std::isdigit(static_cast<unsigned char>(squeezed.front())) || squeezed.front() == '+')) {
-    static const std::regex nanos(R"(^\d{1,19}$)");
-    static const std::regex hlc(R"(^\d{1,19}\.\d{10}$)");
-    if (std::regex_match(squeezed, nanos) || std::regex_match(squeezed, hlc)) {
+    if (is_nanos_or_hlc(squeezed)) {
       if (squeezed.find_first_not_of("0.") == std::string::npos) invalid(text, "zero timestamp is invalid");
       return SystemTime(squeezed, false);
     }

@@ -1,6 +1,9 @@
 // AS OF SYSTEM TIME values: only validated forms become SQL, and nothing a
 // user typed is ever written out unchecked.
 #include "lingo/system_time.h"
+
+#include <string>
+#include <vector>
 #include "lingo/errors.h"
 #include "test_support.h"
 
@@ -14,6 +17,7 @@ class SystemTimeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testParsedForms);
   CPPUNIT_TEST(testRefusedForms);
   CPPUNIT_TEST(testHostileTextNeverReachesSql);
+  CPPUNIT_TEST(testExtremeTextIsAValueErrorNeverACrash);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -70,6 +74,34 @@ class SystemTimeTest : public CppUnit::TestFixture {
                                 "2026-11-25 16:00:00'; DROP TABLE t; --"}) {
       expect_throw<ValueError>([&] { (void)SystemTime::parse(hostile); }, hostile);
     }
+  }
+
+  void testExtremeTextIsAValueErrorNeverACrash() {
+    // These used to escape as std::out_of_range (std::stold), crash in
+    // std::regex's recursion, overflow an int, or wrap a year.
+    const std::vector<std::string> extreme = {
+        "-" + std::string(5000, '9') + "s",
+        "-" + std::string(30000, '1') + "s",
+        "with_max_staleness('" + std::string(5000, '9') + "s')",
+        "-" + std::string(200, '9') + "s",
+        "with_max_staleness('" + std::string(200, '9') + "s')",
+        "1700000000000000000; DROP",
+        "3202100-11-25 16:00:00-25",
+        "17000000000000000000000-01-01 00:00:00",
+    };
+    for (const auto& text : extreme) {
+      try {
+        (void)SystemTime::parse(text);
+        // A huge but well-formed interval is a valid (if silly) system time.
+        CPPUNIT_ASSERT_MESSAGE(text.substr(0, 40), text.find("99999") != std::string::npos);
+      } catch (const ValueError& e) {
+        CPPUNIT_ASSERT(std::string(e.what()).size() < 400);
+      }
+    }
+    auto e = expect_throw<ValueError>([] { (void)SystemTime::parse("-" + std::string(5000, '9') + "s"); },
+                                      "5 000 digits");
+    LINGO_ASSERT_CONTAINS(e.what(), "the longest accepted is 256");
+    expect_throw<ValueError>([] { (void)SystemTime::parse("3202100-11-25 16:00:00-25"); }, "far future");
   }
 };
 

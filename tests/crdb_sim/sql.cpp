@@ -88,9 +88,15 @@ bool starts_with_restart(std::string_view savepoint) {
   return savepoint.starts_with("cockroach_restart");
 }
 
+// Transaction control and session commands are short; std::regex recurses
+// once per character, so a long text would exhaust the stack (BEGIN followed
+// by 100 KB did). Longer statements are data, which PostgreSQL judges.
+constexpr std::size_t kLongestControl = 4096;
+
 Statement classify(std::string_view text) {
   Statement s;
   const std::string sql = trimmed(text);
+  if (sql.size() > kLongestControl) return s;
   std::smatch m;
   static const std::regex begin(R"(^(?:BEGIN|START)(?:\s+TRANSACTION)?\b(.*)$)", kIcase);
   static const std::regex set_txn(R"(^SET\s+TRANSACTION\b(.*)$)", kIcase);

@@ -55,6 +55,7 @@ const Doc doc;
 class CrdbSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CrdbSimTest);
   CPPUNIT_TEST(testConnectionDefaultsAndVersion);
+  CPPUNIT_TEST(testLongStatementDoesNotKillTheSimulator);
   CPPUNIT_TEST(testVersionFallbackWhenTheBannerDoesNotParse);
   CPPUNIT_TEST(testNestedAtomicAndSavepointAreRefusedBeforeAnythingIsSent);
   CPPUNIT_TEST(testNativeSavepointsOnNewServersOnly);
@@ -312,6 +313,15 @@ class CrdbSimTest : public CppUnit::TestFixture {
         },
         "ambiguous COMMIT");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, db_->select().from(account).count());
+  }
+
+  void testLongStatementDoesNotKillTheSimulator() {
+    // BEGIN followed by 100 KB used to crash the simulator (std::regex's
+    // recursion); now it is ordinary SQL, which PostgreSQL refuses.
+    expect_throw<Error>([&] { db_->execute_sql("BEGIN " + std::string(100 * 1024, 'x')); }, "100 KB BEGIN");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->execute_sql("SELECT 1").scalar<std::int64_t>());
+    Database again(simulator().uri());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, again.execute_sql("SELECT 2").scalar<std::int64_t>());
   }
 
   void testRunTransactionInsideAtomicIsRefused() {
