@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,15 +32,56 @@ std::string hex(unsigned v) {
   return buf;
 }
 
-// The folder holding liblingo.so itself, found through a symbol of ours.
-std::string core_library_folder() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&core_library_folder), &info) == 0 || info.dli_fname == nullptr)
-    return {};
+// The absolute path of the file mapped at `address`, from the kernel's own
+// record (/proc/self/maps), which never depends on the working directory.
+std::string mapped_file(const void* address) {
+  std::FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (maps == nullptr) return {};
+  const auto target = reinterpret_cast<std::uintptr_t>(address);
+  std::string found;
+  char line[4096];
+  while (std::fgets(line, sizeof line, maps) != nullptr) {
+    unsigned long long start = 0;
+    unsigned long long end = 0;
+    if (std::sscanf(line, "%llx-%llx", &start, &end) != 2 || target < start || target >= end) continue;
+    std::string_view text(line);
+    const auto slash = text.find('/');
+    if (slash != std::string_view::npos) {
+      text.remove_prefix(slash);
+      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+      found = std::string(text);
+    }
+    break;
+  }
+  std::fclose(maps);
+  return found;
+}
+
+// The folder holding liblingo.so itself, found through a symbol of ours and
+// fixed when the library is loaded. Never relative: a core found through a
+// relative LD_LIBRARY_PATH would otherwise be looked for again from whatever
+// folder the program has moved to, and plugins planted there would load.
+std::string locate_core_folder() {
+  std::string file = mapped_file(reinterpret_cast<const void*>(&mapped_file));
+  if (file.empty()) {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&mapped_file), &info) == 0 || info.dli_fname == nullptr ||
+        info.dli_fname[0] != '/')
+      return {};
+    file = info.dli_fname;
+  }
   std::error_code ec;
-  const fs::path lib = fs::canonical(info.dli_fname, ec);
+  const fs::path lib = fs::canonical(file, ec);
   return ec ? std::string{} : lib.parent_path().string();
 }
+
+const std::string& core_library_folder() {
+  static const std::string folder = locate_core_folder();
+  return folder;
+}
+
+// Computed as the library loads, before the program can change folders.
+[[maybe_unused]] const std::string& core_folder_at_load = core_library_folder();
 
 bool is_plugin_file(const fs::path& p, std::string& name) {
   const std::string file = p.filename().string();

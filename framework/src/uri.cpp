@@ -64,7 +64,9 @@ UriHost parse_host(std::string_view text, std::string_view raw) {
   if (!port.empty()) {
     if (port.size() > 5 ||
         !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      bad_uri(text, "port '" + std::string(port) + "' is not a number from 1 to 65535");
+      // Not quoted: in a URI whose password holds a '/', what looks like a
+      // port is part of the password.
+      bad_uri(text, "the port after the host is not a number from 1 to 65535");
     const unsigned value = static_cast<unsigned>(std::stoul(std::string(port)));
     if (value == 0 || value > 65535)
       bad_uri(text, "port " + std::string(port) + " is out of range (1 to 65535)");
@@ -113,6 +115,14 @@ Uri Uri::parse(std::string_view text) {
   std::string_view rest = text.substr(sep + 3);
   const auto authority_end = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, authority_end);
+  if (authority.find('@') == std::string_view::npos && authority_end != std::string_view::npos &&
+      authority.find(':') != std::string_view::npos &&
+      rest.find('@', authority_end) != std::string_view::npos &&
+      rest.find('@', authority_end) < rest.find('?', authority_end)) {
+    bad_uri(text,
+            "the user name or password holds a '/' or '?': percent-encode them (%2F for '/', %3F for '?', "
+            "%40 for '@')");
+  }
   rest = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   uri.raw_authority_ = std::string(authority);
 
@@ -228,22 +238,78 @@ std::string Uri::rebuild(std::string_view new_scheme, const std::vector<std::str
 }
 
 std::string mask_uri(std::string_view text) {
-  // Work on the raw text so that even a URI that does not parse is masked.
-  std::string out(text);
-  const auto sep = out.find("://");
-  if (sep != std::string::npos) {
-    const auto authority_end = out.find_first_of("/?", sep + 3);
-    const auto at = out.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
-    if (at != std::string::npos && at > sep) {
-      const auto colon = out.find(':', sep + 3);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+  // Structural, on the raw text, so that even a URI that does not parse is
+  // masked, and never by searching for the secret itself (which would mangle
+  // every word that happens to contain it).
+  const auto sep = text.find("://");
+  if (sep == std::string_view::npos) {
+    // Not a URI: libpq's key=value form, perhaps. Mask each password=VALUE.
+    std::string out(text);
+    for (std::size_t pos = out.find("password="); pos != std::string::npos;
+         pos = out.find("password=", pos + 1)) {
+      const auto start = pos + 9;
+      const auto end = out.find_first_of(" \t&", start);
+      out.replace(start, end == std::string::npos ? std::string::npos : end - start, kMask);
     }
+    return out;
   }
-  for (std::size_t pos = out.find("password="); pos != std::string::npos;
-       pos = out.find("password=", pos + 1)) {
-    const auto start = pos + 9;
-    const auto end = out.find('&', start);
-    out.replace(start, end == std::string::npos ? std::string::npos : end - start, kMask);
+  std::string_view rest = text.substr(sep + 3);
+  std::string out(text.substr(0, sep + 3));
+  // The user information ends at the last '@': a password may hold an
+  // unencoded '/', '?' or ':', and masking too much is safe.
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = rest.substr(0, at);
+    const auto colon = userinfo.find(':');
+    out += colon == std::string_view::npos ? userinfo
+                                           : std::string(userinfo.substr(0, colon + 1)) + std::string(kMask);
+    out += '@';
+    rest.remove_prefix(at + 1);
+  }
+  // A "port" that is not a number may be a password whose '@' is missing
+  // (user:secret/db): masked too.
+  const auto hosts_end = rest.find_first_of("/?");
+  std::string_view hosts = rest.substr(0, hosts_end);
+  rest.remove_prefix(hosts.size());
+  for (bool first_host = true; first_host || !hosts.empty(); first_host = false) {
+    const auto comma = hosts.find(',');
+    const std::string_view item = hosts.substr(0, comma);
+    const auto close = item.starts_with('[') ? item.find(']') : std::string_view::npos;
+    const auto colon = item.find(':', close == std::string_view::npos ? 0 : close);
+    const std::string_view port =
+        colon == std::string_view::npos ? std::string_view{} : item.substr(colon + 1);
+    const bool numeric = std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!first_host) out += ',';
+    out += numeric ? item : std::string(item.substr(0, colon + 1)) + std::string(kMask);
+    if (comma == std::string_view::npos) break;
+    hosts.remove_prefix(comma + 1);
+  }
+  const auto query = rest.find('?');
+  out += rest.substr(0, query);
+  if (query == std::string_view::npos) return out;
+  // Options whose name, percent-decoded, is "password" (pass%77ord too).
+  std::string_view options = rest.substr(query + 1);
+  out += '?';
+  bool first = true;
+  while (true) {
+    const auto amp = options.find('&');
+    const std::string_view option = options.substr(0, amp);
+    if (!first) out += '&';
+    first = false;
+    const auto eq = option.find('=');
+    std::string name;
+    try {
+      name = percent_decode(option.substr(0, eq), "query option name");
+    } catch (const UriError&) {
+      name = std::string(option.substr(0, eq));
+    }
+    if (eq != std::string_view::npos && name == "password") {
+      out += option.substr(0, eq + 1);
+      out += kMask;
+    } else {
+      out += option;
+    }
+    if (amp == std::string_view::npos) break;
+    options.remove_prefix(amp + 1);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // URI parsing: the parts, percent-encoding, IPv6 and multi-host forms, the
 // SQLite path convention, password masking, and every malformed shape.
 #include "lingo/uri.h"
+#include "lingo/database.h"
 #include "lingo/errors.h"
 #include "test_support.h"
 
@@ -25,6 +26,8 @@ class UriTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBadIpv6IsRefused);
   CPPUNIT_TEST(testBadPercentEncodingIsRefused);
   CPPUNIT_TEST(testErrorsNeverShowThePassword);
+  CPPUNIT_TEST(testPasswordsWithSlashesAndEncodedOptionNamesAreMasked);
+  CPPUNIT_TEST(testMaskingNeverManglesOtherWords);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -122,7 +125,7 @@ class UriTest : public CppUnit::TestFixture {
     auto e = expect_throw<UriError>([] { (void)Uri::parse("postgresql://h:99999/db"); }, "port too big");
     LINGO_ASSERT_CONTAINS(e.what(), "out of range");
     e = expect_throw<UriError>([] { (void)Uri::parse("postgresql://h:5x/db"); }, "port not a number");
-    LINGO_ASSERT_CONTAINS(e.what(), "'5x' is not a number");
+    LINGO_ASSERT_CONTAINS(e.what(), "the port after the host is not a number");
     expect_throw<UriError>([] { (void)Uri::parse("postgresql://h:/db"); }, "empty port");
     expect_throw<UriError>([] { (void)Uri::parse("postgresql://h:0/db"); }, "port zero");
   }
@@ -146,6 +149,42 @@ class UriTest : public CppUnit::TestFixture {
         expect_throw<UriError>([] { (void)Uri::parse("postgresql://u:topsecret@h:70000/db"); }, "bad port");
     CPPUNIT_ASSERT(std::string(e.what()).find("topsecret") == std::string::npos);
     LINGO_ASSERT_CONTAINS(e.what(), "u:****@h:70000");
+  }
+
+  void testPasswordsWithSlashesAndEncodedOptionNamesAreMasked() {
+    // An unencoded '/' in the password used to split the authority there,
+    // and the password's first half came back as a "port".
+    auto e = expect_throw<UriError>(
+        [] { (void)Uri::parse("postgresql://bench:Mk8a/b@127.0.0.1:5432/bench"); }, "slash in the password");
+    CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("Mk8a") == std::string::npos);
+    LINGO_ASSERT_CONTAINS(e.what(), "percent-encode");
+    LINGO_ASSERT_CONTAINS(e.what(), "bench:****@127.0.0.1:5432/bench");
+    e = expect_throw<UriError>([] { (void)Uri::parse("postgresql://bench:se?cret@h/db"); },
+                               "? in the password");
+    CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("cret") == std::string::npos);
+    // user:secret with no '@' reads as host:port; the "port" is not quoted.
+    e = expect_throw<UriError>([] { (void)Uri::parse("postgresql://user:secret/db"); }, "no @");
+    CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("secret") == std::string::npos);
+    // An option named password, however it is encoded.
+    for (const char* text :
+         {"postgresql://h/db?pass%77ord=hunter2", "postgresql://h/db?sslmode=x&password=hunter2",
+          "postgresql://h/db?%70assword=hunter2&x=1"}) {
+      const std::string m = lingo::mask_uri(text);
+      CPPUNIT_ASSERT_MESSAGE(m, m.find("hunter2") == std::string::npos);
+      CPPUNIT_ASSERT_MESSAGE(m, Uri::parse(text).masked().find("hunter2") == std::string::npos);
+    }
+    CPPUNIT_ASSERT(lingo::mask_uri("host=h password=hunter2 dbname=x").find("hunter2") == std::string::npos);
+  }
+
+  void testMaskingNeverManglesOtherWords() {
+    // Masking used to replace the password wherever it appeared in a
+    // message: with password "e", "conn****ction to s****rv****r".
+    auto e = expect_throw<lingo::Error>(
+        [] { (void)lingo::connect("postgresql://bench:e@127.0.0.1:1/benchx?connect_timeout=2"); }, "refused");
+    const std::string message = e.what();
+    LINGO_ASSERT_CONTAINS(message, "connection to server");
+    LINGO_ASSERT_CONTAINS(message, "bench:****@127.0.0.1:1/benchx");
+    CPPUNIT_ASSERT_MESSAGE(message, message.find("conn****") == std::string::npos);
   }
 };
 

@@ -21,11 +21,14 @@ struct OptionsDeleter {
   void operator()(PQconninfoOption* o) const noexcept { PQconninfoFree(o); }
 };
 
-// libpq's messages can quote the URI; never let a password through.
-std::string scrub(std::string message, const Uri& uri) {
-  if (const auto& pw = uri.password(); pw && !pw->empty())
-    for (auto pos = message.find(*pw); pos != std::string::npos; pos = message.find(*pw, pos))
-      message.replace(pos, pw->size(), "****");
+// libpq's messages can quote the connection string it was given, whole:
+// where it does, the masked URI takes its place. (Never a search for the
+// password itself, which would mangle every word that happens to hold it.)
+std::string scrub(std::string message, const std::string& conninfo, const Uri& uri) {
+  const std::string masked = uri.masked();
+  for (auto pos = message.find(conninfo); !conninfo.empty() && pos != std::string::npos;
+       pos = message.find(conninfo, pos + masked.size()))
+    message.replace(pos, conninfo.size(), masked);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return message;
 }
@@ -78,7 +81,7 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   if (!options) {
     ErrorInfo info;
     info.message = "libpq cannot use the URI '" + uri.masked() +
-                   "': " + scrub(parse_error ? parse_error : "out of memory", uri) +
+                   "': " + scrub(parse_error ? parse_error : "out of memory", conninfo, uri) +
                    " (see https://www.postgresql.org/docs/15/libpq-connect.html for the options it accepts)";
     info.dialect = std::string(name());
     PQfreemem(parse_error);
@@ -108,7 +111,7 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     ErrorInfo info;
     info.message = "cannot connect to " + uri.masked() + ": " +
-                   scrub(conn ? PQerrorMessage(conn) : "out of memory", uri);
+                   scrub(conn ? PQerrorMessage(conn) : "out of memory", conninfo, uri);
     info.sqlstate = "08001";
     info.dialect = std::string(name());
     PQfinish(conn);

@@ -158,7 +158,10 @@ class SqliteRowStream final : public RowStream {
     if (rc == SQLITE_ROW) {
       // A row still held elsewhere (buffered by Connection::settle, kept by
       // the reader) keeps its values: the next one gets a fresh holder.
-      if (row_.use_count() > 1) {
+      // The first row's holder is made after the first step, which
+      // re-prepares a statement whose tables changed (declared types).
+      if (first_ || row_.use_count() > 1) {
+        first_ = false;
         row_ = std::make_shared<SqliteResult>(stmt_.get());
       } else {
         row_->clear_rows();
@@ -177,6 +180,7 @@ class SqliteRowStream final : public RowStream {
   OwnedStatement stmt_;
   std::string sql_;
   std::shared_ptr<SqliteResult> row_;
+  bool first_ = true;
   bool done_ = false;
 };
 
@@ -262,9 +266,11 @@ Result SqliteConnection::run(sqlite3_stmt* stmt, std::string_view sql, std::span
                              std::string_view context) {
   const ResetOnExit reset{stmt};
   bind_params(stmt, sql, params);
+  // The first step re-prepares a cached statement whose tables changed
+  // since: the columns' declared types are read after it, never before.
+  int rc = sqlite3_step(stmt);
   auto result = std::make_shared<SqliteResult>(stmt);
-  int rc = SQLITE_ROW;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) result->add_row(stmt);
+  for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) result->add_row(stmt);
   if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc, sql, context);
   result->set_rows_affected(changes_rows(stmt) ? sqlite3_changes64(db_) : -1);
   return Result(std::move(result));

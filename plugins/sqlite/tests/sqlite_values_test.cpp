@@ -32,6 +32,7 @@ class SqliteValuesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBytesWithNulsAndEmptyBytesRoundTrip);
   CPPUNIT_TEST(testDateTimeAndTimestampRoundTrip);
   CPPUNIT_TEST(testExtremeDatesRoundTrip);
+  CPPUNIT_TEST(testDeclaredTypesAreReadAfterASchemaChange);
   CPPUNIT_TEST(testTimestampTzRoundTripsAsTheSameInstant);
   CPPUNIT_TEST(testUuidRoundTrips);
   CPPUNIT_TEST(testJsonObjectRoundTrips);
@@ -132,6 +133,37 @@ class SqliteValuesTest : public CppUnit::TestFixture {
     const Value empty = round_trip("BLOB", lingo::Bytes{});
     CPPUNIT_ASSERT(!empty.is_null());
     CPPUNIT_ASSERT(empty.as<lingo::Bytes>().data.empty());
+  }
+
+  void testDeclaredTypesAreReadAfterASchemaChange() {
+    // A cached statement is re-prepared by its first step after the table
+    // changed; its columns' declared types used to be read before that.
+    const std::string t = lingo_test::unique_name("changing");
+    const std::string select = "SELECT v FROM " + t;
+    db().execute_sql("CREATE TABLE " + t + " (v DECIMAL(10,2))");
+    db().execute_sql("INSERT INTO " + t + " VALUES ($1)", {lingo::Decimal("1.25")});
+    CPPUNIT_ASSERT_EQUAL(std::string("1.25"), db().execute_sql(select).scalar<lingo::Decimal>().to_string());
+    db().execute_sql("DROP TABLE " + t);
+    db().execute_sql("CREATE TABLE " + t + " (v DECIMAL_TEXT(10,4))");
+    db().execute_sql("INSERT INTO " + t + " VALUES ($1)", {lingo::Decimal("1.2345")});
+    CPPUNIT_ASSERT_EQUAL(std::string("1.2345"),
+                         db().execute_sql(select).scalar<lingo::Decimal>().to_string());
+    db().execute_sql("DROP TABLE " + t);
+    db().execute_sql("CREATE TABLE " + t + " (v DATE)");
+    const lingo::Date d{sys_days{year{2024} / 2 / 29}};
+    db().execute_sql("INSERT INTO " + t + " VALUES ($1)", {d});
+    const Value read = db().execute_sql(select).scalar_value();
+    CPPUNIT_ASSERT(read.type() == lingo::ValueType::date);
+    // The streamed path too.
+    db().execute_sql("DROP TABLE " + t);
+    db().execute_sql("CREATE TABLE " + t + " (v DECIMAL_TEXT(10,4))");
+    db().execute_sql("INSERT INTO " + t + " VALUES ($1)", {lingo::Decimal("2.5001")});
+    auto stream = db().connection().stream(select, {});
+    CPPUNIT_ASSERT(stream->next());
+    CPPUNIT_ASSERT_EQUAL(std::string("2.5001"),
+                         stream->row()[std::size_t{0}].as<lingo::Decimal>().to_string());
+    stream.reset();
+    db().execute_sql("DROP TABLE " + t);
   }
 
   void testExtremeDatesRoundTrip() {
