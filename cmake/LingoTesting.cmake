@@ -17,3 +17,20 @@ function(lingo_add_test name)
     set_tests_properties(${name} PROPERTIES LABELS "postgres")
   endif()
 endfunction()
+
+# lingo_add_dialect_suites(NAME SOURCE)
+#
+# One suite source built for every dialect: NAME_sqlite, NAME_postgres and
+# NAME_crdb (the CockroachDB simulator in front of the test PostgreSQL). The
+# source includes tests/support/dialect_suite.h to learn which it is.
+function(lingo_add_dialect_suites name source)
+  lingo_add_test(${name}_sqlite ${source})
+  target_compile_definitions(test_${name}_sqlite PRIVATE LINGO_SUITE_SQLITE=1)
+  lingo_add_test(${name}_postgres ${source} POSTGRES)
+  lingo_add_test(${name}_crdb ${source} POSTGRES)
+  target_compile_definitions(test_${name}_crdb PRIVATE LINGO_SUITE_CRDB=1)
+  add_dependencies(test_${name}_crdb crdb_sim lingo-cockroachdb)
+  foreach(suite ${name}_sqlite ${name}_postgres ${name}_crdb)
+    add_dependencies(test_${suite} lingo-postgres lingo-sqlite)
+  endforeach()
+endfunction()

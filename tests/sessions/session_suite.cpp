@@ -7,22 +7,15 @@
 #include <mutex>
 #include <thread>
 
+#include "dialect_suite.h"
 #include "lingo/lingo.h"
-#include "test_support.h"
 
 using namespace lingo;
+using lingo_test::Backend;
 using lingo_test::expect_throw;
+using lingo_test::kBackend;
 
 namespace {
-
-enum class Backend { sqlite, postgres, crdb };
-#if defined(LINGO_SESSIONS_SQLITE)
-constexpr Backend kBackend = Backend::sqlite;
-#elif defined(LINGO_SESSIONS_CRDB)
-constexpr Backend kBackend = Backend::crdb;
-#else
-constexpr Backend kBackend = Backend::postgres;
-#endif
 
 struct Item : Table {
   Column<std::int64_t> id = column("id", BigIntegerField{}.primary_key());
@@ -35,13 +28,6 @@ struct Owner : Table {
   Column<std::int64_t> item_id = column("item_id", BigIntegerField{});
   explicit Owner(std::string name) : Table(std::move(name)) {}
 };
-
-#ifdef LINGO_SESSIONS_CRDB
-lingo_test::CrdbSimulator& simulator() {
-  static lingo_test::CrdbSimulator instance;
-  return instance;
-}
-#endif
 
 class SessionSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SessionSuite);
@@ -63,16 +49,8 @@ class SessionSuite : public CppUnit::TestFixture {
   void setUp() override {
     items_ = std::make_unique<Item>(lingo_test::unique_name("s_item"));
     owners_ = std::make_unique<Owner>(lingo_test::unique_name("s_owner"));
-    if constexpr (kBackend == Backend::sqlite) {
-      dir_ = lingo_test::temp_dir();
-      uri_ = "sqlite:///" + dir_ + "/sessions.db";
-    } else if constexpr (kBackend == Backend::postgres) {
-      uri_ = lingo_test::pg_uri();
-    } else {
-#ifdef LINGO_SESSIONS_CRDB
-      uri_ = simulator().uri();
-#endif
-    }
+    if constexpr (kBackend == Backend::sqlite) dir_ = lingo_test::temp_dir();
+    uri_ = lingo_test::backend_uri(dir_, "sessions.db");
     db_ = std::make_unique<Database>(uri_);
     db_->create_tables({items_.get(), owners_.get()});
     for (std::int64_t i = 1; i <= 10; ++i)
@@ -94,17 +72,14 @@ class SessionSuite : public CppUnit::TestFixture {
 
   // The pooled form of this backend's URI.
   [[nodiscard]] std::string pooled(const std::string& options) const {
-    if constexpr (kBackend == Backend::sqlite) return "sqlite+pool:///" + dir_ + "/sessions.db?" + options;
-    if constexpr (kBackend == Backend::postgres) {
-      std::string uri = uri_;
-      uri.replace(0, uri.find("://"), "postgresql+pool");
-      return uri + (uri.find('?') == std::string::npos ? "?" : "&") + options;
-    }
-#ifdef LINGO_SESSIONS_CRDB
-    return simulator().uri("cockroachdb+pool", options);
-#else
-    return {};
-#endif
+    return lingo_test::backend_uri(dir_, "sessions.db", "+pool", options);
+  }
+
+  void add_owner(Database& db, std::int64_t id) const {
+    db.insert(*owners_).set(owners_->id, id).set(owners_->item_id, id).execute();
+  }
+  [[nodiscard]] std::int64_t owner_count(Database& db) const {
+    return db.execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>();
   }
 
   [[nodiscard]] std::int64_t count(Database& db) const {
@@ -127,8 +102,7 @@ class SessionSuite : public CppUnit::TestFixture {
           .set(owners_->id, row[items_->id])
           .set(owners_->item_id, row[items_->id])
           .execute();
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{10},
-                         db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{10}, owner_count(*db_));
   }
 
   void testStatementInsideAStreamLoopInATransaction() {
@@ -254,10 +228,7 @@ class SessionSuite : public CppUnit::TestFixture {
               ++inherited;
             if (t % 2 == 0) {
               pool.begin();
-              pool.insert(*owners_)
-                  .set(owners_->id, std::int64_t{t})
-                  .set(owners_->item_id, std::int64_t{t})
-                  .execute();
+              add_owner(pool, t);
             } else {
               (void)count(pool);
             }
@@ -275,30 +246,24 @@ class SessionSuite : public CppUnit::TestFixture {
     const PoolStats stats = pool.pool_stats();
     CPPUNIT_ASSERT_EQUAL(std::size_t{0}, stats.in_use);
     CPPUNIT_ASSERT(stats.idle <= 4);
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         pool.execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, owner_count(pool));
   }
 
   void testExplicitSessionMovesBetweenThreads() {
     Session session = db_->session();
     session.begin();
-    session.insert(*owners_)
-        .set(owners_->id, std::int64_t{1})
-        .set(owners_->item_id, std::int64_t{1})
-        .execute();
+    add_owner(session, 1);
     CPPUNIT_ASSERT(!db_->in_transaction());
     CPPUNIT_ASSERT(session.connection().transaction_status() == TransactionStatus::in_transaction);
     // The thread's own session does not see the uncommitted row (SQLite's
     // single writer would wait for it, so it is checked elsewhere).
     if constexpr (kBackend != Backend::sqlite) {
-      CPPUNIT_ASSERT_EQUAL(
-          std::int64_t{0},
-          db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, owner_count(*db_));
     }
     std::string failure;
     std::thread([&, s = std::move(session)]() mutable {
       try {
-        s.insert(*owners_).set(owners_->id, std::int64_t{2}).set(owners_->item_id, std::int64_t{2}).execute();
+        add_owner(s, 2);
         s.commit();
         CPPUNIT_ASSERT(s.close());
       } catch (const std::exception& e) {
@@ -306,19 +271,14 @@ class SessionSuite : public CppUnit::TestFixture {
       }
     }).join();
     CPPUNIT_ASSERT_EQUAL(std::string(), failure);
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
-                         db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, owner_count(*db_));
     // Blocks opened on a Session work from another thread too.
     Session second = db_->session();
     auto txn = second.atomic();
-    second.insert(*owners_)
-        .set(owners_->id, std::int64_t{3})
-        .set(owners_->item_id, std::int64_t{3})
-        .execute();
+    add_owner(second, 3);
     std::thread([&] { txn.finish(); }).join();
     CPPUNIT_ASSERT(!second.in_transaction());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
-                         db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, owner_count(*db_));
   }
 
   void testDestroyedSessionRollsBackAndSaysSo() {
@@ -329,17 +289,13 @@ class SessionSuite : public CppUnit::TestFixture {
     {
       Session session = db_->session();
       session.begin();
-      session.insert(*owners_)
-          .set(owners_->id, std::int64_t{1})
-          .set(owners_->item_id, std::int64_t{1})
-          .execute();
+      add_owner(session, 1);
     }
     db_->set_tracer(nullptr);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, notes.size());
     LINGO_ASSERT_CONTAINS(notes[0], "lingo::Session was destroyed");
     LINGO_ASSERT_CONTAINS(notes[0], "rolled back");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
-                         db_->execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, owner_count(*db_));
   }
 
   void testSessionOutlivesItsDatabase() {
@@ -347,15 +303,8 @@ class SessionSuite : public CppUnit::TestFixture {
     Session session = db->session();
     db.reset();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{10}, count(session));
-    session.atomic([&] {
-      session.insert(*owners_)
-          .set(owners_->id, std::int64_t{5})
-          .set(owners_->item_id, std::int64_t{5})
-          .execute();
-    });
-    CPPUNIT_ASSERT_EQUAL(
-        std::int64_t{1},
-        session.execute_sql("SELECT count(*) FROM " + owners_->name()).scalar<std::int64_t>());
+    session.atomic([&] { add_owner(session, 5); });
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, owner_count(session));
   }
 
   void testPoolLendsARecentConnectionWithoutARoundTrip() {

@@ -6,28 +6,14 @@
 #include <filesystem>
 #include <limits>
 
+#include "dialect_suite.h"
 #include "lingo/lingo.h"
-#include "test_support.h"
 
 using namespace lingo;
+using lingo_test::Backend;
+using lingo_test::kBackend;
 
 namespace {
-
-enum class Backend { sqlite, postgres, crdb };
-#if defined(LINGO_HOSTILE_SQLITE)
-constexpr Backend kBackend = Backend::sqlite;
-#elif defined(LINGO_HOSTILE_CRDB)
-constexpr Backend kBackend = Backend::crdb;
-#else
-constexpr Backend kBackend = Backend::postgres;
-#endif
-
-#ifdef LINGO_HOSTILE_CRDB
-lingo_test::CrdbSimulator& simulator() {
-  static lingo_test::CrdbSimulator instance;
-  return instance;
-}
-#endif
 
 // A table whose name and column names are themselves hostile.
 struct Hostile : Table {
@@ -57,16 +43,8 @@ class HostileSuite : public CppUnit::TestFixture {
 
  public:
   void setUp() override {
-    if constexpr (kBackend == Backend::sqlite) {
-      dir_ = lingo_test::temp_dir();
-      uri_ = "sqlite:///" + dir_ + "/hostile.db";
-    } else if constexpr (kBackend == Backend::postgres) {
-      uri_ = lingo_test::pg_uri();
-    } else {
-#ifdef LINGO_HOSTILE_CRDB
-      uri_ = simulator().uri();
-#endif
-    }
+    if constexpr (kBackend == Backend::sqlite) dir_ = lingo_test::temp_dir();
+    uri_ = lingo_test::backend_uri(dir_, "hostile.db");
     db_ = std::make_unique<Database>(uri_);
     table_ = std::make_unique<Hostile>(lingo_test::unique_name("we'ird \"table\"; DROP"));
     db_->create_tables({table_.get()});
