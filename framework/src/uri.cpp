@@ -237,6 +237,21 @@ std::string Uri::rebuild(std::string_view new_scheme, const std::vector<std::str
                   drop_options, false);
 }
 
+namespace {
+
+// "host:port" as written, with a port that is not a number masked.
+std::string host_with_masked_port(std::string_view item) {
+  const auto close = item.starts_with('[') ? item.find(']') : std::string_view::npos;
+  const auto colon = item.find(':', close == std::string_view::npos ? 0 : close);
+  if (colon == std::string_view::npos) return std::string(item);
+  const std::string_view port = item.substr(colon + 1);
+  if (std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::string(item);
+  return std::string(item.substr(0, colon + 1)) + std::string(kMask);
+}
+
+}  // namespace
+
 std::string mask_uri(std::string_view text) {
   // Structural, on the raw text, so that even a URI that does not parse is
   // masked, and never by searching for the secret itself (which would mangle
@@ -270,18 +285,13 @@ std::string mask_uri(std::string_view text) {
   const auto hosts_end = rest.find_first_of("/?");
   std::string_view hosts = rest.substr(0, hosts_end);
   rest.remove_prefix(hosts.size());
-  for (bool first_host = true; first_host || !hosts.empty(); first_host = false) {
-    const auto comma = hosts.find(',');
-    const std::string_view item = hosts.substr(0, comma);
-    const auto close = item.starts_with('[') ? item.find(']') : std::string_view::npos;
-    const auto colon = item.find(':', close == std::string_view::npos ? 0 : close);
-    const std::string_view port =
-        colon == std::string_view::npos ? std::string_view{} : item.substr(colon + 1);
-    const bool numeric = std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!first_host) out += ',';
-    out += numeric ? item : std::string(item.substr(0, colon + 1)) + std::string(kMask);
+  for (std::size_t start = 0;;) {
+    const auto comma = hosts.find(',', start);
+    out +=
+        host_with_masked_port(hosts.substr(start, comma == std::string_view::npos ? comma : comma - start));
     if (comma == std::string_view::npos) break;
-    hosts.remove_prefix(comma + 1);
+    out += ',';
+    start = comma + 1;
   }
   const auto query = rest.find('?');
   out += rest.substr(0, query);

@@ -72,9 +72,8 @@ constexpr const char* kDefaultConnectTimeout = "10";
 
 std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   const auto query_timeout = query_timeout_of(given);
-  const Uri uri = query_timeout || given.option("query_timeout")
-                      ? Uri::parse(given.rebuild(given.scheme(), {"query_timeout"}))
-                      : given;
+  const Uri uri =
+      given.option("query_timeout") ? Uri::parse(given.rebuild(given.scheme(), {"query_timeout"})) : given;
   const std::string conninfo = libpq_uri(uri);
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, OptionsDeleter> options(PQconninfoParse(conninfo.c_str(), &parse_error));
