@@ -3,6 +3,10 @@
 // call: the "lingo-adhoc" client), the seed's transfer through
 // run_transaction, insert-many for the bulk load, a streaming Select for the
 // scan, and Database::pipeline for the pipelined lookups.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
 #include "harness.h"
 #include "lingo/lingo.h"
 
@@ -70,6 +74,25 @@ const Review review;
 // (QueryBase::prepare, the documented way for repeated statements, as the
 // peers prepare theirs); otherwise each call builds and compiles its query
 // afresh, as ad-hoc code does.
+int pool_threads = 8;
+
+// run_transaction's options as the transfer uses them: the library's retry
+// policy with the same 100 attempts as the other clients' loops, or the
+// policy LINGO_BENCH_RETRY names ("IMMEDIATE,INITIAL_US,MAX_US").
+lingo::RunOptions retry_options() {
+  lingo::RunOptions options;
+  options.max_attempts = 100;
+  if (const char* policy = std::getenv("LINGO_BENCH_RETRY")) {
+    long immediate = 0, initial = 0, max = 0;
+    if (std::sscanf(policy, "%ld,%ld,%ld", &immediate, &initial, &max) != 3)
+      throw std::runtime_error("LINGO_BENCH_RETRY must be IMMEDIATE,INITIAL_US,MAX_US");
+    options.immediate_retries = static_cast<int>(immediate);
+    options.initial_backoff = std::chrono::microseconds(initial);
+    options.max_backoff = std::chrono::microseconds(max);
+  }
+  return options;
+}
+
 class Lingo : public Client {
  public:
   Lingo(std::shared_ptr<lingo::Database> db, bool prepared)
@@ -127,7 +150,11 @@ class Lingo : public Client {
     for (const auto& t : transfers) {
       const lingo::Decimal amount(t.amount);
       lingo::RunStats stats;
-      db_.run_transaction(
+      lingo::RunOptions options = retry_options();
+      options.isolation_level = lingo::IsolationLevel::serializable;
+      options.stats = &stats;
+      sink.timed([&] {
+        db_.run_transaction(
           [&](lingo::Database&) {
             lingo::Decimal from_balance;
             const lingo::Result accounts =
@@ -142,7 +169,8 @@ class Lingo : public Client {
                 prepared_ ? prepared_credit->one({amount, t.to}) : credit(amount, t.to).one();
             sink.add(static_cast<std::int64_t>(to[bank.balance].to_double()));
           },
-          {.max_attempts = 100, .isolation_level = lingo::IsolationLevel::serializable, .stats = &stats});
+          options);
+      });
       sink.retries += stats.attempts - 1;
       ++sink.rows;
     }
@@ -213,15 +241,17 @@ std::unique_ptr<Client> make_lingo(const std::string& uri) {
 std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri) {
   return std::make_unique<Lingo>(std::make_shared<lingo::Database>(uri), false);
 }
+void set_lingo_pool_threads(int threads) { pool_threads = threads; }
+
 std::unique_ptr<Client> make_lingo_pool(const std::string& uri) {
   // One pooled Database for the whole process, as a server application holds
   // it: each thread runs on its own implicit session, lent a connection from
-  // a pool of 8 (docs/sessions.md).
+  // a pool of max(8, threads) (docs/sessions.md).
   static const auto shared = [&] {
     std::string pooled = uri;
     pooled.replace(0, pooled.find("://"), "postgresql+pool");
-    pooled +=
-        (pooled.find('?') == std::string::npos ? "?" : "&") + std::string("max_connections=8&timeout=30");
+    pooled += (pooled.find('?') == std::string::npos ? "?" : "&") +
+              ("max_connections=" + std::to_string(std::max(8, pool_threads)) + "&timeout=30");
     return std::make_shared<lingo::Database>(pooled);
   }();
   return std::make_unique<Lingo>(shared, true);

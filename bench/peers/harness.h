@@ -6,6 +6,7 @@
 // the same server, so that each process's peak RSS is its own.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,7 +41,16 @@ struct Sink {
   std::int64_t sum = 0;
   std::int64_t rows = 0;
   std::int64_t retries = 0;
+  std::vector<float> latency_us;  // per transfer, retries included, where the client times them
   void add(std::int64_t v) { sum += v; }
+  // Runs one transfer, timing it.
+  template <class F>
+  void timed(F&& transfer) {
+    const auto start = std::chrono::steady_clock::now();
+    transfer();
+    latency_us.push_back(
+        std::chrono::duration<float, std::micro>(std::chrono::steady_clock::now() - start).count());
+  }
   // One row read, folded the same way by every client (and by
   // peewee_client.py): whole parts of the numbers, the text's length.
   void account(std::int64_t id, double balance, std::size_t owner_size) { row(id, balance, owner_size); }
@@ -91,7 +101,12 @@ std::unique_ptr<Client> make_raw(const std::string& uri);
 std::unique_ptr<Client> make_raw_pipeline(const std::string& uri);
 std::unique_ptr<Client> make_lingo(const std::string& uri);
 std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri);
+// Lingo through postgresql+pool://, one pool shared by every thread, with
+// max(8, threads) connections. run_transaction's retry policy comes from the
+// environment when LINGO_BENCH_RETRY is set (bench/retry_sweep.py):
+// "IMMEDIATE,INITIAL_US,MAX_US".
 std::unique_ptr<Client> make_lingo_pool(const std::string& uri);
+void set_lingo_pool_threads(int threads);
 std::unique_ptr<Client> make_pqxx(const std::string& uri);
 std::unique_ptr<Client> make_soci(const std::string& uri);
 std::unique_ptr<Client> make_poco(const std::string& uri);
@@ -101,15 +116,17 @@ std::unique_ptr<Client> make_poco(const std::string& uri);
 // a library without client-side retries writes by hand.
 template <class Retryable>
 void with_retries(Sink& sink, Retryable retryable, const std::function<void()>& attempt) {
-  for (int tries = 1;; ++tries) {
-    try {
-      attempt();
-      return;
-    } catch (const std::exception& e) {
-      if (tries >= 100 || !retryable(e)) throw;
-      ++sink.retries;
+  sink.timed([&] {
+    for (int tries = 1;; ++tries) {
+      try {
+        attempt();
+        return;
+      } catch (const std::exception& e) {
+        if (tries >= 100 || !retryable(e)) throw;
+        ++sink.retries;
+      }
     }
-  }
+  });
 }
 
 }  // namespace bench

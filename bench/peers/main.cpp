@@ -14,6 +14,7 @@
 // round, and prints the medians and ratios; see docs/performance.md.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -379,7 +380,19 @@ int interleave(const Args& a) {
   return 0;
 }
 
+// ", p50_us: …, p99_us: …, max_us: …" over the timed operations, if any.
+std::string latency_fields(std::vector<float> us) {
+  if (us.empty()) return "";
+  std::sort(us.begin(), us.end());
+  auto at = [&](double q) { return us[static_cast<std::size_t>(q * static_cast<double>(us.size() - 1))]; };
+  char out[128];
+  std::snprintf(out, sizeof out, ", \"p50_us\": %.1f, \"p99_us\": %.1f, \"max_us\": %.1f", at(0.5), at(0.99),
+                us.back());
+  return out;
+}
+
 int run(const Args& a) {
+  set_lingo_pool_threads(a.threads);
   std::int64_t n = a.size >= 0 ? a.size : default_size(a.workload);
   if (a.workload == "scan") n = a.scan_rows;
   using Clock = std::chrono::steady_clock;
@@ -443,14 +456,15 @@ int run(const Args& a) {
     total.sum += s.sum;
     total.rows += s.rows;
     total.retries += s.retries;
+    total.latency_us.insert(total.latency_us.end(), s.latency_us.begin(), s.latency_us.end());
   }
   const long peak_kib = peak_rss_kib();
   std::printf(
       "{\"client\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"ops\": %lld, \"seconds\": %.6f, "
-      "\"rows\": %lld, \"checksum\": %lld, \"retries\": %lld, \"peak_rss_kib\": %ld}\n",
+      "\"rows\": %lld, \"checksum\": %lld, \"retries\": %lld, \"peak_rss_kib\": %ld%s}\n",
       a.client.c_str(), a.workload.c_str(), a.threads, static_cast<long long>(n), seconds,
       static_cast<long long>(total.rows), static_cast<long long>(total.sum),
-      static_cast<long long>(total.retries), peak_kib);
+      static_cast<long long>(total.retries), peak_kib, latency_fields(total.latency_us).c_str());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // run_transaction: the retry loop. Each attempt is a whole transaction (BEGIN,
-// the callback, COMMIT); a retryable failure anywhere in it rolls back, pauses
-// with exponential back-off and full jitter, and starts again.
+// the callback, COMMIT); a retryable failure anywhere in it rolls back, starts
+// again at once the first time(s), and later after a jittered exponential
+// back-off.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -15,12 +16,16 @@ namespace {
 using std::chrono::microseconds;
 using Clock = std::chrono::steady_clock;
 
-// A random pause in [0, min(cap, initial * 2^(failures-1))].
+// The pause after `failures` failed attempts: none for the first
+// immediate_retries, then a random time in [0, min(cap, initial * 2^(k-1))]
+// for the k-th paused retry.
 microseconds backoff_for(int failures, const RunOptions& options) {
+  const int paused = failures - options.immediate_retries;
+  if (paused < 1) return microseconds(0);
   thread_local std::mt19937_64 random{std::random_device{}()};
   const double ceiling = std::min<double>(
       static_cast<double>(options.max_backoff.count()),
-      static_cast<double>(options.initial_backoff.count()) * std::pow(2.0, std::min(failures - 1, 40)));
+      static_cast<double>(options.initial_backoff.count()) * std::pow(2.0, std::min(paused - 1, 40)));
   if (ceiling <= 0) return microseconds(0);
   std::uniform_real_distribution<double> pick(0.0, ceiling);
   return microseconds(static_cast<microseconds::rep>(pick(random)));
@@ -48,6 +53,9 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   }
   if (options.initial_backoff.count() < 0 || options.max_backoff.count() < 0) {
     throw ValueError("the back-off durations of run_transaction cannot be negative");
+  }
+  if (options.immediate_retries < 0) {
+    throw ValueError("immediate_retries must be 0 or more, not " + std::to_string(options.immediate_retries));
   }
   const TransactionOptions transaction_options = options.transaction_options();
   (void)impl_->dialect->begin_statement(transaction_options);  // a bad option fails before anything is sent
@@ -92,7 +100,13 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
       } catch (...) {  // NOLINT(bugprone-empty-catch): a metrics hook must not change the outcome
       }
     }
-    std::this_thread::sleep_for(pause);
+    if (pause.count() > 0) {
+      if (options.sleep) {
+        options.sleep(pause);
+      } else {
+        std::this_thread::sleep_for(pause);
+      }
+    }
     stats.backoff += pause;
   };
 

@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -71,6 +72,10 @@ class TransactionSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTracerRedactsParametersUnlessAsked);
   CPPUNIT_TEST(testBatchedInsertFoldsIntoTheCallersTransaction);
   CPPUNIT_TEST(testPocoLoggerTracer);
+  CPPUNIT_TEST(testRetryPolicyPausesOnAFakeClock);
+  CPPUNIT_TEST(testDefaultRetryPolicyRetriesOnceAtOnceThenBacksOff);
+  CPPUNIT_TEST(testNoImmediateRetriesPausesFromTheFirst);
+  CPPUNIT_TEST(testRetryPolicyRefusesBadValuesBeforeAnythingIsSent);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -564,7 +569,115 @@ class TransactionSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(got[3].second, "failed:");
   }
 
+  void testRetryPolicyPausesOnAFakeClock() {
+    using namespace std::chrono_literals;
+    // Pauses of up to minutes: the test ends at once only if the fake clock
+    // is the one that "sleeps".
+    const auto started = std::chrono::steady_clock::now();
+    const Pauses p = run_with_conflicts(
+        6, {.max_attempts = 10, .immediate_retries = 2, .initial_backoff = 10s, .max_backoff = 40s});
+    CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+    CPPUNIT_ASSERT_EQUAL(7, p.stats.attempts);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{6}, p.announced.size());
+    // Two immediate retries, then ceilings of 10 s, 20 s, 40 s and 40 s (capped).
+    const std::chrono::microseconds ceilings[] = {0s, 0s, 10s, 20s, 40s, 40s};
+    std::chrono::microseconds total{};
+    std::vector<std::chrono::microseconds> nonzero;
+    for (std::size_t i = 0; i < p.announced.size(); ++i) {
+      CPPUNIT_ASSERT_MESSAGE("pause " + std::to_string(i + 1), p.announced[i] >= 0s);
+      CPPUNIT_ASSERT_MESSAGE("pause " + std::to_string(i + 1), p.announced[i] <= ceilings[i]);
+      total += p.announced[i];
+      if (p.announced[i] > 0s) nonzero.push_back(p.announced[i]);
+    }
+    CPPUNIT_ASSERT(p.announced[0] == 0s && p.announced[1] == 0s);
+    CPPUNIT_ASSERT(nonzero == p.slept);  // every pause announced is slept, and nothing else
+    CPPUNIT_ASSERT(total == p.stats.backoff);
+    // Full jitter: four draws from [0, 10 s] ... [0, 40 s] are not all equal.
+    CPPUNIT_ASSERT(p.announced[2] != p.announced[3] || p.announced[3] != p.announced[4]);
+    const Result r = db_->execute_sql("SELECT count(*) FROM " + table_);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, r[0][0].as<std::int64_t>());
+  }
+
+  void testDefaultRetryPolicyRetriesOnceAtOnceThenBacksOff() {
+    using namespace std::chrono_literals;
+    const RunOptions defaults;
+    CPPUNIT_ASSERT_EQUAL(10, defaults.max_attempts);
+    CPPUNIT_ASSERT_EQUAL(1, defaults.immediate_retries);
+    CPPUNIT_ASSERT(defaults.initial_backoff == 1ms);
+    CPPUNIT_ASSERT(defaults.max_backoff == 100ms);
+    const Pauses p = run_with_conflicts(9, {});
+    CPPUNIT_ASSERT_EQUAL(10, p.stats.attempts);
+    const std::chrono::microseconds ceilings[] = {0ms, 1ms, 2ms, 4ms, 8ms, 16ms, 32ms, 64ms, 100ms};
+    for (std::size_t i = 0; i < p.announced.size(); ++i)
+      CPPUNIT_ASSERT_MESSAGE("pause " + std::to_string(i + 1), p.announced[i] <= ceilings[i]);
+    CPPUNIT_ASSERT(p.announced[0] == 0ms);
+    // One more conflict than the attempts allow: ExceededMaxAttempts, the row never written.
+    db_->execute_sql("DELETE FROM " + table_);
+    const auto e = expect_throw<ExceededMaxAttempts>(
+        [&] { run_with_conflicts(10, {.sleep = [](std::chrono::microseconds) {}}); }, "attempts");
+    CPPUNIT_ASSERT_EQUAL(10, e.attempts());
+    const Result r = db_->execute_sql("SELECT count(*) FROM " + table_);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, r[0][0].as<std::int64_t>());
+  }
+
+  void testNoImmediateRetriesPausesFromTheFirst() {
+    using namespace std::chrono_literals;
+    const Pauses p = run_with_conflicts(3, {.immediate_retries = 0, .initial_backoff = 10s, .max_backoff = 10s});
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, p.announced.size());
+    for (const auto pause : p.announced) CPPUNIT_ASSERT(pause <= 10s);
+    CPPUNIT_ASSERT(p.announced[0] > 0s || p.announced[1] > 0s || p.announced[2] > 0s);
+  }
+
+  void testRetryPolicyRefusesBadValuesBeforeAnythingIsSent() {
+    using namespace std::chrono_literals;
+    trace_.clear();
+    int runs = 0;
+    auto body = [&](Database&) { ++runs; };
+    auto e = expect_throw<ValueError>([&] { db_->run_transaction(body, {.immediate_retries = -1}); },
+                                      "negative immediate_retries");
+    LINGO_ASSERT_CONTAINS(e.what(), "immediate_retries must be 0 or more, not -1");
+    expect_throw<ValueError>([&] { db_->run_transaction(body, {.initial_backoff = -1ms}); }, "negative back-off");
+    expect_throw<ValueError>([&] { db_->run_transaction(body, {.max_attempts = -2}); }, "negative attempts");
+    CPPUNIT_ASSERT_EQUAL(0, runs);
+    CPPUNIT_ASSERT_MESSAGE("trace:" + joined(trace_), trace_.empty());
+  }
+
  private:
+  // A failure the dialect would call retryable, raised by the callback: the
+  // policy alone decides what happens next, on every dialect alike.
+  static void conflict() {
+    ErrorInfo info;
+    info.message = "a conflict made up by the test";
+    info.sqlstate = "40001";
+    info.retryable = true;
+    throw OperationalError(std::move(info));
+  }
+
+  // Runs a transaction that conflicts `failures` times, then inserts a row;
+  // returns the pauses run_transaction announced and those it slept.
+  struct Pauses {
+    std::vector<std::chrono::microseconds> announced, slept;
+    RunStats stats;
+  };
+  Pauses run_with_conflicts(int failures, RunOptions options) {
+    Pauses p;
+    int runs = 0;
+    options.stats = &p.stats;
+    options.on_retry = [&](const RetryEvent& e) {
+      CPPUNIT_ASSERT_EQUAL(static_cast<int>(p.announced.size()) + 1, e.attempt);
+      p.announced.push_back(e.backoff);
+    };
+    options.sleep = [&](std::chrono::microseconds d) { p.slept.push_back(d); };
+    db_->run_transaction(
+        [&](Database& db) {
+          if (runs++ < failures) conflict();
+          db.execute_sql(insert_, {std::string("kept")});
+        },
+        options);
+    CPPUNIT_ASSERT_EQUAL(failures + 1, runs);
+    return p;
+  }
+
   void add(const std::string& name) { db_->execute_sql(insert_, {name}); }
 
   void expect_trace(const Trace& expected) {
@@ -590,6 +703,7 @@ class TransactionSuite : public CppUnit::TestFixture {
   std::string insert_;
   std::unique_ptr<Database> db_;
   Trace trace_;
+
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(TransactionSuite);

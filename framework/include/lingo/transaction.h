@@ -186,10 +186,15 @@ struct RunOptions {
   // Attempts in all, the first included. 0 means no limit (peewee's meaning of
   // 0 and None), which is only wise with a deadline.
   int max_attempts = 10;
-  // Exponential back-off with full jitter: before attempt n+1 the pause is a
-  // random time in [0, min(max_backoff, initial_backoff * 2^(n-1))].
-  std::chrono::microseconds initial_backoff = std::chrono::milliseconds(5);
-  std::chrono::microseconds max_backoff = std::chrono::seconds(1);
+  // The first `immediate_retries` retries start at once: a conflict usually
+  // clears the moment the transaction it met commits, and a pause then only
+  // loses time (docs/transactions.md has the measurements).
+  int immediate_retries = 1;
+  // Later retries pause first, with exponential back-off and full jitter: the
+  // k-th paused retry waits a random time in
+  // [0, min(max_backoff, initial_backoff * 2^(k-1))].
+  std::chrono::microseconds initial_backoff = std::chrono::milliseconds(1);
+  std::chrono::microseconds max_backoff = std::chrono::milliseconds(100);
   // An overall limit: no attempt starts after it has passed, and no pause
   // runs past it. Absent: no limit.
   std::optional<std::chrono::milliseconds> deadline{};
@@ -209,6 +214,9 @@ struct RunOptions {
   std::function<void(const RetryEvent&)> on_retry{};
   // Filled in with the attempts the call took, when not null.
   RunStats* stats = nullptr;
+  // How to pause between attempts; empty: std::this_thread::sleep_for. For
+  // tests (a fake clock) and for callers that must wait their own way.
+  std::function<void(std::chrono::microseconds)> sleep{};
 
   [[nodiscard]] TransactionOptions transaction_options() const {
     return {isolation_level, read_only, deferrable, lock_type, priority, system_time};

@@ -175,13 +175,28 @@ class CrdbSimTest : public CppUnit::TestFixture {
     traced(*db_);
     RunStats stats;
     int runs = 0;
+    // The retry policy on the savepoint path, on a fake clock: the first
+    // retry at once, the next two after pauses of up to 10 s that are never
+    // really slept.
+    std::vector<std::chrono::microseconds> announced, slept;
+    const auto started = std::chrono::steady_clock::now();
     db_->run_transaction(
         [&](Database& tx) {
           ++runs;
           tx.insert(account).set(account.balance, Decimal("5.00")).execute();
         },
-        {.initial_backoff = 1ms, .stats = &stats});
+        {.initial_backoff = 10s,
+         .max_backoff = 10s,
+         .on_retry = [&](const RetryEvent& e) { announced.push_back(e.backoff); },
+         .stats = &stats,
+         .sleep = [&](std::chrono::microseconds d) { slept.push_back(d); }});
     db_->execute_sql("SET inject_retry_errors_enabled = false");
+    CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, announced.size());
+    CPPUNIT_ASSERT(announced[0] == 0s);
+    CPPUNIT_ASSERT(announced[1] <= 10s && announced[2] <= 10s);
+    CPPUNIT_ASSERT(slept.size() <= 2);
+    CPPUNIT_ASSERT(stats.backoff == announced[1] + announced[2]);
     CPPUNIT_ASSERT_EQUAL(4, runs);
     CPPUNIT_ASSERT_EQUAL(4, stats.attempts);
     CPPUNIT_ASSERT_EQUAL(3, static_cast<int>(std::count(trace_.begin(), trace_.end(),
