@@ -93,6 +93,30 @@ bool is_plugin_file(const fs::path& p, std::string& name) {
   return true;
 }
 
+// Code that every user of the machine may replace, or plant beside it, is
+// not run: the plugin file and the folder it is in (named and resolved)
+// must not be writable by others. A sticky folder (/tmp) is no better here:
+// anyone may still add a file to it.
+void refuse_if_anyone_may_write(const std::string& path, const fs::file_status& status) {
+  auto writable_by_others = [](const fs::file_status& s) {
+    return (s.permissions() & fs::perms::others_write) != fs::perms::none;
+  };
+  if (writable_by_others(status))
+    plugin_error("plugin file '" + path +
+                 "' is writable by every user, so anyone could replace it; not loaded (chmod o-w it)");
+  std::error_code ec;
+  std::vector<fs::path> folders{fs::path(path).parent_path()};
+  if (const fs::path real = fs::canonical(path, ec); !ec && real.parent_path() != folders.front())
+    folders.push_back(real.parent_path());
+  for (const auto& folder : folders) {
+    const fs::file_status folder_status = fs::status(folder, ec);
+    if (!ec && writable_by_others(folder_status))
+      plugin_error("plugin folder '" + folder.string() + "' (of '" + path +
+                   "') is writable by every user, so anyone could plant a plugin in it; not loaded (chmod "
+                   "o-w the folder)");
+  }
+}
+
 std::string describe_folders() {
   std::string out;
   for (const auto& folder : PluginRegistry::search_path()) {
@@ -142,6 +166,12 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
   for (const auto& l : loaded_)
     if (l.info.path == path) return l;
 
+  // A relative path would be resolved against whatever folder the program
+  // is in, and dlopen would search LD_LIBRARY_PATH for a bare name.
+  if (path.empty() || path.front() != '/')
+    plugin_error("plugin path '" + path +
+                 "' is not absolute; give the plugin's full path (plugins are never looked for in the "
+                 "current folder)");
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) plugin_error("plugin file '" + path + "' does not exist");
@@ -150,6 +180,7 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
   if (!fs::is_regular_file(status))
     plugin_error("plugin file '" + path +
                  "' is not a regular file (a FIFO, a device or a folder); not loaded");
+  refuse_if_anyone_may_write(path, status);
 
   // RTLD_LOCAL keeps each plugin's symbols (and its libpq) to itself; RTLD_NOW
   // reports a missing symbol here rather than mid-query; RTLD_NODELETE keeps the

@@ -69,6 +69,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFirstPluginOfANameWins);
   CPPUNIT_TEST(testCurrentDirectoryIsNeverSearched);
   CPPUNIT_TEST(testLoadingTwiceReturnsTheSamePlugin);
+  CPPUNIT_TEST(testRelativePluginPathIsRefused);
+  CPPUNIT_TEST(testPluginAnyoneMayReplaceIsRefused);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -232,6 +234,51 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     const auto& second = registry.load(built_plugin("postgres"));
     CPPUNIT_ASSERT_EQUAL(&first, &second);
     CPPUNIT_ASSERT_EQUAL(std::string("postgres"), first.name);
+  }
+
+  void testRelativePluginPathIsRefused() {
+    const std::string dir = lingo_test::temp_dir();
+    fs::copy_file(built_plugin("sqlite"), dir + "/liblingo-sqlite.so");
+    const auto old = fs::current_path();
+    fs::current_path(dir);
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load("./liblingo-sqlite.so"); }, "./ path");
+    auto bare = expect_throw<PluginError>([&] { registry.load("liblingo-sqlite.so"); }, "bare name");
+    fs::current_path(old);
+    LINGO_ASSERT_CONTAINS(e.what(), "plugin path './liblingo-sqlite.so' is not absolute");
+    LINGO_ASSERT_CONTAINS(bare.what(), "is not absolute");
+    for (const auto& p : registry.plugins()) CPPUNIT_ASSERT(p.path.find(dir) == std::string::npos);
+    fs::remove_all(dir);
+  }
+
+  void testPluginAnyoneMayReplaceIsRefused() {
+    const std::string dir = lingo_test::temp_dir();
+    const std::string file = dir + "/liblingo-sqlite.so";
+    fs::copy_file(built_plugin("sqlite"), file);
+    ScopedEnv env("LINGO_PLUGIN_PATH", dir);
+    auto refused = [&](const std::string& what) {
+      PluginRegistry registry;
+      auto e = expect_throw<PluginError>([&] { registry.load(file); }, what);
+      // Discovery skips it too, saying why, and the built-in plugin serves sqlite://.
+      CPPUNIT_ASSERT(registry.dialect_for(Uri::parse("sqlite://")).name() == std::string("sqlite"));
+      for (const auto& p : registry.plugins()) CPPUNIT_ASSERT(p.path != file);
+      const auto problems = registry.problems();
+      CPPUNIT_ASSERT(
+          std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.path == file; }));
+      return std::string(e.what());
+    };
+    fs::permissions(file, fs::perms::others_write, fs::perm_options::add);
+    LINGO_ASSERT_CONTAINS(refused("a world-writable file"),
+                          "plugin file '" + file + "' is writable by every user");
+    fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
+    fs::permissions(dir, fs::perms::others_all | fs::perms::sticky_bit, fs::perm_options::add);
+    LINGO_ASSERT_CONTAINS(refused("a world-writable folder"),
+                          "plugin folder '" + dir + "' (of '" + file + "') is writable by every user");
+    // Put right, the same file loads.
+    fs::permissions(dir, fs::perms::others_all | fs::perms::sticky_bit, fs::perm_options::remove);
+    PluginRegistry registry;
+    CPPUNIT_ASSERT_EQUAL(file, registry.load(file).path);
+    fs::remove_all(dir);
   }
 };
 
