@@ -20,10 +20,10 @@ import sys
 
 # name, LINGO_BENCH_RETRY ("IMMEDIATE,INITIAL_US,MAX_US"), None for the default
 POLICIES = [
-    ('default', None),
-    ('old default (5 ms, 1 s, no immediate retry)', '0,5000,1000000'),
+    ('default (1 at once, then 5 ms / 1 s)', None),
+    ('old default (5 ms / 1 s, none at once)', '0,5000,1000000'),
     ('always at once', '1000,0,0'),
-    ('1 at once, then 5 ms / 1 s', '1,5000,1000000'),
+    ('1 at once, then 1 ms / 100 ms', '1,1000,100000'),
 ]
 
 

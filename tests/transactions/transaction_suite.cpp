@@ -603,11 +603,11 @@ class TransactionSuite : public CppUnit::TestFixture {
     const RunOptions defaults;
     CPPUNIT_ASSERT_EQUAL(10, defaults.max_attempts);
     CPPUNIT_ASSERT_EQUAL(1, defaults.immediate_retries);
-    CPPUNIT_ASSERT(defaults.initial_backoff == 1ms);
-    CPPUNIT_ASSERT(defaults.max_backoff == 100ms);
+    CPPUNIT_ASSERT(defaults.initial_backoff == 5ms);
+    CPPUNIT_ASSERT(defaults.max_backoff == 1s);
     const Pauses p = run_with_conflicts(9, {});
     CPPUNIT_ASSERT_EQUAL(10, p.stats.attempts);
-    const std::chrono::microseconds ceilings[] = {0ms, 1ms, 2ms, 4ms, 8ms, 16ms, 32ms, 64ms, 100ms};
+    const std::chrono::microseconds ceilings[] = {0ms, 5ms, 10ms, 20ms, 40ms, 80ms, 160ms, 320ms, 640ms};
     for (std::size_t i = 0; i < p.announced.size(); ++i)
       CPPUNIT_ASSERT_MESSAGE("pause " + std::to_string(i + 1), p.announced[i] <= ceilings[i]);
     CPPUNIT_ASSERT(p.announced[0] == 0ms);

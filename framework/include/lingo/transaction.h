@@ -193,8 +193,8 @@ struct RunOptions {
   // Later retries pause first, with exponential back-off and full jitter: the
   // k-th paused retry waits a random time in
   // [0, min(max_backoff, initial_backoff * 2^(k-1))].
-  std::chrono::microseconds initial_backoff = std::chrono::milliseconds(1);
-  std::chrono::microseconds max_backoff = std::chrono::milliseconds(100);
+  std::chrono::microseconds initial_backoff = std::chrono::milliseconds(5);
+  std::chrono::microseconds max_backoff = std::chrono::seconds(1);
   // An overall limit: no attempt starts after it has passed, and no pause
   // runs past it. Absent: no limit.
   std::optional<std::chrono::milliseconds> deadline{};
