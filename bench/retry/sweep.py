@@ -119,19 +119,20 @@ def chart(report, out):
         f.write('level ' + ' '.join('"%s"' % n for n in names) + '\n')
         for level in report['levels']:
             ratios = {c['name']: c['ratio_to_raw'] for c in level['clients']}
-            f.write('"%d thr, %d acc" %s\n' % (level['threads'], level['accounts'],
+            f.write('"%d thr/%d acc" %s\n' % (level['threads'], level['accounts'],
                                              ' '.join('%.3f' % min(ratios[n], 20) for n in names)))
-    script = '''set terminal png size 1000,500
+    script = '''set terminal png size 1000,600
 set output "%s"
-set title "run_transaction throughput / raw libpq (immediate retry), SERIALIZABLE transfers"
+set title "run_transaction throughput / raw libpq's immediate retry (SERIALIZABLE transfers)" noenhanced
+set key outside bottom center horizontal
+set xtics font ",9"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y
-set yrange [0.3:20]
-set ylabel "throughput / raw libpq (log scale; capped at 20)"
-set key outside right
-set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dashtype 2
+set yrange [0.3:50]
+set ylabel "throughput / raw libpq (log scale, capped at 20)"
+set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dashtype 2 linecolor rgb 'red'
 plot for [i=2:%d] "%s" using i:xtic(1) title columnheader(i)
 ''' % (os.path.join(out, 'retry.png'), len(names) + 1, dat)
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
