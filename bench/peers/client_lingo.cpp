@@ -147,12 +147,12 @@ class Lingo : public Client {
       prepared_debit = debit(lingo::arg<lingo::Decimal>(0), lingo::arg<std::int32_t>(1)).prepare();
       prepared_credit = credit(lingo::arg<lingo::Decimal>(0), lingo::arg<std::int32_t>(1)).prepare();
     }
+    lingo::RunStats stats;
+    lingo::RunOptions options = retry_options();
+    options.isolation_level = lingo::IsolationLevel::serializable;
+    options.stats = &stats;
     for (const auto& t : transfers) {
       const lingo::Decimal amount(t.amount);
-      lingo::RunStats stats;
-      lingo::RunOptions options = retry_options();
-      options.isolation_level = lingo::IsolationLevel::serializable;
-      options.stats = &stats;
       sink.timed([&] {
         db_.run_transaction(
           [&](lingo::Database&) {

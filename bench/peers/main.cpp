@@ -278,6 +278,12 @@ void work(Client& c, const Args& a, std::int64_t n, int thread, Sink& sink,
     c.insert(static_cast<int>(n), sink);
   } else if (w == "transfer") {
     const auto transfers = transfers_for(thread, a.threads, n, a.bank_accounts);
+    // One lookup first, so that every client is connected before the clock
+    // starts (raw libpq connects in its constructor, a pooled Database on
+    // its thread's first statement).
+    Sink warm;
+    const auto one = lookup_ids(1, a.accounts);
+    c.point_select(one, warm);
     ready();
     c.transfer(transfers, sink);
   } else if (w == "bulk_insert") {
