@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
+#include <string>
 
 #include "lingo/errors.h"
 #include "lingo/field.h"
@@ -27,6 +29,13 @@ void detail::check_identifier(std::string_view name, std::string_view what) {
     info.sqlstate = "42602";
     throw ProgrammingError(std::move(info));
   }
+}
+
+std::int64_t detail::unsigned_to_int64(unsigned long long v) {
+  if (v > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max()))
+    throw ValueError("the unsigned value " + std::to_string(v) +
+                     " does not fit in SQL's 64-bit signed integer (at most 9223372036854775807)");
+  return static_cast<std::int64_t>(v);
 }
 
 namespace {

@@ -55,6 +55,9 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testJoinsAndAliases);
   CPPUNIT_TEST(testOperators);
   CPPUNIT_TEST(testNullComparisonsBecomeIsNull);
+  CPPUNIT_TEST(testComparisonsBetweenAnyTwoSidesEitherOrder);
+  CPPUNIT_TEST(testUnsignedValuesBindWhereTheyFit);
+  CPPUNIT_TEST(testOrderByAColumnIsAscending);
   CPPUNIT_TEST(testInBetweenLikeAndEmptyIn);
   CPPUNIT_TEST(testFunctionsCastsAndCase);
   CPPUNIT_TEST(testSubqueriesAndCtes);
@@ -207,6 +210,50 @@ class CompileTest : public CppUnit::TestFixture {
         pg_->select(author.id).from(author).where(author.email != std::nullopt && author.email.is_not_null()),
         R"(SELECT "author"."id" FROM "author" WHERE (("author"."email" IS NOT NULL) AND ("author"."email" IS NOT NULL)))",
         "[]");
+  }
+
+  void testComparisonsBetweenAnyTwoSidesEitherOrder() {
+    // An expression on both sides, a column on either: C++20's rewritten
+    // candidates must not get in the way.
+    ASSERT_SQL(pg_->select(author.id).from(author).where(author.name == fn::lower(author.name)),
+               R"(SELECT "author"."id" FROM "author" WHERE ("author"."name" = lower("author"."name")))", "[]");
+    ASSERT_SQL(pg_->select(author.id).from(author).where(fn::lower(author.name) != author.name),
+               R"(SELECT "author"."id" FROM "author" WHERE (lower("author"."name") <> "author"."name"))", "[]");
+    // A value on the left, for every operator.
+    ASSERT_SQL(pg_->select(book.id)
+                   .from(book)
+                   .where(7 == book.pages && 1 != book.pages && 2 < book.pages && 3 <= book.pages &&
+                          500 > book.pages && 400 >= book.pages),
+               R"(SELECT "book"."id" FROM "book" WHERE (((((($1 = "book"."pages") AND ($2 <> "book"."pages")) AND ($3 < "book"."pages")) AND ($4 <= "book"."pages")) AND ($5 > "book"."pages")) AND ($6 >= "book"."pages")))",
+               "[7, 1, 2, 3, 500, 400]");
+    // Numbers of different C++ types compare; so do a nullable and a plain text.
+    ASSERT_SQL(pg_->select(book.id).from(book).where(book.price > book.pages && book.id < 2.5),
+               R"(SELECT "book"."id" FROM "book" WHERE (("book"."price" > "book"."pages") AND ("book"."id" < $1)))",
+               "[2.5]");
+    ASSERT_SQL(pg_->select(author.id).from(author).where(author.email == author.name),
+               R"(SELECT "author"."id" FROM "author" WHERE ("author"."email" = "author"."name"))", "[]");
+    ASSERT_SQL(pg_->select(author.id).from(author).where(std::nullopt == author.email),
+               R"(SELECT "author"."id" FROM "author" WHERE ("author"."email" IS NULL))", "[]");
+  }
+
+  void testUnsignedValuesBindWhereTheyFit() {
+    const std::size_t n = 42;
+    const std::uint64_t big = 9223372036854775807ULL;
+    const unsigned short small = 7;
+    ASSERT_SQL(pg_->select(book.id).from(book).where(book.id == n && book.id != big && book.pages > small),
+               R"(SELECT "book"."id" FROM "book" WHERE ((("book"."id" = $1) AND ("book"."id" <> $2)) AND ("book"."pages" > $3)))",
+               "[42, 9223372036854775807, 7]");
+    auto e = expect_throw<ValueError>([&] { (void)(book.id == std::uint64_t{9223372036854775808ULL}); },
+                                      "2^63");
+    LINGO_ASSERT_CONTAINS(e.what(), "the unsigned value 9223372036854775808 does not fit");
+  }
+
+  void testOrderByAColumnIsAscending() {
+    ASSERT_SQL(pg_->select(book.id).from(book).order_by(book.pages),
+               R"(SELECT "book"."id" FROM "book" ORDER BY "book"."pages")", "[]");
+    ASSERT_SQL(pg_->select(book.id).from(book).order_by({book.pages, book.id.desc(), fn::lower(book.title)}),
+               R"(SELECT "book"."id" FROM "book" ORDER BY "book"."pages", "book"."id" DESC, lower("book"."title"))",
+               "[]");
   }
 
   void testInBetweenLikeAndEmptyIn() {

@@ -27,9 +27,16 @@ class Select;
 template <class T>
 class TypedExpr;
 
-// ORDER BY item: an expression, its direction and where NULLs go.
+class Expr;
+
+// ORDER BY item: an expression, its direction and where NULLs go. An
+// expression on its own orders ascending, as in peewee: order_by(item.id).
 struct Ordering {
   enum class Nulls : std::uint8_t { unspecified, first, last };
+  Ordering() = default;
+  Ordering(ast::NodePtr e, bool desc, Nulls n = Nulls::unspecified) noexcept
+      : expr(std::move(e)), descending(desc), nulls(n) {}
+  Ordering(const Expr& e);  // NOLINT(google-explicit-constructor): ascending
   ast::NodePtr expr;
   bool descending = false;
   Nulls nulls = Nulls::unspecified;
@@ -60,6 +67,8 @@ class Expr {
   ast::NodePtr node_;
 };
 
+inline Ordering::Ordering(const Expr& e) : expr(e.node()) {}
+
 namespace detail {
 
 template <class T>
@@ -71,13 +80,62 @@ struct strip_optional<std::optional<T>> {
   using type = T;
 };
 
+// An unsigned integer as SQL's signed 64-bit one; ValueError when it does not fit.
+std::int64_t unsigned_to_int64(unsigned long long v);
+
 template <class V>
 ast::NodePtr operand(const V& v) {
   if constexpr (std::is_base_of_v<Expr, V>)
     return v.node();
+  else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V> && !std::is_same_v<V, bool>)
+    return std::make_shared<ast::Param>(Value(unsigned_to_int64(v)));
   else
     return std::make_shared<ast::Param>(Value(v));
 }
+
+// A typed expression: a TypedExpr, a Column or an Argument.
+template <class E>
+concept typed_expression = std::is_base_of_v<Expr, E> && requires { typename E::value_type; };
+
+// What a C++ type is on the SQL side, for checking comparisons at compile
+// time: numbers compare with numbers, text with text, and every other type
+// only with itself. Value, a JSON value and a raw sql<>() fragment are
+// checked by the server instead.
+enum class Family : std::uint8_t { any, boolean, number, text, other };
+template <class T>
+constexpr Family family_of() {
+  using U = std::remove_cvref_t<typename strip_optional<std::remove_cvref_t<T>>::type>;
+  if constexpr (std::is_same_v<U, Value> || std::is_same_v<U, boost::json::value> ||
+                std::is_same_v<U, std::nullopt_t> || std::is_same_v<U, std::nullptr_t>)
+    return Family::any;
+  else if constexpr (std::is_same_v<U, bool>)
+    return Family::boolean;
+  else if constexpr (std::is_arithmetic_v<U> || std::is_same_v<U, Decimal>)
+    return Family::number;
+  else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view> ||
+                     std::is_same_v<std::decay_t<U>, const char*> || std::is_same_v<std::decay_t<U>, char*>)
+    return Family::text;
+  else
+    return Family::other;
+}
+template <class T, class V>
+constexpr bool comparable() {
+  using A = std::remove_cvref_t<typename strip_optional<std::remove_cvref_t<T>>::type>;
+  using B = std::remove_cvref_t<typename strip_optional<std::remove_cvref_t<V>>::type>;
+  constexpr Family a = family_of<A>(), b = family_of<B>();
+  if constexpr (a == Family::any || b == Family::any) return true;
+  if constexpr (a == Family::other || b == Family::other) return std::is_same_v<A, B>;
+  return a == b;
+}
+// The C++ type an operand is compared as: an expression's value type, or the value's own.
+template <class V>
+struct compared_type {
+  using type = V;
+};
+template <typed_expression E>
+struct compared_type<E> {
+  using type = typename E::value_type;
+};
 
 template <class V>
 constexpr bool is_null_literal = std::is_same_v<V, std::nullopt_t> || std::is_same_v<V, std::nullptr_t>;
@@ -228,17 +286,6 @@ template <class T>
   return TypedExpr<T>(std::make_shared<ast::Param>(Value(std::move(v))));
 }
 
-// Comparisons. Comparing with std::nullopt renders IS [NOT] NULL, as peewee does.
-#define LINGO_COMPARISON(op, code)                                                  \
-  template <class T, class V>                                                       \
-  TypedExpr<bool> operator op(const TypedExpr<T>& a, const V& b) {                  \
-    return detail::binary<bool>(ast::BinaryOp::code, a.node(), detail::operand(b)); \
-  }
-LINGO_COMPARISON(<, lt)
-LINGO_COMPARISON(<=, le)
-LINGO_COMPARISON(>, gt)
-LINGO_COMPARISON(>=, ge)
-#undef LINGO_COMPARISON
 
 // The n-th argument of a prepared query (QueryBase::prepare): a placeholder
 // whose value is given at each run. A query holding one cannot run unprepared.
@@ -255,20 +302,55 @@ template <class T>
   return Argument<T>(n);
 }
 
-template <class T, class V>
-TypedExpr<bool> operator==(const TypedExpr<T>& a, const V& b) {
-  if constexpr (detail::is_null_literal<V>)
-    return a.is_null();
-  else
-    return detail::binary<bool>(ast::BinaryOp::eq, a.node(), detail::operand(b));
+// Comparisons, between two expressions or an expression and a value, in
+// either order. Comparing with std::nullopt renders IS [NOT] NULL, as peewee
+// does. The two sides must be of comparable C++ types (numbers with numbers,
+// text with text, any other type with itself): anything else is a compile
+// error naming both types, as is an unsigned value that may not fit later
+// (checked when the value is bound).
+namespace detail {
+
+template <class L, class R>
+TypedExpr<bool> compare(ast::BinaryOp op, const L& l, const R& r) {
+  using A = typename compared_type<L>::type;
+  using B = typename compared_type<R>::type;
+  static_assert(comparable<A, B>(),
+                "lingo: these two sides cannot be compared: their C++ types (named in this instantiation: "
+                "A is the left side's, B the right side's) are not both numbers, both text, or the same "
+                "type. Convert the value, or cast the expression with lingo::cast<T>().");
+  if constexpr (is_null_literal<R>) {
+    return op == ast::BinaryOp::eq ? l.is_null() : l.is_not_null();
+  } else if constexpr (is_null_literal<L>) {
+    return op == ast::BinaryOp::eq ? r.is_null() : r.is_not_null();
+  } else {
+    return binary<bool>(op, operand(l), operand(r));
+  }
 }
-template <class T, class V>
-TypedExpr<bool> operator!=(const TypedExpr<T>& a, const V& b) {
-  if constexpr (detail::is_null_literal<V>)
-    return a.is_not_null();
-  else
-    return detail::binary<bool>(ast::BinaryOp::ne, a.node(), detail::operand(b));
-}
+
+}  // namespace detail
+
+#define LINGO_COMPARISON(op, code)                                                        \
+  template <detail::typed_expression L, detail::typed_expression R>                      \
+  TypedExpr<bool> operator op(const L& a, const R& b) {                                   \
+    return detail::compare(ast::BinaryOp::code, a, b);                                    \
+  }                                                                                       \
+  template <detail::typed_expression L, class V>                                          \
+    requires(!std::is_base_of_v<Expr, V>)                                                 \
+  TypedExpr<bool> operator op(const L& a, const V& b) {                                   \
+    return detail::compare(ast::BinaryOp::code, a, b);                                    \
+  }                                                                                       \
+  template <class V, detail::typed_expression R>                                          \
+    requires(!std::is_base_of_v<Expr, V>)                                                 \
+  TypedExpr<bool> operator op(const V& a, const R& b) {                                   \
+    return detail::compare(ast::BinaryOp::code, a, b);                                    \
+  }
+LINGO_COMPARISON(==, eq)
+LINGO_COMPARISON(!=, ne)
+LINGO_COMPARISON(<, lt)
+LINGO_COMPARISON(<=, le)
+LINGO_COMPARISON(>, gt)
+LINGO_COMPARISON(>=, ge)
+#undef LINGO_COMPARISON
 
 inline TypedExpr<bool> operator&&(const TypedExpr<bool>& a, const TypedExpr<bool>& b) {
   return detail::binary<bool>(ast::BinaryOp::logical_and, a.node(), b.node());
