@@ -234,6 +234,10 @@ class CompileTest : public CppUnit::TestFixture {
                R"(SELECT "author"."id" FROM "author" WHERE ("author"."email" = "author"."name"))", "[]");
     ASSERT_SQL(pg_->select(author.id).from(author).where(std::nullopt == author.email),
                R"(SELECT "author"."id" FROM "author" WHERE ("author"."email" IS NULL))", "[]");
+    // Only = and <> become IS [NOT] NULL; an ordering against NULL stays one.
+    const CompiledQuery ordered = pg_->select(book.id).from(book).where(book.pages < std::nullopt).compile();
+    CPPUNIT_ASSERT_EQUAL(std::string(R"(SELECT "book"."id" FROM "book" WHERE ("book"."pages" < $1))"), ordered.sql);
+    CPPUNIT_ASSERT(ordered.params.size() == 1 && ordered.params[0].is_null());
   }
 
   void testUnsignedValuesBindWhereTheyFit() {

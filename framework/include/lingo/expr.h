@@ -318,13 +318,16 @@ TypedExpr<bool> compare(ast::BinaryOp op, const L& l, const R& r) {
                 "lingo: these two sides cannot be compared: their C++ types (named in this instantiation: "
                 "A is the left side's, B the right side's) are not both numbers, both text, or the same "
                 "type. Convert the value, or cast the expression with lingo::cast<T>().");
+  // = NULL and <> NULL mean IS [NOT] NULL; an ordering against NULL stays
+  // what it says (and matches nothing).
   if constexpr (is_null_literal<R>) {
-    return op == ast::BinaryOp::eq ? l.is_null() : l.is_not_null();
+    if (op == ast::BinaryOp::eq) return l.is_null();
+    if (op == ast::BinaryOp::ne) return l.is_not_null();
   } else if constexpr (is_null_literal<L>) {
-    return op == ast::BinaryOp::eq ? r.is_null() : r.is_not_null();
-  } else {
-    return binary<bool>(op, operand(l), operand(r));
+    if (op == ast::BinaryOp::eq) return r.is_null();
+    if (op == ast::BinaryOp::ne) return r.is_not_null();
   }
+  return binary<bool>(op, operand(l), operand(r));
 }
 
 }  // namespace detail
