@@ -166,6 +166,10 @@ std::string_view operator_name(ast::BinaryOp op) {
       return "the array overlap operator &&";
     case BinaryOp::json_remove:
       return "the JSON delete operator -";
+    case BinaryOp::json_path:
+      return "the JSON path operator #>";
+    case BinaryOp::json_path_text:
+      return "the JSON path operator #>>";
     default:
       return "this operator";
   }

@@ -30,8 +30,8 @@ void Compiler::limit_offset(const SelectData& q, SqlWriter& w) const {
   }
 }
 
-void Compiler::for_update(SqlWriter& w) const {
-  w.sql += " FOR UPDATE";
+void Compiler::locking(const SelectData& q, SqlWriter& w) const {
+  w.sql += q.lock == RowLock::share ? " FOR SHARE" : " FOR UPDATE";
 }
 
 void Compiler::select(const SelectData& q, SqlWriter& w) const {
@@ -123,7 +123,7 @@ void Compiler::select(const SelectData& q, SqlWriter& w) const {
     }
   }
   order_limit();
-  if (q.for_update) for_update(w);
+  if (q.lock != RowLock::none) locking(q, w);
 }
 
 void Compiler::as_of_system_time(const SystemTime& /*time*/, SqlWriter& /*w*/) const {
@@ -139,6 +139,11 @@ void Compiler::returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w)
 
 void Compiler::on_conflict(const InsertData& q, SqlWriter& w) const {
   auto target = [&] {
+    if (!q.conflict_constraint.empty()) {
+      w.sql += " ON CONSTRAINT ";
+      identifier(q.conflict_constraint, w.sql);
+      return;
+    }
     if (q.conflict_target.empty()) return;
     w.sql += " (";
     for (std::size_t i = 0; i < q.conflict_target.size(); ++i) {
@@ -157,7 +162,7 @@ void Compiler::on_conflict(const InsertData& q, SqlWriter& w) const {
       return;
     case ConflictAction::update:
     case ConflictAction::replace: {
-      if (q.conflict_target.empty())
+      if (q.conflict_target.empty() && q.conflict_constraint.empty())
         not_supported("ON CONFLICT ... DO UPDATE without conflict columns",
                       "name the unique columns the conflict is on");
       w.sql += " ON CONFLICT";

@@ -171,6 +171,11 @@ std::vector<std::string> Database::get_tables(std::string_view schema) {
   return introspector.get_tables(connection(), schema);
 }
 
+std::vector<ViewMetadata> Database::get_views(std::string_view schema) {
+  const auto& introspector = introspector_of(*impl_->dialect);
+  return introspector.get_views(connection(), schema);
+}
+
 std::vector<ColumnMetadata> Database::get_columns(std::string_view table, std::string_view schema) {
   const auto& introspector = introspector_of(*impl_->dialect);
   return introspector.get_columns(connection(), table, schema);

@@ -25,6 +25,40 @@ Row only_row(Result result, std::string_view what) {
   throw MultipleRowsReturned(std::move(info));
 }
 
+// Whether a value of type `v` may be written to a column holding `column`
+// values: numbers to numbers, the two timestamps to each other, and every
+// other type only to its own. NULL is the server's to judge (NOT NULL).
+bool writable(ValueType column, ValueType v) {
+  auto number = [](ValueType t) {
+    return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64 ||
+           t == ValueType::float32 || t == ValueType::float64 || t == ValueType::decimal;
+  };
+  auto timestamp = [](ValueType t) { return t == ValueType::timestamp || t == ValueType::timestamptz; };
+  return v == ValueType::null || v == column || (number(v) && number(column)) ||
+         (timestamp(v) && timestamp(column));
+}
+
+// The run-time half of detail::check_writable, for values whose C++ type is
+// lingo::Value: the wrong type is refused before anything is stored, naming
+// the column (never the value, which may be private).
+void check_value(const ColumnBase& column, const Value& value) {
+  if (writable(column.field().type(), value.type())) return;
+  ErrorInfo info;
+  info.message = "column " + column.table().name() + "." + column.name() + " holds " +
+                 std::string(to_string(column.field().type())) + " values and cannot take a " +
+                 std::string(to_string(value.type())) + " value";
+  throw ValueError(std::move(info));
+}
+
+// A table a statement writes to: its model checked, and never an alias.
+const Table& write_target(const Table& table, std::string_view statement) {
+  table.check();
+  if (!table.alias().empty())
+    usage_error(std::string(statement) + " through lingo::alias(" + table.name() + ", \"" + table.alias() +
+                "\") is refused: an alias is for reading; write to the table itself");
+  return table;
+}
+
 // The RETURNING list as a query's selected columns (none: no RETURNING).
 std::shared_ptr<const ResultSource::Selected> returned(const std::vector<ast::NodePtr>& returning) {
   if (returning.empty()) return nullptr;
@@ -126,7 +160,11 @@ SelectData& Select::mut() {
 }
 
 void Select::from_table(const Table& table, std::string alias) {
-  mut().from = FromItem{table.name(), std::move(alias), nullptr};
+  table.check();
+  if (!alias.empty() && !table.alias().empty())
+    usage_error("from(" + table.name() + ", \"" + alias + "\"): the table is already the alias " +
+                table.alias() + "; give one name only");
+  mut().from = FromItem{table.name(), alias.empty() ? table.alias() : std::move(alias), nullptr};
 }
 
 void Select::from_subquery(const Select& subquery, std::string alias) {
@@ -135,7 +173,8 @@ void Select::from_subquery(const Select& subquery, std::string alias) {
 }
 
 void Select::add_join(const Table& table, ast::NodePtr on, JoinType type) {
-  mut().joins.push_back({type, FromItem{table.name(), {}, nullptr}, std::move(on)});
+  table.check();
+  mut().joins.push_back({type, FromItem{table.name(), table.alias(), nullptr}, std::move(on)});
 }
 
 void Select::add_where(ast::NodePtr condition) {
@@ -151,7 +190,150 @@ void Select::add_having(ast::NodePtr condition) {
                  : std::move(condition);
 }
 
+namespace {
+
+// The names one SELECT's FROM clause makes visible to its expressions, and
+// the tables it shows only under an alias, inside the scopes that enclose it
+// (a subquery's expressions may name the outer query's tables).
+struct VisibleName {
+  std::string_view name;
+  mutable bool used = false;  // a column of the query is qualified by it
+};
+struct NameScope {
+  const NameScope* outer = nullptr;
+  boost::container::small_vector<VisibleName, 4> visible;
+  boost::container::small_vector<std::pair<std::string_view, std::string_view>, 4> hidden;  // table, alias
+  [[nodiscard]] const VisibleName* find(std::string_view name) const {
+    for (const auto& v : visible)
+      if (v.name == name) return &v;
+    return nullptr;
+  }
+};
+
+void check_select_names(const SelectData& q, const NameScope* outer);
+
+void check_column_name(const ast::Column& c, const NameScope& scope) {
+  if (c.table.empty()) return;
+  for (const NameScope* s = &scope; s != nullptr; s = s->outer)
+    if (const VisibleName* v = s->find(c.table)) {
+      v->used = true;
+      return;
+    }
+  for (const NameScope* s = &scope; s != nullptr; s = s->outer)
+    for (const auto& [table, alias] : s->hidden)
+      if (table == c.table)
+        usage_error("column " + c.table + "." + c.name + " says " + c.table + ", but this query names " +
+                    c.table + " only as \"" + std::string(alias) + "\": use the columns of lingo::alias(" +
+                    c.table + ", \"" + std::string(alias) + "\") instead");
+  // A name no FROM here mentions is left to the server to judge.
+}
+
+void check_node_names(const ast::Node* node, const NameScope& scope) {
+  if (node == nullptr) return;
+  using ast::Kind;
+  switch (node->kind) {
+    case Kind::column:
+      return check_column_name(static_cast<const ast::Column&>(*node), scope);
+    case Kind::unary:
+      return check_node_names(static_cast<const ast::Unary&>(*node).operand.get(), scope);
+    case Kind::binary: {
+      const auto& b = static_cast<const ast::Binary&>(*node);
+      check_node_names(b.lhs.get(), scope);
+      return check_node_names(b.rhs.get(), scope);
+    }
+    case Kind::in_list: {
+      const auto& l = static_cast<const ast::InList&>(*node);
+      check_node_names(l.operand.get(), scope);
+      for (const auto& item : l.items) check_node_names(item.get(), scope);
+      return;
+    }
+    case Kind::in_select: {
+      const auto& i = static_cast<const ast::InSelect&>(*node);
+      check_node_names(i.operand.get(), scope);
+      return check_select_names(*i.query, &scope);
+    }
+    case Kind::between: {
+      const auto& b = static_cast<const ast::Between&>(*node);
+      check_node_names(b.operand.get(), scope);
+      check_node_names(b.low.get(), scope);
+      return check_node_names(b.high.get(), scope);
+    }
+    case Kind::function:
+      for (const auto& a : static_cast<const ast::Function&>(*node).args) check_node_names(a.get(), scope);
+      return;
+    case Kind::cast:
+      return check_node_names(static_cast<const ast::Cast&>(*node).operand.get(), scope);
+    case Kind::case_when: {
+      const auto& c = static_cast<const ast::CaseWhen&>(*node);
+      for (const auto& [when, then] : c.whens) {
+        check_node_names(when.get(), scope);
+        check_node_names(then.get(), scope);
+      }
+      return check_node_names(c.otherwise.get(), scope);
+    }
+    case Kind::subquery:
+      return check_select_names(*static_cast<const ast::Subquery&>(*node).query, &scope);
+    case Kind::exists:
+      return check_select_names(*static_cast<const ast::Exists&>(*node).query, &scope);
+    case Kind::alias:
+      return check_node_names(static_cast<const ast::Alias&>(*node).operand.get(), scope);
+    case Kind::array_index: {
+      const auto& a = static_cast<const ast::ArrayIndex&>(*node);
+      check_node_names(a.operand.get(), scope);
+      return check_node_names(a.index.get(), scope);
+    }
+    case Kind::date:
+      return check_node_names(static_cast<const ast::Date&>(*node).operand.get(), scope);
+    default:
+      return;
+  }
+}
+
+// Refuses, before anything is sent, the ways a query can name a table that
+// silently read the wrong rows: the same name twice in one FROM (a self-join
+// without an alias); a column that still says the table's name where the FROM
+// shows the table only under an alias; and a table both under its own name
+// and under an alias no column says (from(emp, "e").join(emp, ...): every
+// column of emp then means the second copy).
+void check_select_names(const SelectData& q, const NameScope* outer) {
+  for (const auto& cte : q.ctes) check_select_names(*cte.query, outer);
+  NameScope scope;
+  scope.outer = outer;
+  auto add = [&](const FromItem& f) {
+    if (f.subquery) check_select_names(*f.subquery, outer);
+    const std::string_view name = f.alias.empty() ? std::string_view(f.table) : std::string_view(f.alias);
+    if (scope.find(name) != nullptr)
+      usage_error("this query's FROM names " + std::string(name) +
+                  " twice, so its columns could mean either: give one of them another name with "
+                  "lingo::alias(table, \"name\")");
+    scope.visible.push_back({name});
+    if (!f.alias.empty() && !f.table.empty() && f.alias != f.table) scope.hidden.emplace_back(f.table, f.alias);
+  };
+  if (q.from) add(*q.from);
+  for (const auto& j : q.joins) add(j.target);
+  for (const auto& c : q.columns) check_node_names(c.get(), scope);
+  for (const auto& j : q.joins) check_node_names(j.on.get(), scope);
+  check_node_names(q.where.get(), scope);
+  for (const auto& g : q.group_by) check_node_names(g.get(), scope);
+  check_node_names(q.having.get(), scope);
+  for (const auto& o : q.order_by) check_node_names(o.expr.get(), scope);
+  for (const auto& [table, alias] : scope.hidden)
+    if (scope.find(table) != nullptr && !scope.find(alias)->used)
+      usage_error("this query's FROM has " + std::string(table) + " twice, once as \"" + std::string(alias) +
+                  "\", and no column says \"" + std::string(alias) + "\": every column of " + std::string(table) +
+                  " means the other one. For columns of the alias, use lingo::alias(" + std::string(table) +
+                  ", \"" + std::string(alias) + "\")");
+  for (const auto& u : q.unions) check_select_names(*u.second, outer);
+}
+
+void check_names(const SelectData& q) {
+  check_select_names(q, nullptr);
+}
+
+}  // namespace
+
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
+  check_names(*data_);
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.select(*data_, w);
   // Shares this query's data: no copy, and a later change to the query
@@ -192,7 +374,13 @@ bool Select::exists() const {
 // --- INSERT ---
 
 Insert::Insert(Database* db, const Table& table) : QueryBase(db) {
-  data_.table = &table;
+  data_.table = &write_target(table, "INSERT");
+}
+
+Insert& Insert::set_value(const ColumnBase& column, Value value) {
+  check_value(column, value);
+  add_value(column, std::make_shared<ast::Param>(std::move(value)));
+  return *this;
 }
 
 void Insert::add_value(const ColumnBase& column, ast::NodePtr value) {
@@ -217,10 +405,18 @@ Insert& Insert::row(std::vector<Value> values) {
   if (values.size() != data_.columns.size())
     usage_error("row() got " + std::to_string(values.size()) + " values for " +
                 std::to_string(data_.columns.size()) + " columns");
+  for (std::size_t c = 0; c < values.size(); ++c) check_value(*data_.columns[c], values[c]);
   auto& row = data_.rows.emplace_back();
   row.reserve(values.size());
   for (auto& v : values) row.push_back(std::make_shared<ast::Param>(std::move(v)));
   return *this;
+}
+
+void Insert::add_row(std::vector<ast::NodePtr> values) {
+  if (values.size() != data_.columns.size())
+    usage_error("row() got " + std::to_string(values.size()) + " values for " +
+                std::to_string(data_.columns.size()) + " columns");
+  data_.rows.push_back(std::move(values));
 }
 
 Insert& Insert::from_select(std::initializer_list<const ColumnBase*> columns, const Select& query) {
@@ -232,18 +428,45 @@ Insert& Insert::from_select(std::initializer_list<const ColumnBase*> columns, co
 Insert& Insert::on_conflict_ignore(std::initializer_list<const ColumnBase*> target) {
   data_.on_conflict = ConflictAction::ignore;
   data_.conflict_target = target;
+  data_.conflict_constraint.clear();
   return *this;
 }
 
 Insert& Insert::on_conflict_replace() {
   data_.on_conflict = ConflictAction::replace;
   data_.conflict_target = data_.table->primary_key();
+  data_.conflict_constraint.clear();
   return *this;
 }
 
 Insert& Insert::on_conflict_update(std::initializer_list<const ColumnBase*> target) {
   data_.on_conflict = ConflictAction::update;
   data_.conflict_target = target;
+  data_.conflict_constraint.clear();
+  return *this;
+}
+
+Insert& Insert::on_conflict_update(ConflictConstraint target) {
+  if (target.name.empty()) usage_error("on_conflict_update(lingo::constraint(name)) needs a constraint name");
+  data_.on_conflict = ConflictAction::update;
+  data_.conflict_target.clear();
+  data_.conflict_constraint = std::move(target.name);
+  return *this;
+}
+
+Insert& Insert::on_conflict_ignore(ConflictConstraint target) {
+  if (target.name.empty()) usage_error("on_conflict_ignore(lingo::constraint(name)) needs a constraint name");
+  data_.on_conflict = ConflictAction::ignore;
+  data_.conflict_target.clear();
+  data_.conflict_constraint = std::move(target.name);
+  return *this;
+}
+
+Insert& Insert::on_conflict_where(const TypedExpr<bool>& condition) {
+  data_.conflict_where =
+      data_.conflict_where
+          ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.conflict_where, condition.node())
+          : condition.node();
   return *this;
 }
 
@@ -346,6 +569,7 @@ Result Insert::all() const {
     part.columns = data_.columns;
     part.on_conflict = data_.on_conflict;
     part.conflict_target = data_.conflict_target;
+    part.conflict_constraint = data_.conflict_constraint;
     part.conflict_updates = data_.conflict_updates;
     part.conflict_where = data_.conflict_where;
     part.returning = data_.returning;
@@ -369,6 +593,8 @@ Result Insert::all() const {
 }
 
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
+  if (data_.conflict_where && data_.on_conflict != ConflictAction::update)
+    usage_error("on_conflict_where() belongs to on_conflict_update(): it is DO UPDATE SET ... WHERE");
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.insert(data_, w);
   out.selected = returned(data_.returning);
@@ -390,7 +616,13 @@ std::optional<Value> Insert::execute_returning_key() {
 // --- UPDATE / DELETE ---
 
 Update::Update(Database* db, const Table& table) : QueryBase(db) {
-  data_.table = &table;
+  data_.table = &write_target(table, "UPDATE");
+}
+
+Update& Update::set_value(const ColumnBase& column, Value value) {
+  check_value(column, value);
+  data_.assignments.push_back({&column, std::make_shared<ast::Param>(std::move(value))});
+  return *this;
 }
 
 Update& Update::where(const TypedExpr<bool>& condition) {
@@ -411,7 +643,7 @@ Row Update::one() const {
 }
 
 Delete::Delete(Database* db, const Table& table) : QueryBase(db) {
-  data_.table = &table;
+  data_.table = &write_target(table, "DELETE");
 }
 
 Delete& Delete::where(const TypedExpr<bool>& condition) {

@@ -14,6 +14,12 @@ namespace {
 // Orders tables so that every table comes after the tables it references
 // (among those given). A cycle cannot be created in one pass; it is reported.
 std::vector<const Table*> dependency_order(std::initializer_list<const Table*> tables) {
+  for (const Table* t : tables) {
+    t->check();
+    if (!t->alias().empty())
+      throw InterfaceError(ErrorInfo{"lingo::alias(" + t->name() + ", \"" + t->alias() +
+                                     "\") is not a table of its own: create or drop " + t->name() + " itself"});
+  }
   std::vector<const Table*> pending(tables);
   std::vector<const Table*> ordered;
   std::set<std::string> done;

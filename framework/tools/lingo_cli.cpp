@@ -3,7 +3,7 @@
 //   lingo plugins               the plugins found, their schemes and files
 //   lingo ping URI              connect and report the server
 //   lingo sql [--json] URI SQL [PARAM...]
-//   lingo tables URI            the tables of the default schema, one a line
+//   lingo tables [--views] URI  the tables (or views) of the default schema, one a line
 //   lingo describe URI TABLE    a table's columns, indexes and foreign keys
 //
 // Exit status: 0 on success, 2 on a usage error, 1 on any database or
@@ -25,14 +25,15 @@ constexpr const char* kUsageText =
     "usage: lingo plugins\n"
     "       lingo ping URI\n"
     "       lingo sql [--json] URI SQL [PARAM...]\n"
-    "       lingo tables URI\n"
+    "       lingo tables [--views] URI\n"
     "       lingo describe URI TABLE\n"
     "       lingo --help | --version\n"
     "\n"
     "URIs name their dialect by scheme: postgresql://user:pw@host:5432/db, sqlite:///app.db,\n"
     "sqlite:// (in memory). PARAMs bind to $1, $2, ... in SQL as text values; the server\n"
     "converts them where the statement needs another type. `lingo plugins` lists every scheme.\n"
-    "`tables` and `describe` read the default schema (public on PostgreSQL, main on SQLite).\n";
+    "`tables` and `describe` read the default schema (public on PostgreSQL, main on SQLite);\n"
+    "`tables --views` lists its views instead of its tables.\n";
 
 int usage(const std::string& problem) {
   std::cerr << "lingo: " << problem << "\n" << kUsageText;
@@ -85,10 +86,16 @@ int cmd_sql(std::vector<std::string> args) {
   return kOk;
 }
 
-int cmd_tables(const std::vector<std::string>& args) {
-  if (args.size() != 1) return usage("'tables' takes exactly one URI");
+int cmd_tables(std::vector<std::string> args) {
+  const bool views = !args.empty() && args.front() == "--views";
+  if (views) args.erase(args.begin());
+  if (args.size() != 1) return usage("'tables' takes exactly one URI, after --views if given");
   auto db = lingo::connect(args[0]);
-  for (const auto& table : db.get_tables()) std::cout << table << "\n";
+  if (views) {
+    for (const auto& view : db.get_views()) std::cout << view.name << "\n";
+  } else {
+    for (const auto& table : db.get_tables()) std::cout << table << "\n";
+  }
   return kOk;
 }
 

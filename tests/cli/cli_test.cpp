@@ -155,12 +155,16 @@ class CliTest : public CppUnit::TestFixture {
          "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x');"
          "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id) "
          "  ON DELETE CASCADE, code VARCHAR(8) UNIQUE, created TIMESTAMP DEFAULT CURRENT_TIMESTAMP);"
-         "CREATE INDEX child_parent_code ON child (parent_id, code)"});
+         "CREATE INDEX child_parent_code ON child (parent_id, code);"
+         "CREATE VIEW parent_names AS SELECT name FROM parent"});
     CPPUNIT_ASSERT_EQUAL(0, created.status);
 
     const auto tables = run_lingo({"tables", uri});
     CPPUNIT_ASSERT_EQUAL(0, tables.status);
     CPPUNIT_ASSERT_EQUAL(std::string("child\nparent\n"), tables.out);
+    const auto views = run_lingo({"tables", "--views", uri});
+    CPPUNIT_ASSERT_EQUAL(0, views.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("parent_names\n"), views.out);
 
     const auto described = run_lingo({"describe", uri, "child"});
     std::filesystem::remove_all(dir);
@@ -227,6 +231,8 @@ class CliTest : public CppUnit::TestFixture {
   void testUsageErrorsOfTablesAndDescribe() {
     for (const auto& args : std::vector<std::vector<std::string>>{{"tables"},
                                                                   {"tables", "sqlite://", "extra"},
+                                                                  {"tables", "--views"},
+                                                                  {"tables", "sqlite://", "--views"},
                                                                   {"describe"},
                                                                   {"describe", "sqlite://"},
                                                                   {"describe", "sqlite://", "t", "extra"}}) {
@@ -234,7 +240,7 @@ class CliTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(2, r.status);
       LINGO_ASSERT_CONTAINS(r.err, "lingo describe URI TABLE");
     }
-    LINGO_ASSERT_CONTAINS(run_lingo({"--help"}).out, "lingo tables URI\n");
+    LINGO_ASSERT_CONTAINS(run_lingo({"--help"}).out, "lingo tables [--views] URI\n");
   }
 };
 

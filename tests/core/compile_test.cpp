@@ -77,6 +77,14 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testPreparedQueriesTakeArguments);
   CPPUNIT_TEST(testPreparedQueriesRunWithNewArgumentsEachTime);
   CPPUNIT_TEST(testArgumentsOutsideAPreparedQueryAreRefused);
+  CPPUNIT_TEST(testTableAliasesKeepTypedColumns);
+  CPPUNIT_TEST(testAmbiguousOrHiddenTableNamesAreRefused);
+  CPPUNIT_TEST(testAliasesAreForReadingOnly);
+  CPPUNIT_TEST(testTypedRowsAndRunTimeValueChecks);
+  CPPUNIT_TEST(testConflictWhereAndConstraintTarget);
+  CPPUNIT_TEST(testJsonPathOperators);
+  CPPUNIT_TEST(testLockingReads);
+  CPPUNIT_TEST(testModelMistakesAreReportedAtFirstUse);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -90,6 +98,185 @@ class CompileTest : public CppUnit::TestFixture {
   }
 
   // lingo::arg(n) compiles to a placeholder whose value comes with each run.
+  // The issue's self-join: lingo::alias gives the second copy typed columns
+  // that say its alias, everywhere they appear.
+  void testTableAliasesKeepTypedColumns() {
+    struct Employee : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Column<std::string> name = column("name", TextField{});
+      Column<std::optional<std::int32_t>> boss_id = column("boss_id", IntegerField{}.null());
+      Employee() : Table("employee") {}
+    } const emp;
+    const auto boss = lingo::alias(emp, "boss");
+    const Table& boss_table = boss;  // the model's column `name` hides Table::name()
+    CPPUNIT_ASSERT_EQUAL(std::string("employee"), boss_table.name());
+    CPPUNIT_ASSERT_EQUAL(std::string("boss"), boss_table.alias());
+    ASSERT_SQL(pg_->select(emp.name, boss.name.as("boss_name"))
+                   .from(emp)
+                   .join(boss, emp.boss_id == boss.id)
+                   .where(boss.name != "x")
+                   .order_by(boss.name),
+               R"(SELECT "employee"."name", "boss"."name" AS "boss_name" FROM "employee" INNER JOIN "employee" AS "boss" ON ("employee"."boss_id" = "boss"."id") WHERE ("boss"."name" <> $1) ORDER BY "boss"."name")",
+               "[x]");
+    // Both sides aliased, and an alias in a correlated subquery.
+    const auto e = lingo::alias(emp, "e");
+    const auto peer = lingo::alias(emp, "peer");
+    ASSERT_SQL(lite_->select(e.name)
+                   .from(e)
+                   .where(exists(lite_->select(peer.id).from(peer).where(peer.boss_id == e.boss_id &&
+                                                                          peer.id != e.id))),
+               R"(SELECT "e"."name" FROM "employee" AS "e" WHERE (EXISTS (SELECT "peer"."id" FROM "employee" AS "peer" WHERE (("peer"."boss_id" = "e"."boss_id") AND ("peer"."id" <> "e"."id")))))",
+               "[]");
+    ASSERT_SQL(pg_->select(boss.all_columns()).from(boss), R"(SELECT "boss".* FROM "employee" AS "boss")", "[]");
+  }
+
+  // The issue's silent wrong SQL: the same table twice under one name, and
+  // columns that say a name the FROM hides behind an alias.
+  void testAmbiguousOrHiddenTableNamesAreRefused() {
+    struct Emp : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Column<std::optional<std::int32_t>> boss = column("boss", IntegerField{}.null());
+      Emp() : Table("emp") {}
+    } const emp;
+    auto e = expect_throw<InterfaceError>(
+        [&] { (void)lite_->select(emp.id).from(emp, "e").join(emp, emp.boss == emp.id).compile(); },
+        "the issue's self-join");
+    LINGO_ASSERT_CONTAINS(e.what(), "has emp twice, once as \"e\", and no column says \"e\"");
+    LINGO_ASSERT_CONTAINS(e.what(), "lingo::alias(emp, \"e\")");
+    e = expect_throw<InterfaceError>(
+        [&] { (void)pg_->select(emp.id).from(emp).join(emp, emp.boss == emp.id).compile(); }, "emp twice");
+    LINGO_ASSERT_CONTAINS(e.what(), "names emp twice");
+    e = expect_throw<InterfaceError>([&] { (void)pg_->select(emp.id).from(emp, "e").compile(); },
+                                     "a hidden name in the select list");
+    LINGO_ASSERT_CONTAINS(e.what(), "column emp.id says emp, but this query names emp only as \"e\"");
+    // A string alias is still fine for a query whose columns do not say the table.
+    ASSERT_SQL(pg_->select(fn::count()).from(emp, "e"), R"(SELECT count(*) FROM "emp" AS "e")", "[]");
+    // A correlated subquery may name the outer query's table.
+    ASSERT_SQL(pg_->select(emp.id).from(emp).where(
+                   exists(pg_->select(fn::count()).from(emp, "inner_emp").where(emp.boss == emp.id))),
+               R"(SELECT "emp"."id" FROM "emp" WHERE (EXISTS (SELECT count(*) FROM "emp" AS "inner_emp" WHERE ("emp"."boss" = "emp"."id"))))",
+               "[]");
+  }
+
+  void testAliasesAreForReadingOnly() {
+    const auto a = lingo::alias(author, "a");
+    auto e = expect_throw<InterfaceError>([&] { (void)pg_->insert(a); }, "insert through an alias");
+    LINGO_ASSERT_CONTAINS(e.what(), "an alias is for reading");
+    expect_throw<InterfaceError>([&] { (void)pg_->update(a); }, "update through an alias");
+    expect_throw<InterfaceError>([&] { (void)pg_->delete_from(a); }, "delete through an alias");
+    e = expect_throw<InterfaceError>([&] { lite_->create_tables({&a}); }, "create an alias");
+    LINGO_ASSERT_CONTAINS(e.what(), "create or drop author itself");
+    e = expect_throw<InterfaceError>([&] { (void)pg_->select().from(a, "b"); }, "two names");
+    LINGO_ASSERT_CONTAINS(e.what(), "give one name only");
+  }
+
+  // Typed rows compile to the same SQL as untyped ones; untyped values of
+  // the wrong type are refused when the row is added, naming the column.
+  void testTypedRowsAndRunTimeValueChecks() {
+    auto typed = pg_->insert(book).columns(book.author_id, book.title, book.price);
+    typed.row(1, "Dune", Decimal("9.99")).row(std::int16_t{2}, std::string("Emma"), 12);
+    ASSERT_SQL(typed,
+               R"(INSERT INTO "book" ("author_id", "title", "price") VALUES ($1, $2, $3), ($4, $5, $6))",
+               "[1, Dune, 9.99, 2, Emma, 12]");
+    auto untyped = lite_->insert(author).columns({&author.id, &author.name});
+    auto e = expect_throw<ValueError>([&] { untyped.row({"x", "oops"}); }, "text into an integer column");
+    LINGO_ASSERT_CONTAINS(e.what(), "column author.id holds int32 values and cannot take a text value");
+    CPPUNIT_ASSERT(untyped.data().rows.empty());  // nothing of the refused row was kept
+    e = expect_throw<ValueError>([&] { (void)lite_->update(author).set_value(author.name, Value(42)); },
+                                 "a number into a text column");
+    LINGO_ASSERT_CONTAINS(e.what(), "column author.name holds text values");
+    e = expect_throw<ValueError>([&] { (void)lite_->insert(author).set(author.name, Value(true)); },
+                                 "a Value is checked when set");
+    LINGO_ASSERT_CONTAINS(e.what(), "cannot take a boolean value");
+    // NULL and numbers of another width pass: the server judges NOT NULL.
+    untyped.row({7, Value()});
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, untyped.data().rows.size());
+  }
+
+  void testConflictWhereAndConstraintTarget() {
+    ASSERT_SQL(
+        pg_->insert(book)
+            .set(book.id, std::int64_t{1})
+            .set(book.pages, 10)
+            .on_conflict_update({&book.id})
+            .update_set(book.pages, excluded(book.pages))
+            .on_conflict_where(book.pages < excluded(book.pages)),
+        R"(INSERT INTO "book" ("id", "pages") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "pages" = EXCLUDED."pages" WHERE ("book"."pages" < EXCLUDED."pages"))",
+        "[1, 10]");
+    ASSERT_SQL(pg_->insert(author)
+                   .set(author.name, "huey")
+                   .on_conflict_update(lingo::constraint("author_name_key"))
+                   .update_set(author.email, excluded(author.email)),
+               R"(INSERT INTO "author" ("name") VALUES ($1) ON CONFLICT ON CONSTRAINT "author_name_key" DO UPDATE SET "email" = EXCLUDED."email")",
+               "[huey]");
+    ASSERT_SQL(pg_->insert(author).set(author.name, "huey").on_conflict_ignore(lingo::constraint("author_name_key")),
+               R"(INSERT INTO "author" ("name") VALUES ($1) ON CONFLICT ON CONSTRAINT "author_name_key" DO NOTHING)",
+               "[huey]");
+    // SQLite has the WHERE, but no constraint names.
+    ASSERT_SQL(
+        lite_->insert(author)
+            .set(author.name, "huey")
+            .on_conflict_update({&author.name})
+            .update_set(author.email, excluded(author.email))
+            .on_conflict_where(author.email == std::nullopt),
+        R"(INSERT INTO "author" ("name") VALUES ($1) ON CONFLICT ("name") DO UPDATE SET "email" = EXCLUDED."email" WHERE ("author"."email" IS NULL))",
+        "[huey]");
+    auto e = expect_throw<NotSupportedError>(
+        [&] { (void)lite_->insert(author).set(author.name, "h").on_conflict_ignore(lingo::constraint("k")).compile(); },
+        "a constraint target on SQLite");
+    LINGO_ASSERT_CONTAINS(e.what(), "ON CONFLICT ON CONSTRAINT");
+    auto usage = expect_throw<InterfaceError>(
+        [&] {
+          (void)pg_->insert(author).set(author.name, "h").on_conflict_ignore().on_conflict_where(author.id > 1).compile();
+        },
+        "a WHERE with DO NOTHING");
+    LINGO_ASSERT_CONTAINS(usage.what(), "on_conflict_where() belongs to on_conflict_update()");
+  }
+
+  void testJsonPathOperators() {
+    struct Doc : Table {
+      Column<std::int64_t> id = column("id", BigAutoField{});
+      Column<boost::json::value> data = column("data", BinaryJSONField{});
+      Doc() : Table("doc") {}
+    } const doc;
+    ASSERT_SQL(pg_->select(doc.data.path({"a", "b", "0"}).as("p"))
+                   .from(doc)
+                   .where(doc.data.path_text({"a", "name"}) == "x"),
+               R"(SELECT ("doc"."data" #> $1) AS "p" FROM "doc" WHERE (("doc"."data" #>> $2) = $3))",
+               "[{a,b,0}, {a,name}, x]");
+    auto e = expect_throw<NotSupportedError>(
+        [&] { (void)lite_->select(doc.data.path({"a"})).from(doc).compile(); }, "#> on SQLite");
+    LINGO_ASSERT_CONTAINS(e.what(), "the JSON path operator #>");
+  }
+
+  void testLockingReads() {
+    ASSERT_SQL(pg_->select(author.id).from(author).for_share(), R"(SELECT "author"."id" FROM "author" FOR SHARE)",
+               "[]");
+    ASSERT_SQL(pg_->select(author.id).from(author).for_share().for_update(),
+               R"(SELECT "author"."id" FROM "author" FOR UPDATE)", "[]");
+    const auto e = expect_throw<NotSupportedError>(
+        [&] { (void)lite_->select(author.id).from(author).for_share().compile(); }, "FOR SHARE on SQLite");
+    LINGO_ASSERT_CONTAINS(e.what(), "FOR SHARE");
+  }
+
+  // A model whose nullability contradicts its C++ type is built without a
+  // throw (static initialization could not catch one); its first use says
+  // what is wrong.
+  void testModelMistakesAreReportedAtFirstUse() {
+    struct Wrong : Table {
+      Column<std::string> note = column("note", TextField{}.null());
+      Column<std::optional<std::int32_t>> n = column("n", IntegerField{});
+      Wrong() : Table("wrong") {}
+    };
+    std::optional<Wrong> wrong;
+    CPPUNIT_ASSERT_NO_THROW(wrong.emplace());
+    auto e = expect_throw<InterfaceError>([&] { (void)lite_->select(wrong->note).from(*wrong); }, "select");
+    LINGO_ASSERT_CONTAINS(e.what(), "the model of table wrong is wrong: column wrong.note (TextField) is nullable");
+    expect_throw<InterfaceError>([&] { (void)lite_->insert(*wrong); }, "insert");
+    expect_throw<InterfaceError>([&] { lite_->create_tables({&*wrong}); }, "create_tables");
+    CPPUNIT_ASSERT(lite_->get_tables().empty());
+  }
+
   void testPreparedQueriesTakeArguments() {
     const auto q = pg_->select(book.title)
                        .from(book)

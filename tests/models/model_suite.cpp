@@ -118,6 +118,10 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testIteratingAQueryStreamsItsRows);
   CPPUNIT_TEST(testLeavingAStreamEarlyFreesTheConnection);
   CPPUNIT_TEST(testDateParts);
+  CPPUNIT_TEST(testSelfJoinThroughAnAlias);
+  CPPUNIT_TEST(testConflictUpdateWhere);
+  CPPUNIT_TEST(testTypedRowsStoreWhatTheySay);
+  CPPUNIT_TEST(testViewsAreIntrospected);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -129,6 +133,85 @@ class ModelSuite : public CppUnit::TestFixture {
   void tearDown() override {
     db_->drop_tables({&review, &book, &author, &everything}, true);
     db_.reset();
+  }
+
+  // The self-join, run: each author paired with the author who
+  // referred them, through lingo::alias.
+  void testSelfJoinThroughAnAlias() {
+    struct Person : Table {
+      Column<std::int32_t> id = column("id", IntegerField{}.primary_key());
+      Column<std::string> name = column("name", TextField{});
+      Column<std::optional<std::int32_t>> boss_id = column("boss_id", IntegerField{}.null());
+      Person() : Table("person") {}
+    } const person;
+    db_->drop_tables({&person}, true);
+    db_->create_tables({&person});
+    auto add = db_->insert(person).columns(person.id, person.name, person.boss_id);
+    add.row(1, "ada", std::nullopt).row(2, "bob", 1).row(3, "cy", 1).row(4, "dee", 3);
+    add.execute();
+    const auto boss = lingo::alias(person, "boss");
+    const Result pairs = db_->select(person.name, boss.name.as("boss_name"))
+                             .from(person)
+                             .join(boss, person.boss_id == boss.id)
+                             .order_by(person.id)
+                             .all();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, pairs.size());
+    const std::vector<std::pair<std::string, std::string>> expected{{"bob", "ada"}, {"cy", "ada"}, {"dee", "cy"}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      CPPUNIT_ASSERT_EQUAL(expected[i].first, pairs[i][person.name]);
+      CPPUNIT_ASSERT_EQUAL(expected[i].second, pairs[i][boss.name.as("boss_name")]);
+    }
+    // Streamed rows read the same expressions.
+    std::vector<std::string> bosses;
+    for (const Row row : db_->select(boss.name, person.name).from(person).join(boss, person.boss_id == boss.id).order_by(person.id))
+      bosses.push_back(row[boss.name]);
+    CPPUNIT_ASSERT((bosses == std::vector<std::string>{"ada", "ada", "cy"}));
+    db_->drop_tables({&person}, true);
+  }
+
+  // DO UPDATE ... WHERE: the conflicting row changes only when the condition holds.
+  void testConflictUpdateWhere() {
+    add_author("huey", "old@x");
+    auto upsert = [&](const char* email) {
+      return db_->insert(author)
+          .set(author.name, "huey")
+          .set(author.email, email)
+          .on_conflict_update({&author.name})
+          .update_set(author.email, excluded(author.email))
+          .on_conflict_where(author.email != "keep@x")
+          .execute()
+          .rows_affected();
+    };
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, upsert("keep@x"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, upsert("lost@x"));  // the WHERE is false now: nothing changes
+    CPPUNIT_ASSERT_EQUAL(std::string("keep@x"),
+                         *db_->select(author.email).from(author).where(author.name == "huey").one()[author.email]);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db_->select().from(author).count());
+  }
+
+  // The wrong row, now refused before anything is stored; typed rows store what they say.
+  void testTypedRowsStoreWhatTheySay() {
+    auto untyped = db_->insert(author).columns({&author.name, &author.id});
+    expect_throw<ValueError>([&] { untyped.row({"x", "oops"}); }, "text for an integer key");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db_->select().from(author).count());
+    auto typed = db_->insert(author).columns(author.name, author.email);
+    typed.row("a", std::nullopt).row("b", "b@x");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, typed.execute().rows_affected());
+    CPPUNIT_ASSERT_EQUAL(std::string("b@x"),
+                         *db_->select(author.email).from(author).where(author.name == "b").one()[author.email]);
+  }
+
+  void testViewsAreIntrospected() {
+    db_->execute_sql("DROP VIEW IF EXISTS cheap_book");
+    CPPUNIT_ASSERT(db_->get_views().empty());
+    db_->execute_sql("CREATE VIEW cheap_book AS SELECT id, title FROM book WHERE price < 10");
+    const auto views = db_->get_views();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, views.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("cheap_book"), views[0].name);
+    LINGO_ASSERT_CONTAINS(views[0].sql, "price < ");
+    const auto tables = db_->get_tables();  // views are not tables
+    CPPUNIT_ASSERT(std::find(tables.begin(), tables.end(), "cheap_book") == tables.end());
+    db_->execute_sql("DROP VIEW cheap_book");
   }
 
   std::int32_t add_author(const std::string& name, std::optional<std::string> email = std::nullopt) {

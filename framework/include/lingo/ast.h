@@ -103,6 +103,8 @@ enum class BinaryOp : std::uint8_t {
   has_all_keys,   // ?&
   overlaps,       // &&
   json_remove,    // -
+  json_path,      // #>  (the right side is a text[] of keys and indexes)
+  json_path_text, // #>>
 };
 struct Binary final : Node {
   Binary(BinaryOp o, NodePtr l, NodePtr r)

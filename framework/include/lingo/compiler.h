@@ -82,7 +82,8 @@ class Compiler {
   virtual void limit_offset(const SelectData& q, SqlWriter& w) const;
   virtual void on_conflict(const InsertData& q, SqlWriter& w) const;
   virtual void returning(const std::vector<ast::NodePtr>& columns, SqlWriter& w) const;
-  virtual void for_update(SqlWriter& w) const;
+  // " FOR UPDATE" / " FOR SHARE" for a locking read (q.lock is not none).
+  virtual void locking(const SelectData& q, SqlWriter& w) const;
   // " AS OF SYSTEM TIME <time>"; the default is NotSupportedError.
   virtual void as_of_system_time(const SystemTime& time, SqlWriter& w) const;
   // The operator's SQL spelling; empty when the dialect has no such operator.

@@ -236,6 +236,7 @@ class Database {
   // ("public", "main"). A dialect without an introspector throws
   // NotSupportedError naming it.
   [[nodiscard]] std::vector<std::string> get_tables(std::string_view schema = {});
+  [[nodiscard]] std::vector<ViewMetadata> get_views(std::string_view schema = {});
   [[nodiscard]] std::vector<ColumnMetadata> get_columns(std::string_view table, std::string_view schema = {});
   [[nodiscard]] std::vector<IndexMetadata> get_indexes(std::string_view table, std::string_view schema = {});
   [[nodiscard]] std::vector<std::string> get_primary_keys(std::string_view table,

@@ -106,7 +106,8 @@ template <class T>
 constexpr Family family_of() {
   using U = std::remove_cvref_t<typename strip_optional<std::remove_cvref_t<T>>::type>;
   if constexpr (std::is_same_v<U, Value> || std::is_same_v<U, boost::json::value> ||
-                std::is_same_v<U, std::nullopt_t> || std::is_same_v<U, std::nullptr_t>)
+                std::is_same_v<U, std::nullopt_t> || std::is_same_v<U, std::nullptr_t> ||
+                std::is_base_of_v<Expr, U>)  // an expression of no particular type
     return Family::any;
   else if constexpr (std::is_same_v<U, bool>)
     return Family::boolean;
@@ -139,6 +140,33 @@ struct compared_type<E> {
 
 template <class V>
 constexpr bool is_null_literal = std::is_same_v<V, std::nullopt_t> || std::is_same_v<V, std::nullptr_t>;
+
+// Checks at compile time that a value (or an expression) of C++ type V may
+// be written into a column of C++ type T: insert set() and row(), update
+// set(). Each refusal says what to do instead.
+template <class T, class V>
+constexpr void check_writable() {
+  using W = typename compared_type<std::remove_cvref_t<V>>::type;
+  using A = std::remove_cvref_t<typename strip_optional<T>::type>;
+  using B = std::remove_cvref_t<typename strip_optional<std::remove_cvref_t<W>>::type>;
+  constexpr bool column_nullable = optional_traits<T>::is_optional;
+  if constexpr (!std::is_base_of_v<Expr, std::remove_cvref_t<V>>) {
+    static_assert(column_nullable || !is_null_literal<std::remove_cvref_t<V>>,
+                  "lingo: NULL written to a NOT NULL column (its C++ type T is not std::optional): give it a "
+                  "value, or declare the field .null() and the column Column<std::optional<...>>");
+    static_assert(column_nullable || !optional_traits<std::remove_cvref_t<V>>::is_optional,
+                  "lingo: a std::optional value written to a NOT NULL column (its C++ type T is not "
+                  "std::optional): pass the value itself, having checked that it is there");
+  }
+  static_assert(comparable<A, B>(),
+                "lingo: this value cannot be written to this column: the column's C++ type (T in this "
+                "instantiation) and the value's (V) are not both numbers, both text, or the same type. "
+                "Convert the value first");
+  if constexpr (std::is_integral_v<A> && !std::is_same_v<A, bool>)
+    static_assert(!std::is_floating_point_v<B> && !std::is_same_v<B, Decimal>,
+                  "lingo: a floating-point or Decimal value written to an integer column (T in this "
+                  "instantiation): round or convert it to an integer first");
+}
 
 template <class R>
 TypedExpr<R> binary(ast::BinaryOp op, ast::NodePtr l, ast::NodePtr r) {
@@ -223,6 +251,17 @@ class TypedExpr : public Expr {
   [[nodiscard]] TypedExpr<std::string> get_text(const K& key)
       const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
     return detail::binary<std::string>(ast::BinaryOp::json_get_text, node_, detail::operand(key));
+  }
+  // JSON: the value at a path of keys and array indexes ("0" is the first
+  // item), as peewee's path(): col #> '{a,b,0}'. path_text() reads it as
+  // text (#>>). Missing paths give NULL.
+  [[nodiscard]] TypedExpr<boost::json::value> path(std::vector<std::string> keys)
+      const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
+    return detail::binary<boost::json::value>(ast::BinaryOp::json_path, node_, detail::operand(Value(keys)));
+  }
+  [[nodiscard]] TypedExpr<std::string> path_text(std::vector<std::string> keys)
+      const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
+    return detail::binary<std::string>(ast::BinaryOp::json_path_text, node_, detail::operand(Value(keys)));
   }
   [[nodiscard]] TypedExpr<bool> has_key(std::string key) const {
     return detail::binary<bool>(ast::BinaryOp::has_key, node_, detail::operand(std::move(key)));

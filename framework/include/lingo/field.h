@@ -164,76 +164,98 @@ struct CustomField : Field {
   }
 };
 
-// The core's kinds. Each is a Field; the names are peewee's.
+// The core's kinds. Each is a Field; the names are peewee's. `values` is
+// the type of the values a kind holds, known at compile time, so that a
+// Column<T> declared with a kind whose values T cannot hold does not compile.
 struct AutoField : Field {
-  AutoField() : Field("AutoField", ValueType::int32) {
+  static constexpr ValueType values = ValueType::int32;
+  AutoField() : Field("AutoField", values) {
     primary_key();
     generated();
   }
 };
 struct BigAutoField : Field {
-  BigAutoField() : Field("BigAutoField", ValueType::int64) {
+  static constexpr ValueType values = ValueType::int64;
+  BigAutoField() : Field("BigAutoField", values) {
     primary_key();
     generated();
   }
 };
 struct SmallIntegerField : Field {
-  SmallIntegerField() : Field("SmallIntegerField", ValueType::int16) {}
+  static constexpr ValueType values = ValueType::int16;
+  SmallIntegerField() : Field("SmallIntegerField", values) {}
 };
 struct IntegerField : Field {
-  IntegerField() : Field("IntegerField", ValueType::int32) {}
+  static constexpr ValueType values = ValueType::int32;
+  IntegerField() : Field("IntegerField", values) {}
 };
 struct BigIntegerField : Field {
-  BigIntegerField() : Field("BigIntegerField", ValueType::int64) {}
+  static constexpr ValueType values = ValueType::int64;
+  BigIntegerField() : Field("BigIntegerField", values) {}
 };
 struct FloatField : Field {
-  FloatField() : Field("FloatField", ValueType::float32) {}
+  static constexpr ValueType values = ValueType::float32;
+  FloatField() : Field("FloatField", values) {}
 };
 struct DoubleField : Field {
-  DoubleField() : Field("DoubleField", ValueType::float64) {}
+  static constexpr ValueType values = ValueType::float64;
+  DoubleField() : Field("DoubleField", values) {}
 };
 struct DecimalField : Field {
-  DecimalField(int p = 10, int s = 2) : Field("DecimalField", ValueType::decimal) {
+  static constexpr ValueType values = ValueType::decimal;
+  DecimalField(int p = 10, int s = 2) : Field("DecimalField", values) {
     precision = p;
     scale = s;
   }
 };
 struct BooleanField : Field {
-  BooleanField() : Field("BooleanField", ValueType::boolean) {}
+  static constexpr ValueType values = ValueType::boolean;
+  BooleanField() : Field("BooleanField", values) {}
 };
 struct CharField : Field {
-  explicit CharField(int n = 255) : Field("CharField", ValueType::text) { length = n; }
+  static constexpr ValueType values = ValueType::text;
+  explicit CharField(int n = 255) : Field("CharField", values) { length = n; }
 };
 struct TextField : Field {
-  TextField() : Field("TextField", ValueType::text) {}
+  static constexpr ValueType values = ValueType::text;
+  TextField() : Field("TextField", values) {}
 };
 struct BlobField : Field {
-  BlobField() : Field("BlobField", ValueType::bytes) {}
+  static constexpr ValueType values = ValueType::bytes;
+  BlobField() : Field("BlobField", values) {}
 };
 struct DateField : Field {
-  DateField() : Field("DateField", ValueType::date) {}
+  static constexpr ValueType values = ValueType::date;
+  DateField() : Field("DateField", values) {}
 };
 struct TimeField : Field {
-  TimeField() : Field("TimeField", ValueType::time) {}
+  static constexpr ValueType values = ValueType::time;
+  TimeField() : Field("TimeField", values) {}
 };
 struct DateTimeField : Field {
-  DateTimeField() : Field("DateTimeField", ValueType::timestamp) {}
+  static constexpr ValueType values = ValueType::timestamp;
+  DateTimeField() : Field("DateTimeField", values) {}
 };
 struct TimestampTzField : Field {
-  TimestampTzField() : Field("TimestampTzField", ValueType::timestamptz) {}
+  static constexpr ValueType values = ValueType::timestamptz;
+  TimestampTzField() : Field("TimestampTzField", values) {}
 };
 struct UUIDField : Field {
-  UUIDField() : Field("UUIDField", ValueType::uuid) {}
+  static constexpr ValueType values = ValueType::uuid;
+  UUIDField() : Field("UUIDField", values) {}
 };
 // JSON as text (PostgreSQL json); BinaryJSONField is jsonb.
 struct JSONField : Field {
-  JSONField() : Field("JSONField", ValueType::json) {}
+  static constexpr ValueType values = ValueType::json;
+  JSONField() : Field("JSONField", values) {}
 };
 struct BinaryJSONField : Field {
-  BinaryJSONField() : Field("BinaryJSONField", ValueType::json) {}
+  static constexpr ValueType values = ValueType::json;
+  BinaryJSONField() : Field("BinaryJSONField", values) {}
 };
 struct ArrayField : Field {
-  explicit ArrayField(ValueType element, int dims = 1) : Field("ArrayField", ValueType::array) {
+  static constexpr ValueType values = ValueType::array;
+  explicit ArrayField(ValueType element, int dims = 1) : Field("ArrayField", values) {
     element_type = element;
     dimensions = dims;
   }
@@ -244,13 +266,15 @@ struct ArrayField : Field {
 // peewee's, they take no further constraints: a default, a check, NULL or a
 // RowIDField that is not the primary key is refused when the DDL is compiled.
 struct UUIDKeyField : Field {
-  UUIDKeyField() : Field("UUIDKeyField", ValueType::uuid) {
+  static constexpr ValueType values = ValueType::uuid;
+  UUIDKeyField() : Field("UUIDKeyField", values) {
     primary_key();
     generated();
   }
 };
 struct RowIDField : Field {
-  RowIDField() : Field("RowIDField", ValueType::int64) {
+  static constexpr ValueType values = ValueType::int64;
+  RowIDField() : Field("RowIDField", values) {
     primary_key();
     generated();
   }

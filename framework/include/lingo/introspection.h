@@ -45,6 +45,12 @@ struct IndexMetadata {
   bool primary = false;  // the index that enforces the primary key
 };
 
+// One view of a schema, as peewee's ViewMetadata.
+struct ViewMetadata {
+  std::string name;
+  std::string sql;  // its definition: the SELECT on PostgreSQL, the CREATE VIEW text on SQLite
+};
+
 // One column pair of a foreign key; a key over several columns is several
 // entries with the same constraint, in key order.
 struct ForeignKeyMetadata {
@@ -71,6 +77,8 @@ class Introspector {
   // The names of the schema's ordinary tables (no views), sorted.
   [[nodiscard]] virtual std::vector<std::string> get_tables(Connection& conn,
                                                             std::string_view schema) const = 0;
+  // The schema's views, sorted by name.
+  [[nodiscard]] virtual std::vector<ViewMetadata> get_views(Connection& conn, std::string_view schema) const = 0;
   [[nodiscard]] virtual std::vector<ColumnMetadata> get_columns(Connection& conn, std::string_view table,
                                                                 std::string_view schema) const = 0;
   [[nodiscard]] virtual std::vector<IndexMetadata> get_indexes(Connection& conn, std::string_view table,

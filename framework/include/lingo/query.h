@@ -59,6 +59,9 @@ struct FromItem {
 
 enum class JoinType : std::uint8_t { inner, left, cross };
 
+// A locking read: SELECT ... FOR UPDATE / FOR SHARE.
+enum class RowLock : std::uint8_t { none, update, share };
+
 struct JoinItem {
   JoinType type;
   FromItem target;
@@ -82,7 +85,7 @@ struct SelectData {
   std::vector<Ordering> order_by;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
-  bool for_update = false;
+  RowLock lock = RowLock::none;
   std::optional<SystemTime> as_of;  // AS OF SYSTEM TIME, after the FROM clause
   std::vector<std::pair<bool, std::shared_ptr<const SelectData>>> unions;  // (ALL?, query)
 };
@@ -101,8 +104,9 @@ struct InsertData {
   std::shared_ptr<const SelectData> from_select;
   ConflictAction on_conflict = ConflictAction::none;
   std::vector<const ColumnBase*> conflict_target;
+  std::string conflict_constraint;  // ON CONFLICT ON CONSTRAINT, instead of the target columns
   std::vector<Assignment> conflict_updates;
-  ast::NodePtr conflict_where;
+  ast::NodePtr conflict_where;  // DO UPDATE SET ... WHERE
   std::vector<ast::NodePtr> returning;
 };
 
@@ -223,6 +227,9 @@ class Select : public QueryBase {
     return std::move(*this);
   }
   LINGO_SELECT_CLAUSE(distinct(bool on = true), mut().distinct = on)
+  // A table's rows. An alias given here names the table in the SQL, but its
+  // columns still say the table's name; a query that uses them is refused
+  // when it is compiled. For an alias with typed columns, lingo::alias().
   LINGO_SELECT_CLAUSE(from(const Table& table, std::string alias = {}), from_table(table, std::move(alias)))
   LINGO_SELECT_CLAUSE(from(const Select& subquery, std::string alias),
                       from_subquery(subquery, std::move(alias)))
@@ -252,7 +259,10 @@ class Select : public QueryBase {
   LINGO_SELECT_CLAUSE(order_by(const Ordering& ordering), mut().order_by.push_back(ordering))
   LINGO_SELECT_CLAUSE(limit(std::int64_t n), mut().limit = n)
   LINGO_SELECT_CLAUSE(offset(std::int64_t n), mut().offset = n)
-  LINGO_SELECT_CLAUSE(for_update(bool on = true), mut().for_update = on)
+  // Locking reads. SQLite has neither; CockroachDB refuses them with
+  // as_of_system_time(), as a historical read cannot lock.
+  LINGO_SELECT_CLAUSE(for_update(bool on = true), mut().lock = on ? RowLock::update : RowLock::none)
+  LINGO_SELECT_CLAUSE(for_share(bool on = true), mut().lock = on ? RowLock::share : RowLock::none)
   LINGO_SELECT_CLAUSE(union_(const Select& other), mut().unions.emplace_back(false, other.data_))
   LINGO_SELECT_CLAUSE(union_all(const Select& other), mut().unions.emplace_back(true, other.data_))
   LINGO_SELECT_CLAUSE(with(std::string name, const Select& query),
@@ -296,21 +306,45 @@ class Select : public QueryBase {
   std::shared_ptr<const SelectData> cdata_;  // the same object, for readers
 };
 
+template <class... T>
+class InsertRows;
+
+// ON CONFLICT ON CONSTRAINT "name": a conflict target given by the name of a
+// unique constraint (PostgreSQL, CockroachDB).
+struct ConflictConstraint {
+  std::string name;
+};
+[[nodiscard]] inline ConflictConstraint constraint(std::string name) {
+  return {std::move(name)};
+}
+
 class Insert : public QueryBase {
  public:
   Insert(Database* db, const Table& table);
-  // One row, column by column.
+  // One row, column by column. The value's C++ type is checked against the
+  // column's at compile time (see detail::check_writable); a lingo::Value
+  // is checked when it is set.
   template <class T, class V>
   Insert& set(const Column<T>& column, const V& value) {
-    add_value(column, detail::operand(value));
-    return *this;
+    detail::check_writable<T, V>();
+    if constexpr (std::is_same_v<V, Value>) {
+      return set_value(column, value);
+    } else {
+      add_value(column, detail::operand(value));
+      return *this;
+    }
   }
-  // A value for a column given only as a ColumnBase (mappings use this).
-  Insert& set_value(const ColumnBase& column, Value value) {
-    add_value(column, std::make_shared<ast::Param>(std::move(value)));
-    return *this;
-  }
-  // Several rows: name the columns, then give each row's values in that order.
+  // A value for a column given only as a ColumnBase (mappings use this),
+  // checked against the column's type when it is set.
+  Insert& set_value(const ColumnBase& column, Value value);
+  // Several rows, typed: name the columns, then give each row's values in
+  // that order, each checked at compile time against its column.
+  //     auto q = db.insert(book).columns(book.title, book.price);
+  //     q.row("Dune", lingo::Decimal("9.99")).row("Emma", 12);
+  template <class... T>
+  [[nodiscard]] InsertRows<T...> columns(const Column<T>&... columns) const;
+  // Several rows, untyped: each value is checked against its column's type
+  // when the row is added (ValueError naming the column).
   Insert& columns(std::initializer_list<const ColumnBase*> columns);
   Insert& row(std::vector<Value> values);
   Insert& from_select(std::initializer_list<const ColumnBase*> columns, const Select& query);
@@ -328,14 +362,22 @@ class Insert : public QueryBase {
   }
   [[nodiscard]] Result all() const override;
   Insert& on_conflict_ignore(std::initializer_list<const ColumnBase*> target = {});
+  Insert& on_conflict_ignore(ConflictConstraint target);
   Insert& on_conflict_replace();
   // ON CONFLICT (target) DO UPDATE SET ...; use excluded(column) for the proposed row's value.
   Insert& on_conflict_update(std::initializer_list<const ColumnBase*> target);
+  // ON CONFLICT ON CONSTRAINT "name" DO UPDATE SET ... (not on SQLite).
+  Insert& on_conflict_update(ConflictConstraint target);
   template <class T, class V>
   Insert& update_set(const Column<T>& column, const V& value) {
+    detail::check_writable<T, V>();
     data_.conflict_updates.push_back({&column, detail::operand(value)});
     return *this;
   }
+  // DO UPDATE SET ... WHERE condition: the conflicting row is updated only
+  // when it holds (otherwise it stays, and nothing is inserted). Combined
+  // with AND when called again; only with on_conflict_update.
+  Insert& on_conflict_where(const TypedExpr<bool>& condition);
   template <class... E>
   Insert& returning(const E&... exprs) {
     data_.returning = {exprs.node()...};
@@ -346,6 +388,10 @@ class Insert : public QueryBase {
   [[nodiscard]] std::optional<Value> execute_returning_key();
   [[nodiscard]] const InsertData& data() const noexcept { return data_; }
 
+ protected:
+  // A row of nodes, one per column of columns(), for InsertRows.
+  void add_row(std::vector<ast::NodePtr> values);
+
  private:
   void add_value(const ColumnBase& column, ast::NodePtr value);
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
@@ -353,6 +399,32 @@ class Insert : public QueryBase {
   InsertData data_;
   std::size_t batch_size_ = 0;
 };
+
+// An insert of several rows whose columns were named with their types
+// (Insert::columns(column, ...)): row() takes one value per column, each
+// checked at compile time. Everything else is Insert's.
+template <class... T>
+class InsertRows : public Insert {
+ public:
+  explicit InsertRows(Insert base) : Insert(std::move(base)) {}
+  template <class... V>
+  InsertRows& row(const V&... values) {
+    static_assert(sizeof...(V) == sizeof...(T),
+                  "lingo: row() takes exactly one value per column named in columns()");
+    if constexpr (sizeof...(V) == sizeof...(T)) {
+      (detail::check_writable<T, V>(), ...);
+      add_row({detail::operand(values)...});
+    }
+    return *this;
+  }
+};
+
+template <class... T>
+InsertRows<T...> Insert::columns(const Column<T>&... columns) const {
+  Insert typed = *this;
+  typed.columns({static_cast<const ColumnBase*>(&columns)...});
+  return InsertRows<T...>(std::move(typed));
+}
 
 // EXCLUDED.column: the value a conflicting insert proposed.
 template <class T>
@@ -363,15 +435,19 @@ template <class T>
 class Update : public QueryBase {
  public:
   Update(Database* db, const Table& table);
+  // The value's C++ type is checked against the column's at compile time.
   template <class T, class V>
   Update& set(const Column<T>& column, const V& value) {
-    data_.assignments.push_back({&column, detail::operand(value)});
-    return *this;
+    detail::check_writable<T, V>();
+    if constexpr (std::is_same_v<V, Value>) {
+      return set_value(column, value);
+    } else {
+      data_.assignments.push_back({&column, detail::operand(value)});
+      return *this;
+    }
   }
-  Update& set_value(const ColumnBase& column, Value value) {
-    data_.assignments.push_back({&column, std::make_shared<ast::Param>(std::move(value))});
-    return *this;
-  }
+  // Checked against the column's type when it is set (ValueError).
+  Update& set_value(const ColumnBase& column, Value value);
   Update& where(const TypedExpr<bool>& condition);
   template <class... E>
   Update& returning(const E&... exprs) {

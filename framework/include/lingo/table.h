@@ -9,13 +9,23 @@
 //     };
 //     inline const Account account;
 //
-// A Column<T> is an expression whose value reads back as T. A nullable column
-// must be declared Column<std::optional<T>>, and a NOT NULL one must not be:
-// the mismatch is reported when the table is defined, not when a NULL shows up.
+// A Column<T> is an expression whose value reads back as T. A field kind whose
+// values T cannot hold (a TextField as Column<std::int32_t>) does not compile.
+// A nullable column must be declared Column<std::optional<T>>, and a NOT NULL
+// one must not be; since null() is chosen at run time, that mismatch is
+// reported when the table is first used (a query, create_tables), never
+// during static initialization, where nothing could catch it.
+//
+// lingo::alias(table, "name") is the same table under another name, with
+// typed columns of its own, for self-joins:
+//     auto boss = lingo::alias(employee, "boss");
+//     db.select(employee.name, boss.name).from(employee).join(boss, employee.boss_id == boss.id);
 #pragma once
 
+#include <concepts>
 #include <initializer_list>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "lingo/expr.h"
@@ -51,19 +61,49 @@ struct ColumnDef {
   std::string name;
   Field field;
 };
+// The same, remembering the field's kind (AutoField, TextField, ...) when it
+// is still known at compile time: before null(), unique() and the like, which
+// return a plain Field.
+template <class F>
+struct KindedColumnDef : ColumnDef {};
+
+namespace detail {
+// Whether values of `stored` read back as the C++ type `cpp` (Value::as's rules).
+constexpr bool readable_as(ValueType stored, ValueType cpp) {
+  auto is_int = [](ValueType t) {
+    return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64;
+  };
+  if (stored == cpp) return true;
+  if (is_int(stored) && is_int(cpp)) return true;  // checked narrowing on read
+  if (cpp == ValueType::float64 && (stored == ValueType::float32 || stored == ValueType::decimal)) return true;
+  if (cpp == ValueType::decimal && is_int(stored)) return true;
+  return false;
+}
+template <class F>
+concept static_kind = std::derived_from<F, Field> && requires { F::values; };
+}  // namespace detail
 
 template <class T>
 class Column : public TypedExpr<T>, public ColumnBase {
  public:
   Column(ColumnDef def)  // NOLINT(google-explicit-constructor): the declaration syntax above
-      : TypedExpr<T>(std::make_shared<ast::Column>(table_name(*def.table), def.name, def.field.custom())),
+      : TypedExpr<T>(std::make_shared<ast::Column>(qualifier(*def.table), def.name, def.field.custom())),
         ColumnBase(*def.table, std::move(def.name), std::move(def.field)) {
-    using Base = typename detail::strip_optional<T>::type;
     attach(detail::element_type_of<Base>(), detail::optional_traits<T>::is_optional);
+  }
+  template <class F>
+  Column(KindedColumnDef<F> def)  // NOLINT(google-explicit-constructor)
+      : Column(static_cast<ColumnDef&&>(def)) {
+    if constexpr (detail::static_kind<F>)
+      static_assert(detail::readable_as(F::values, detail::element_type_of<Base>()),
+                    "lingo::Column<T>: this field kind's values cannot be read as T (the instantiation names "
+                    "T and the kind F): declare the column with the C++ type of the kind's values, e.g. "
+                    "Column<std::int64_t> for a BigAutoField, Column<std::string> for a TextField");
   }
 
  private:
-  static const std::string& table_name(const Table& t);
+  using Base = typename detail::strip_optional<T>::type;
+  static const std::string& qualifier(const Table& t);
 };
 
 // Every member has a default, so designated initializers may name only what
@@ -84,6 +124,14 @@ class Table {
   Table& operator=(const Table&) = delete;
 
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  // The name this object's columns are qualified by: its alias (see
+  // lingo::alias), or else the table's name.
+  [[nodiscard]] const std::string& alias() const noexcept { return alias_; }
+  [[nodiscard]] const std::string& qualifier() const noexcept { return alias_.empty() ? name_ : alias_; }
+  // InterfaceError naming the first mistake in the model's definition (a
+  // nullable field on a column that is not std::optional, a column defined
+  // twice, ...); every query builder and create_tables call it first.
+  void check() const;
   [[nodiscard]] const std::vector<const ColumnBase*>& columns() const noexcept { return columns_; }
   // The primary key columns: a composite key, or the column marked primary_key().
   [[nodiscard]] std::vector<const ColumnBase*> primary_key() const;
@@ -94,7 +142,10 @@ class Table {
   [[nodiscard]] const ColumnBase& column_named(std::string_view name) const;
 
  protected:
-  ColumnDef column(std::string name, Field field) { return {this, std::move(name), std::move(field)}; }
+  template <std::derived_from<Field> F>
+  KindedColumnDef<F> column(std::string name, F field) {
+    return {{this, std::move(name), std::move(field)}};
+  }
   // A primary key over several columns.
   void primary_key(std::initializer_list<const ColumnBase*> columns);
   void index(std::initializer_list<const ColumnBase*> columns, IndexDef options = {});
@@ -102,15 +153,42 @@ class Table {
 
  private:
   friend class ColumnBase;
+  void problem(std::string message);
   std::string name_;
+  std::string alias_;
+  std::string problem_;  // the first definition mistake, reported by check()
   std::vector<const ColumnBase*> columns_;
   std::vector<const ColumnBase*> composite_key_;
   std::vector<IndexDef> indexes_;
 };
 
 template <class T>
-const std::string& Column<T>::table_name(const Table& t) {
-  return t.name();
+const std::string& Column<T>::qualifier(const Table& t) {
+  return t.qualifier();
+}
+
+namespace detail {
+// Makes the next Table constructed on this thread an alias; see lingo::alias.
+class AliasScope {
+ public:
+  AliasScope(const Table& of, std::string alias);
+  ~AliasScope();
+  AliasScope(const AliasScope&) = delete;
+  AliasScope& operator=(const AliasScope&) = delete;
+};
+}  // namespace detail
+
+// The table under another name, as a new object of the model's own type whose
+// columns are qualified by the alias: `FROM "employee" AS "boss"`, and
+// "boss"."id" wherever boss.id appears. It is for reading (select, join,
+// subqueries); inserting, updating or deleting through it is refused.
+template <class T>
+[[nodiscard]] T alias(const T& table, std::string name) {
+  static_assert(std::is_base_of_v<Table, T> && std::is_default_constructible_v<T>,
+                "lingo::alias(table, name): the model must derive from lingo::Table and have a default "
+                "constructor (it is constructed again, under the alias)");
+  const detail::AliasScope scope(table, std::move(name));
+  return T();
 }
 
 }  // namespace lingo

@@ -180,7 +180,7 @@ struct is_vector : std::false_type {};
 template <class T>
 struct is_vector<std::vector<T>> : std::true_type {};
 template <class T>
-ValueType element_type_of();
+constexpr ValueType element_type_of();
 }  // namespace detail
 
 // Checked reads of a non-null value; defined in value.cpp for these types.
@@ -261,7 +261,7 @@ Value::Value(const std::vector<T>& items) {
 
 namespace detail {
 template <class T>
-ValueType element_type_of() {
+constexpr ValueType element_type_of() {
   if constexpr (std::is_same_v<T, bool>)
     return ValueType::boolean;
   else if constexpr (std::is_same_v<T, std::int16_t>)

@@ -21,6 +21,16 @@ void refuse_constraints(const Field& f) {
 }  // namespace
 
 CrdbCompiler::CrdbCompiler() : PgCompiler("cockroachdb") {
+  // CockroachDB turns SERIAL into INT8 DEFAULT unique_rowid(): 64-bit keys of
+  // about 10^18, which a 32-bit AutoField cannot read back. Refused when the
+  // table is created, not at the first insert.
+  field_types_.add("AutoField", [](const Field&) -> std::string {
+    throw NotSupportedError(ErrorInfo{
+        "AutoField is a 32-bit key, and CockroachDB makes every SERIAL an INT8 filled by unique_rowid() "
+        "(values near 10^18): declare the key as Column<std::int64_t> with BigAutoField or RowIDField, "
+        "or as Column<lingo::Uuid> with UUIDKeyField",
+        "0A000", "cockroachdb"});
+  });
   field_types_.add("UUIDKeyField", [](const Field& f) {
     refuse_constraints(f);
     return std::string("UUID DEFAULT gen_random_uuid()");
@@ -49,11 +59,7 @@ void CrdbCompiler::insert(const InsertData& q, SqlWriter& w) const {
     return;
   }
   // UPSERT takes the primary key as its only arbiter (the target
-  // on_conflict_replace records), so a WHERE cannot be honoured: refuse it.
-  if (q.conflict_where) {
-    not_supported("a WHERE with on_conflict_replace (UPSERT)",
-                  "UPSERT always decides by the primary key; use on_conflict_update with the columns");
-  }
+  // on_conflict_replace records); Insert refuses a WHERE with it.
   InsertData plain = q;
   plain.on_conflict = ConflictAction::none;
   const std::size_t start = w.sql.size();
@@ -61,14 +67,13 @@ void CrdbCompiler::insert(const InsertData& q, SqlWriter& w) const {
   w.sql.replace(start, 6, "UPSERT");  // "INSERT INTO ..." -> "UPSERT INTO ..."
 }
 
-void CrdbCompiler::on_conflict(const InsertData& q, SqlWriter& w) const {
-  if (q.on_conflict == ConflictAction::ignore && q.conflict_where) {
-    not_supported("ON CONFLICT ... WHERE", "CockroachDB does not take a WHERE on the conflict target");
+void CrdbCompiler::locking(const SelectData& q, SqlWriter& w) const {
+  if (q.as_of) {
+    not_supported(q.lock == RowLock::share ? "SELECT ... FOR SHARE with AS OF SYSTEM TIME"
+                                           : "SELECT ... FOR UPDATE with AS OF SYSTEM TIME",
+                  "a historical read cannot lock rows: CockroachDB refuses the two together");
   }
-  if (q.on_conflict == ConflictAction::update && q.conflict_where) {
-    not_supported("ON CONFLICT ... WHERE", "CockroachDB does not take a WHERE on the conflict target");
-  }
-  PgCompiler::on_conflict(q, w);
+  PgCompiler::locking(q, w);
 }
 
 void CrdbCompiler::as_of_system_time(const SystemTime& time, SqlWriter& w) const {

@@ -12,8 +12,10 @@ class CrdbCompiler final : public postgres::PgCompiler {
 
   // replace -> UPSERT INTO (CockroachDB decides by the primary key); ignore ->
   // ON CONFLICT [(cols)] DO NOTHING; update -> ON CONFLICT (cols) DO UPDATE.
+  // AutoField is refused (see the constructor).
   void insert(const InsertData& q, SqlWriter& w) const override;
-  void on_conflict(const InsertData& q, SqlWriter& w) const override;
+  // FOR UPDATE / FOR SHARE, refused with AS OF SYSTEM TIME.
+  void locking(const SelectData& q, SqlWriter& w) const override;
   void as_of_system_time(const SystemTime& time, SqlWriter& w) const override;
   // extract('part', x), the part bound as a parameter (peewee's spelling);
   // CAST(CAST(x AS INT) AS TIMESTAMPTZ), since CockroachDB cannot cast a

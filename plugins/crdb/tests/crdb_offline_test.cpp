@@ -54,6 +54,9 @@ class CrdbOfflineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testArraysHaveOneDimension);
   CPPUNIT_TEST(testUpserts);
   CPPUNIT_TEST(testAsOfSystemTimeOnASelect);
+  CPPUNIT_TEST(testAutoFieldIsRefusedAtCreateTable);
+  CPPUNIT_TEST(testLockingReadsAndHistoricalReads);
+  CPPUNIT_TEST(testConflictWhereAndConstraint);
   CPPUNIT_TEST(testDates);
   CPPUNIT_TEST(testBeginStatements);
   CPPUNIT_TEST(testSavepointRules);
@@ -148,6 +151,59 @@ class CrdbOfflineTest : public CppUnit::TestFixture {
         [&] { (void)pg.select(a.id).from(a).as_of_system_time(SystemTime::follower_read()).compile(); },
         "pg AOST");
     LINGO_ASSERT_CONTAINS(e.what(), "AS OF SYSTEM TIME");
+  }
+
+  // A 32-bit AutoField would be filled with unique_rowid()'s 64-bit values:
+  // refused when the table is created, naming the fix, never at an insert.
+  void testAutoFieldIsRefusedAtCreateTable() {
+    struct Portable : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Portable() : Table("portable") {}
+    };
+    Database db("cockroachdb://h/db");
+    const auto e = expect_throw<NotSupportedError>([&] { (void)ddl(db, Portable{}); }, "AutoField");
+    LINGO_ASSERT_CONTAINS(e.what(), "AutoField is a 32-bit key");
+    LINGO_ASSERT_CONTAINS(e.what(), "Column<std::int64_t> with BigAutoField or RowIDField");
+    struct Big : Table {
+      Column<std::int64_t> id = column("id", BigAutoField{});
+      Big() : Table("big") {}
+    };
+    CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE \"big\" (\"id\" BIGSERIAL NOT NULL PRIMARY KEY)"), ddl(db, Big{}));
+  }
+
+  // FOR UPDATE / FOR SHARE are CockroachDB's too (peewee enabled them in
+  // 2023), but not with a historical read.
+  void testLockingReadsAndHistoricalReads() {
+    Database db("cockroachdb://h/db");
+    const Account a;
+    CPPUNIT_ASSERT_EQUAL(std::string("SELECT \"account\".\"id\" FROM \"account\" FOR UPDATE"),
+                         db.select(a.id).from(a).for_update().compile().sql);
+    CPPUNIT_ASSERT_EQUAL(std::string("SELECT \"account\".\"id\" FROM \"account\" FOR SHARE"),
+                         db.select(a.id).from(a).for_share().compile().sql);
+    auto e = expect_throw<NotSupportedError>(
+        [&] { (void)db.select(a.id).from(a).as_of_system_time(SystemTime::ago(10s)).for_update().compile(); },
+        "FOR UPDATE with AOST");
+    LINGO_ASSERT_CONTAINS(e.what(), "FOR UPDATE with AS OF SYSTEM TIME");
+    e = expect_throw<NotSupportedError>(
+        [&] { (void)db.select(a.id).from(a).as_of_system_time(SystemTime::ago(10s)).for_share().compile(); },
+        "FOR SHARE with AOST");
+    LINGO_ASSERT_CONTAINS(e.what(), "FOR SHARE with AS OF SYSTEM TIME");
+  }
+
+  void testConflictWhereAndConstraint() {
+    Database db("cockroachdb://h/db");
+    const Account a;
+    auto update = db.insert(a).set(a.id, std::int64_t{1}).set(a.balance, Decimal("5.00"));
+    update.on_conflict_update({&a.id})
+        .update_set(a.balance, excluded(a.balance))
+        .on_conflict_where(a.balance < excluded(a.balance));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("INSERT INTO \"account\" (\"id\", \"balance\") VALUES ($1, $2) ON CONFLICT (\"id\") DO UPDATE "
+                    "SET \"balance\" = EXCLUDED.\"balance\" WHERE (\"account\".\"balance\" < EXCLUDED.\"balance\")"),
+        update.compile().sql);
+    auto by_name = db.insert(a).set(a.balance, Decimal("5.00"));
+    by_name.on_conflict_update(constraint("account_pkey")).update_set(a.balance, excluded(a.balance));
+    LINGO_ASSERT_CONTAINS(by_name.compile().sql, "ON CONFLICT ON CONSTRAINT \"account_pkey\" DO UPDATE");
   }
 
   void testDates() {

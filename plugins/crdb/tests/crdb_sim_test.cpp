@@ -71,6 +71,10 @@ class CrdbSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAsOfSystemTime);
   CPPUNIT_TEST(testKeyFieldsJsonArraysAndBytes);
   CPPUNIT_TEST(testUpserts);
+  CPPUNIT_TEST(testUpsertWhereAndConstraintTarget);
+  CPPUNIT_TEST(testLockingReads);
+  CPPUNIT_TEST(testJsonPathsAndViews);
+  CPPUNIT_TEST(testAutoFieldIsRefusedBeforeAnyTableExists);
   CPPUNIT_TEST(testDates);
   CPPUNIT_TEST(testIntrospectionHidesThePrimaryKeyIndex);
   CPPUNIT_TEST(testSeedTransactionFolding);
@@ -426,6 +430,63 @@ class CrdbSimTest : public CppUnit::TestFixture {
     update.execute();
     const Row after = db_->select(account.balance).from(account).where(account.id == id).one();
     CPPUNIT_ASSERT_EQUAL(std::string("10.00"), after[account.balance].to_string());
+  }
+
+  void testUpsertWhereAndConstraintTarget() {
+    const auto id =
+        db_->insert(account).set(account.balance, Decimal("5.00")).execute_returning_key()->as<std::int64_t>();
+    auto raise_only = [&](const char* balance) {
+      auto q = db_->insert(account).set(account.id, id).set(account.balance, Decimal(balance));
+      q.on_conflict_update({&account.id})
+          .update_set(account.balance, excluded(account.balance))
+          .on_conflict_where(account.balance < excluded(account.balance));
+      return q.execute().rows_affected();
+    };
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, raise_only("7.00"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, raise_only("6.00"));
+    auto by_name = db_->insert(account).set(account.id, id).set(account.balance, Decimal("8.00"));
+    by_name.on_conflict_update(constraint("crdb_account_pkey")).update_set(account.balance, excluded(account.balance));
+    by_name.execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("8.00"),
+                         db_->select(account.balance).from(account).where(account.id == id).one()[account.balance].to_string());
+  }
+
+  void testLockingReads() {
+    db_->insert(account).set(account.balance, Decimal("1.00")).execute();
+    db_->atomic([&] {
+      CPPUNIT_ASSERT_EQUAL(std::size_t{1}, db_->select(account.id).from(account).for_update().all().size());
+      CPPUNIT_ASSERT_EQUAL(std::size_t{1}, db_->select(account.id).from(account).for_share().all().size());
+    });
+    expect_throw<NotSupportedError>(
+        [&] { (void)db_->select(account.id).from(account).as_of_system_time(SystemTime::ago(1s)).for_update().all(); },
+        "a locking historical read");
+  }
+
+  void testJsonPathsAndViews() {
+    db_->insert(doc)
+        .set(doc.data, boost::json::value{{"a", {{"b", boost::json::array{10, 20}}}}, {"name", "x"}})
+        .set(doc.tags, std::vector<std::int32_t>{1})
+        .execute();
+    const Row row = db_->select(doc.data.path({"a", "b", "1"}).as("p"), doc.data.path_text({"name"}).as("n")).from(doc).one();
+    CPPUNIT_ASSERT_EQUAL(boost::json::value(20), row["p"].as<boost::json::value>());
+    CPPUNIT_ASSERT_EQUAL(std::string("x"), row["n"].as<std::string>());
+    db_->execute_sql("DROP VIEW IF EXISTS crdb_doc_names");
+    db_->execute_sql("CREATE VIEW crdb_doc_names AS SELECT id FROM crdb_doc");
+    const auto views = db_->get_views();
+    CPPUNIT_ASSERT(std::any_of(views.begin(), views.end(), [](const ViewMetadata& v) { return v.name == "crdb_doc_names"; }));
+    db_->execute_sql("DROP VIEW crdb_doc_names");
+  }
+
+  void testAutoFieldIsRefusedBeforeAnyTableExists() {
+    struct Ported : Table {
+      Column<std::int32_t> id = column("id", AutoField{});
+      Column<std::string> name = column("name", TextField{});
+      Ported() : Table("crdb_ported") {}
+    } const ported;
+    const auto e = expect_throw<NotSupportedError>([&] { db_->create_tables({&ported}); }, "AutoField");
+    LINGO_ASSERT_CONTAINS(e.what(), "BigAutoField or RowIDField");
+    const auto tables = db_->get_tables();
+    CPPUNIT_ASSERT(std::find(tables.begin(), tables.end(), "crdb_ported") == tables.end());
   }
 
   void testDates() {

@@ -54,6 +54,10 @@ std::string_view PgCompiler::binary_operator(ast::BinaryOp op) const {
       return " -> ";
     case BinaryOp::json_get_text:
       return " ->> ";
+    case BinaryOp::json_path:
+      return " #> ";
+    case BinaryOp::json_path_text:
+      return " #>> ";
     case BinaryOp::contains:
       return " @> ";
     case BinaryOp::contained_by:

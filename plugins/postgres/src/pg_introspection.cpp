@@ -92,6 +92,17 @@ std::vector<std::string> PgIntrospector::get_tables(Connection& conn, std::strin
   return tables;
 }
 
+std::vector<ViewMetadata> PgIntrospector::get_views(Connection& conn, std::string_view schema) const {
+  const std::array<Value, 1> params{Value(schema_or_default(schema))};
+  const Result result = conn.execute(
+      "SELECT viewname::text, definition FROM pg_catalog.pg_views WHERE schemaname = $1 ORDER BY viewname",
+      params);
+  std::vector<ViewMetadata> views;
+  views.reserve(result.size());
+  for (const Row row : result) views.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+  return views;
+}
+
 std::vector<ColumnMetadata> PgIntrospector::get_columns(Connection& conn, std::string_view table,
                                                         std::string_view schema) const {
   const Result result = run(conn, columns_sql, table, schema_or_default(schema));

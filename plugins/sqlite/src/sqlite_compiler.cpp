@@ -71,6 +71,8 @@ SqliteCompiler::SqliteCompiler() : Compiler("sqlite") {
 }
 
 void SqliteCompiler::insert(const InsertData& q, SqlWriter& w) const {
+  if (!q.conflict_constraint.empty())
+    not_supported("ON CONFLICT ON CONSTRAINT", "SQLite keeps no constraint names; name the conflict columns");
   if (q.on_conflict != ConflictAction::replace) return Compiler::insert(q, w);
   // SQLite spells "replace the conflicting row" as INSERT OR REPLACE.
   InsertData plain = q;
@@ -95,8 +97,9 @@ void SqliteCompiler::drop_table(const Table& t, bool safe, bool cascade, SqlWrit
   Compiler::drop_table(t, safe, false, w);
 }
 
-void SqliteCompiler::for_update(SqlWriter&) const {
-  not_supported("SELECT ... FOR UPDATE", "SQLite locks the whole database for a write transaction");
+void SqliteCompiler::locking(const SelectData& q, SqlWriter&) const {
+  not_supported(q.lock == RowLock::share ? "SELECT ... FOR SHARE" : "SELECT ... FOR UPDATE",
+                "SQLite locks the whole database for a write transaction");
 }
 
 std::string_view SqliteCompiler::binary_operator(ast::BinaryOp op) const {

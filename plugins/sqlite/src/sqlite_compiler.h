@@ -15,7 +15,7 @@ class SqliteCompiler final : public Compiler {
   void insert(const InsertData& q, SqlWriter& w) const override;
   void create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const override;
   void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const override;
-  void for_update(SqlWriter& w) const override;
+  void locking(const SelectData& q, SqlWriter& w) const override;
   [[nodiscard]] std::string_view binary_operator(ast::BinaryOp op) const override;
   // strftime('%Y', x) and friends; datetime(x, 'unixepoch').
   void date(const ast::Date& node, SqlWriter& w) const override;

@@ -82,6 +82,16 @@ std::vector<std::string> SqliteIntrospector::get_tables(Connection& conn, std::s
   return tables;
 }
 
+std::vector<ViewMetadata> SqliteIntrospector::get_views(Connection& conn, std::string_view schema) const {
+  const std::string name = known_schema(conn, schema_or_default(schema));
+  const Result result = conn.execute(
+      "SELECT name, sql FROM " + quote_identifier(name) + ".sqlite_master WHERE type = 'view' ORDER BY name", {});
+  std::vector<ViewMetadata> views;
+  views.reserve(result.size());
+  for (const Row row : result) views.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+  return views;
+}
+
 std::vector<ColumnMetadata> SqliteIntrospector::get_columns(Connection& conn, std::string_view table,
                                                             std::string_view schema) const {
   const std::string name = known_schema(conn, schema_or_default(schema));

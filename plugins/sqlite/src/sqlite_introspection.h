@@ -22,6 +22,7 @@ class SqliteIntrospector final : public Introspector {
 
   // Tables of sqlite_master, without SQLite's own (sqlite_sequence, ...), sorted.
   [[nodiscard]] std::vector<std::string> get_tables(Connection& conn, std::string_view schema) const override;
+  [[nodiscard]] std::vector<ViewMetadata> get_views(Connection& conn, std::string_view schema) const override;
   // data_type is the declared type as written ("VARCHAR(20)"; "" when none).
   // nullable is false only for columns declared NOT NULL, as SQLite reports.
   [[nodiscard]] std::vector<ColumnMetadata> get_columns(Connection& conn, std::string_view table,

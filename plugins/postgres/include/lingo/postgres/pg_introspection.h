@@ -21,6 +21,7 @@ class LINGO_POSTGRES_API PgIntrospector : public Introspector {
 
   // Ordinary and partitioned tables (pg_tables), sorted by name.
   [[nodiscard]] std::vector<std::string> get_tables(Connection& conn, std::string_view schema) const override;
+  [[nodiscard]] std::vector<ViewMetadata> get_views(Connection& conn, std::string_view schema) const override;
   // In column order. data_type is information_schema's spelling ("integer",
   // "character varying", "timestamp with time zone"), except that arrays and
   // user-defined types (enums, extension types) get format_type's name:
