@@ -320,6 +320,13 @@ def targets(report):
             if want is not None:
                 out.append((w['name'], 'Lingo / ' + c['label'], '%.3f' % c['lingo_ratio'], '>= %g' % want,
                             c['lingo_ratio'] >= want))
+        runs = {c['client']: c['runs'] for c in w['clients']}
+        if w['name'] == 'point_select' and 'lingo-adhoc' in runs and 'raw' in runs:
+            # A query built on every call (no prepare()) against raw libpq's
+            # prepared statement, paired round by round (issue 15).
+            r = statistics.median(a['throughput'] / b['throughput']
+                                  for a, b in zip(runs['lingo-adhoc'], runs['raw']))
+            out.append(('point_select', 'Lingo built per call / raw libpq', '%.3f' % r, '>= 0.95', r >= 0.95))
         if w['name'] == 'scan':
             rss = next(c['peak_rss_mib'] for c in w['clients'] if c['client'] == 'lingo')
             out.append(('scan', 'Lingo peak RSS', '%.1f MiB' % rss, '<= 64 MiB', rss <= 64))
