@@ -55,6 +55,23 @@ Value detail::from_db(const ast::Node& node, Value stored) {
   return stored;
 }
 
+void detail::rethrow_naming(const Expr& column) {
+  try {
+    throw;
+  } catch (const DataError& e) {
+    std::string name;
+    if (column.node() && column.node()->kind == ast::Kind::column) {
+      const auto& c = static_cast<const ast::Column&>(*column.node());
+      name = c.table.empty() ? c.name : c.table + "." + c.name;
+    } else {
+      name = std::string(column.result_name());
+    }
+    ErrorInfo info = e.info();
+    info.message = "column " + (name.empty() ? std::string("(an expression)") : name) + ": " + info.message;
+    throw DataError(std::move(info));
+  }
+}
+
 Value Row::read(const Expr& column) const {
   // A column the query selected is found by its expression; anything else
   // (raw SQL, an expression the query did not select) by its name.

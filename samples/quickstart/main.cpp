@@ -11,8 +11,9 @@
 
 namespace bank {
 
+// A 64-bit auto key runs on every dialect (CockroachDB's keys are 64-bit).
 struct Account : lingo::Table {
-  lingo::Column<std::int32_t> id = column("id", lingo::AutoField{});
+  lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
   lingo::Column<std::string> owner = column("owner", lingo::CharField{40}.unique());
   lingo::Column<lingo::Decimal> balance = column("balance", lingo::DecimalField{14, 2}.check("balance >= 0"));
   lingo::Column<std::optional<std::string>> email = column("email", lingo::TextField{}.null());
@@ -22,7 +23,7 @@ inline const Account account;
 
 struct Payment : lingo::Table {
   lingo::Column<std::int64_t> id = column("id", lingo::BigAutoField{});
-  lingo::Column<std::int32_t> account_id =
+  lingo::Column<std::int64_t> account_id =
       column("account_id", lingo::ForeignKeyField{account.id}.on_delete(lingo::ReferentialAction::cascade));
   lingo::Column<lingo::Decimal> amount = column("amount", lingo::DecimalField{14, 2});
   Payment() : Table("quickstart_payment") { index({&account_id}); }
@@ -31,7 +32,7 @@ inline const Payment payment;
 
 // A plain struct, mapped onto the account table (found by argument-dependent lookup).
 struct AccountRecord {
-  std::int32_t id = 0;
+  std::int64_t id = 0;
   std::string owner;
   lingo::Decimal balance;
 };
@@ -61,26 +62,25 @@ int main(int argc, char** argv) {
                           .set(account.balance, lingo::Decimal("125.50"))
                           .set(account.email, "huey@example.com")
                           .execute_returning_key()
-                          ->as<std::int32_t>();
+                          ->as<std::int64_t>();
     const auto mickey = db.insert(account)
                             .set(account.owner, "mickey o'hara")
                             .set(account.balance, lingo::Decimal("80.00"))
                             .set(account.email, std::nullopt)
                             .execute_returning_key()
-                            ->as<std::int32_t>();
-    db.insert(payment)
-        .columns({&payment.account_id, &payment.amount})
-        .row({huey, lingo::Decimal("20.00")})
-        .row({huey, lingo::Decimal("5.25")})
-        .row({mickey, lingo::Decimal("7.50")})
-        .execute();
+                            ->as<std::int64_t>();
+    // Several rows: each value is checked against its column by the compiler
+    // (text for an amount would not compile).
+    auto payments = db.insert(payment).columns(payment.account_id, payment.amount);
+    payments.row(huey, lingo::Decimal("20.00")).row(huey, lingo::Decimal("5.25")).row(mickey, lingo::Decimal("7.50"));
+    payments.execute();
 
     // Typed reads: row[column] is the column's C++ type. Iterating a query streams its rows.
     std::cout << "accounts:\n";
     for (const lingo::Row row : db.select(account.id, account.owner, account.balance, account.email)
                                     .from(account)
                                     .order_by(account.id.asc())) {
-      const std::int32_t id = row[account.id];
+      const std::int64_t id = row[account.id];
       const lingo::Decimal balance = row[account.balance];
       const std::optional<std::string> email = row[account.email];
       std::cout << "  " << id << " " << row[account.owner] << ": " << balance.to_string() << ", "

@@ -122,6 +122,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testConflictUpdateWhere);
   CPPUNIT_TEST(testTypedRowsStoreWhatTheySay);
   CPPUNIT_TEST(testViewsAreIntrospected);
+  CPPUNIT_TEST(testReadErrorsNameTheColumn);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -199,6 +200,20 @@ class ModelSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, typed.execute().rows_affected());
     CPPUNIT_ASSERT_EQUAL(std::string("b@x"),
                          *db_->select(author.email).from(author).where(author.name == "b").one()[author.email]);
+  }
+
+  // A value that the C++ type asked for cannot hold: the read error names
+  // the column (it used to say only "a text value cannot be read as int32").
+  void testReadErrorsNameTheColumn() {
+    add_author("huey");
+    const Row row = db_->select(author.id, author.name).from(author).one();
+    auto e = expect_throw<DataError>([&] { (void)row[lingo::sql<std::int32_t>("name").as("name")]; },
+                                     "text read as int32");
+    LINGO_ASSERT_CONTAINS(e.what(), "column name: a text value cannot be read as int32");
+    const Row email = db_->select(author.email).from(author).one();
+    e = expect_throw<DataError>([&] { (void)email[lingo::cast<std::string>(author.email).as("email")]; },
+                                "NULL read as text");
+    LINGO_ASSERT_CONTAINS(e.what(), "column email: the value is NULL");
   }
 
   void testViewsAreIntrospected() {

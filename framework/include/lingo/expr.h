@@ -538,12 +538,21 @@ template <class T>
 namespace detail {
 // The stored value as the application sees it, for a column of a custom kind.
 Value from_db(const ast::Node& node, Value stored);
+// Rethrows the exception being handled; a DataError (a value that cannot be
+// read as the C++ type asked for) first gets the column's name in front.
+[[noreturn]] void rethrow_naming(const Expr& column);
 }  // namespace detail
 
-// row[expr]: the value of a selected column or aliased expression as T.
+// row[expr]: the value of a selected column or aliased expression as T. A
+// value that cannot be read as T is a DataError naming the column.
 template <class T>
 T Row::operator[](const TypedExpr<T>& column) const {
-  return read(column).template as<T>();
+  Value v = read(column);
+  try {
+    return std::move(v).template as<T>();
+  } catch (...) {
+    detail::rethrow_naming(column);
+  }
 }
 
 }  // namespace lingo
