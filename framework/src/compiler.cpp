@@ -84,7 +84,7 @@ void Compiler::param_node(const ast::Param& p, const FieldKind* kind, SqlWriter&
       info.dialect = dialect_;
       throw InterfaceError(std::move(info));
     }
-    w.arguments->push_back({w.params.size(), *p.slot, kind != nullptr && kind->to_db ? kind : nullptr});
+    w.arguments->push_back({w.params.size(), *p.slot, kind != nullptr && kind->to_db ? kind : nullptr, p.expected});
     return param(Value{}, w);
   }
   if (kind != nullptr && kind->to_db && !p.value.is_null()) return param(kind->to_db(p.value), w);

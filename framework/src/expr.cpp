@@ -72,20 +72,80 @@ void detail::rethrow_naming(const Expr& column) {
   }
 }
 
+namespace {
+
+[[noreturn]] void read_error(std::string message) {
+  ErrorInfo info;
+  info.message = std::move(message);
+  throw InterfaceError(std::move(info));
+}
+
+// The table column a selected expression reads, looking through an alias
+// (select(boss.name.as("b")) reads boss.name); null for anything else.
+const ast::Column* column_behind(const ast::Node& node) {
+  if (node.kind == ast::Kind::column) return &static_cast<const ast::Column&>(node);
+  if (node.kind == ast::Kind::alias) {
+    const auto& operand = *static_cast<const ast::Alias&>(node).operand;
+    if (operand.kind == ast::Kind::column) return &static_cast<const ast::Column&>(operand);
+  }
+  return nullptr;
+}
+
+std::string qualified_name(const ast::Column& c) {
+  return c.table.empty() ? c.name : c.table + "." + c.name;
+}
+
+}  // namespace
+
 Value Row::read(const Expr& column) const {
-  // A column the query selected is found by its expression; anything else
-  // (raw SQL, an expression the query did not select) by its name.
+  // A column the query selected is found by its expression; a table's column
+  // the query selected in another expression (aliased, or built again) by its
+  // table and name; anything else (raw SQL, an expression the query did not
+  // select) by its name, refused when that name is another table's column or
+  // is ambiguous, so that a read never returns the wrong column's value.
   const ast::Node* node = column.node().get();
+  const ast::Column* wanted = node != nullptr && node->kind == ast::Kind::column
+                                  ? &static_cast<const ast::Column&>(*node)
+                                  : nullptr;
   std::size_t index = ResultSource::npos;
-  if (const auto* selected = source_->selected()) {
+  const auto* selected = source_->selected();
+  if (selected != nullptr) {
     for (std::size_t i = 0; i < selected->size(); ++i) {
       if ((*selected)[i].get() == node) {
         index = i;
         break;
       }
     }
+    if (index == ResultSource::npos && wanted != nullptr && !wanted->table.empty()) {
+      for (std::size_t i = 0; i < selected->size(); ++i) {
+        const ast::Column* c = column_behind(*(*selected)[i]);
+        if (c != nullptr && c->table == wanted->table && c->name == wanted->name) {
+          index = i;
+          break;
+        }
+      }
+    }
   }
-  Value v = index != ResultSource::npos ? source_->value(row_, index) : (*this)[column.result_name()];
+  if (index == ResultSource::npos) {
+    const std::string_view name = column.result_name();
+    index = source_->find_column(name);
+    if (index == ResultSource::npos) {
+      (void)(*this)[name];  // throws, naming the columns there are
+    }
+    if (wanted != nullptr && !wanted->table.empty()) {
+      const ast::Column* there = selected != nullptr ? column_behind(*(*selected)[index]) : nullptr;
+      if (there != nullptr && !there->table.empty() && there->table != wanted->table)
+        read_error("row[" + qualified_name(*wanted) + "]: the query did not select " + qualified_name(*wanted) +
+                   "; its column '" + std::string(name) + "' is " + qualified_name(*there));
+      if (there == nullptr) {
+        for (std::size_t i = index + 1; i < source_->column_count(); ++i)
+          if (source_->column_name(i) == name)
+            read_error("row[" + qualified_name(*wanted) + "]: the result has several columns named '" +
+                       std::string(name) + "'; select the one to read with .as(\"...\") and read that");
+      }
+    }
+  }
+  Value v = source_->value(row_, index);
   convert_from_db(*node, v);
   return v;
 }

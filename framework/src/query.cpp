@@ -26,31 +26,6 @@ Row only_row(Result result, std::string_view what) {
   throw MultipleRowsReturned(std::move(info));
 }
 
-// Whether a value of type `v` may be written to a column holding `column`
-// values: numbers to numbers, the two timestamps to each other, and every
-// other type only to its own. NULL is the server's to judge (NOT NULL).
-bool writable(ValueType column, ValueType v) {
-  auto number = [](ValueType t) {
-    return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64 ||
-           t == ValueType::float32 || t == ValueType::float64 || t == ValueType::decimal;
-  };
-  auto timestamp = [](ValueType t) { return t == ValueType::timestamp || t == ValueType::timestamptz; };
-  return v == ValueType::null || v == column || (number(v) && number(column)) ||
-         (timestamp(v) && timestamp(column));
-}
-
-// The run-time half of detail::check_writable, for values whose C++ type is
-// lingo::Value: the wrong type is refused before anything is stored, naming
-// the column (never the value, which may be private).
-void check_value(const ColumnBase& column, const Value& value) {
-  if (writable(column.field().type(), value.type())) return;
-  ErrorInfo info;
-  info.message = "column " + column.table().name() + "." + column.name() + " holds " +
-                 std::string(to_string(column.field().type())) + " values and cannot take a " +
-                 std::string(to_string(value.type())) + " value";
-  throw ValueError(std::move(info));
-}
-
 // A table a statement writes to: its model checked, and never an alias.
 const Table& write_target(const Table& table, std::string_view statement) {
   table.check();
@@ -67,6 +42,54 @@ std::shared_ptr<const ResultSource::Selected> returned(const std::vector<ast::No
 }
 
 }  // namespace
+
+// --- Values written to columns ---
+
+namespace {
+
+bool is_integer(ValueType t) {
+  return t == ValueType::int16 || t == ValueType::int32 || t == ValueType::int64;
+}
+bool is_number(ValueType t) {
+  return is_integer(t) || t == ValueType::float32 || t == ValueType::float64 || t == ValueType::decimal;
+}
+
+// Whether a value of type `v` may be written to a column holding `column`
+// values, by the rules check_writable applies at compile time: integers to
+// any number column, other numbers to non-integer ones, every other type only
+// to its own. NULL is the server's to judge (NOT NULL).
+bool writable(ValueType column, ValueType v) {
+  if (v == ValueType::null || v == column) return true;
+  if (is_integer(v)) return is_number(column);
+  if (is_number(v)) return is_number(column) && !is_integer(column);
+  return false;
+}
+
+std::string column_label(const ColumnBase& column) {
+  return "column " + column.table().name() + "." + column.name();
+}
+
+}  // namespace
+
+void detail::check_value(const ColumnBase& column, const Value& value) {
+  const ValueType type = column.field().type();
+  if (!writable(type, value.type())) {
+    ErrorInfo info;
+    info.message = column_label(column) + " holds " + std::string(to_string(type)) + " values and cannot take a " +
+                   std::string(to_string(value.type())) + " value";
+    throw ValueError(std::move(info));
+  }
+  if ((type == ValueType::int16 || type == ValueType::int32) && is_integer(value.type())) {
+    const std::int64_t v = value.as<std::int64_t>();
+    const std::int64_t limit = type == ValueType::int16 ? 32767 : 2147483647;
+    if (v > limit || v < -limit - 1) {
+      ErrorInfo info;
+      info.message = column_label(column) + " holds " + std::string(to_string(type)) +
+                     " values, and the integer written to it does not fit";
+      throw ValueError(std::move(info));
+    }
+  }
+}
 
 Database& QueryBase::database() const {
   if (db_ == nullptr) usage_error("this query is not bound to a database");
@@ -109,6 +132,15 @@ Result PreparedQuery::all(std::span<const Value> args) const {
   if (args.size() != arity_)
     usage_error("this prepared query takes " + std::to_string(arity_) + " argument(s), not " +
                 std::to_string(args.size()));
+  for (const ArgumentSlot& a : compiled_.arguments) {
+    if (a.type != ValueType::null && !writable(a.type, args[a.slot].type())) {
+      ErrorInfo info;
+      info.message = "argument " + std::to_string(a.slot) + " of this prepared query is lingo::arg<" +
+                     std::string(to_string(a.type)) + ">, and a " + std::string(to_string(args[a.slot].type())) +
+                     " value was given";
+      throw ValueError(std::move(info));
+    }
+  }
   Result result = run(args);
   result.set_selected(compiled_.selected);
   return result;
@@ -165,7 +197,8 @@ void Select::from_table(const Table& table, std::string alias) {
   if (!alias.empty() && !table.alias().empty())
     usage_error("from(" + table.name() + ", \"" + alias + "\"): the table is already the alias " +
                 table.alias() + "; give one name only");
-  mut().from = FromItem{table.name(), alias.empty() ? table.alias() : std::move(alias), nullptr};
+  const bool model_alias = alias.empty() && !table.alias().empty();
+  mut().from = FromItem{table.name(), alias.empty() ? table.alias() : std::move(alias), nullptr, model_alias};
 }
 
 void Select::from_subquery(const Select& subquery, std::string alias) {
@@ -175,7 +208,7 @@ void Select::from_subquery(const Select& subquery, std::string alias) {
 
 void Select::add_join(const Table& table, ast::NodePtr on, JoinType type) {
   table.check();
-  mut().joins.push_back({type, FromItem{table.name(), table.alias(), nullptr}, std::move(on)});
+  mut().joins.push_back({type, FromItem{table.name(), table.alias(), nullptr, !table.alias().empty()}, std::move(on)});
 }
 
 void Select::add_where(ast::NodePtr condition) {
@@ -237,7 +270,7 @@ Insert::Insert(Database* db, const Table& table) : QueryBase(db) {
 }
 
 Insert& Insert::set_value(const ColumnBase& column, Value value) {
-  check_value(column, value);
+  detail::check_value(column, value);
   add_value(column, std::make_shared<ast::Param>(std::move(value)));
   return *this;
 }
@@ -264,7 +297,7 @@ Insert& Insert::row(std::vector<Value> values) {
   if (values.size() != data_.columns.size())
     usage_error("row() got " + std::to_string(values.size()) + " values for " +
                 std::to_string(data_.columns.size()) + " columns");
-  for (std::size_t c = 0; c < values.size(); ++c) check_value(*data_.columns[c], values[c]);
+  for (std::size_t c = 0; c < values.size(); ++c) detail::check_value(*data_.columns[c], values[c]);
   auto& row = data_.rows.emplace_back();
   row.reserve(values.size());
   for (auto& v : values) row.push_back(std::make_shared<ast::Param>(std::move(v)));
@@ -454,6 +487,9 @@ Result Insert::all() const {
 void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
   if (data_.conflict_where && data_.on_conflict != ConflictAction::update)
     usage_error("on_conflict_where() belongs to on_conflict_update(): it is DO UPDATE SET ... WHERE");
+  if (data_.from_select) detail::check_names(*data_.from_select);
+  detail::check_names(data_.table->name(), {data_.conflict_where.get()}, data_.returning);
+  for (const Assignment& a : data_.conflict_updates) detail::check_names(data_.table->name(), {a.value.get()});
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.insert(data_, w);
   out.selected = returned(data_.returning);
@@ -479,7 +515,7 @@ Update::Update(Database* db, const Table& table) : QueryBase(db) {
 }
 
 Update& Update::set_value(const ColumnBase& column, Value value) {
-  check_value(column, value);
+  detail::check_value(column, value);
   data_.assignments.push_back({&column, std::make_shared<ast::Param>(std::move(value))});
   return *this;
 }
@@ -492,6 +528,8 @@ Update& Update::where(const TypedExpr<bool>& condition) {
 }
 
 void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
+  detail::check_names(data_.table->name(), {data_.where.get()}, data_.returning);
+  for (const Assignment& a : data_.assignments) detail::check_names(data_.table->name(), {a.value.get()});
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.update(data_, w);
   out.selected = returned(data_.returning);
@@ -513,6 +551,7 @@ Delete& Delete::where(const TypedExpr<bool>& condition) {
 }
 
 void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
+  detail::check_names(data_.table->name(), {data_.where.get()}, data_.returning);
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.remove(data_, w);
   out.selected = returned(data_.returning);

@@ -22,10 +22,16 @@ struct VisibleName {
   std::string_view name;
   mutable bool used = false;  // a column of the query is qualified by it
 };
+struct HiddenName {
+  std::string_view table;
+  std::string_view alias;
+  bool model_alias;  // lingo::alias's: its columns say the alias
+};
 struct NameScope {
   const NameScope* outer = nullptr;
   boost::container::small_vector<VisibleName, 4> visible;
-  boost::container::small_vector<std::pair<std::string_view, std::string_view>, 4> hidden;  // table, alias
+  boost::container::small_vector<HiddenName, 4> hidden;
+  mutable bool opaque = false;  // raw SQL or a bare * here: which names it uses cannot be known
   [[nodiscard]] const VisibleName* find(std::string_view name) const {
     for (const auto& v : visible)
       if (v.name == name) return &v;
@@ -35,19 +41,32 @@ struct NameScope {
 
 void check_select_names(const SelectData& q, const NameScope* outer);
 
-void check_column_name(const ast::Column& c, const NameScope& scope) {
-  if (c.table.empty()) return;
+// How an error names a column or a star.
+std::string describe(const ast::Node& node) {
+  if (node.kind == ast::Kind::column) {
+    const auto& c = static_cast<const ast::Column&>(node);
+    return "column " + c.table + "." + c.name;
+  }
+  return static_cast<const ast::Star&>(node).table + ".*";
+}
+
+// A column (or a "table".*) qualified by `qualifier`.
+void check_qualifier(const std::string& qualifier, const ast::Node& node, const NameScope& scope) {
+  if (qualifier.empty()) {
+    if (node.kind == ast::Kind::star) scope.opaque = true;  // a bare *
+    return;
+  }
   for (const NameScope* s = &scope; s != nullptr; s = s->outer)
-    if (const VisibleName* v = s->find(c.table)) {
+    if (const VisibleName* v = s->find(qualifier)) {
       v->used = true;
       return;
     }
   for (const NameScope* s = &scope; s != nullptr; s = s->outer)
-    for (const auto& [table, alias] : s->hidden)
-      if (table == c.table)
-        usage_error("column " + c.table + "." + c.name + " says " + c.table + ", but this query names " +
-                    c.table + " only as \"" + std::string(alias) + "\": use the columns of lingo::alias(" +
-                    c.table + ", \"" + std::string(alias) + "\") instead");
+    for (const HiddenName& h : s->hidden)
+      if (h.table == qualifier)
+        usage_error(describe(node) + " says " + qualifier + ", but this query names " + qualifier + " only as \"" +
+                    std::string(h.alias) + "\": use the columns of lingo::alias(" + qualifier + ", \"" +
+                    std::string(h.alias) + "\") instead");
   // A name no FROM here mentions is left to the server to judge.
 }
 
@@ -56,7 +75,12 @@ void check_node_names(const ast::Node* node, const NameScope& scope) {
   using ast::Kind;
   switch (node->kind) {
     case Kind::column:
-      return check_column_name(static_cast<const ast::Column&>(*node), scope);
+      return check_qualifier(static_cast<const ast::Column&>(*node).table, *node, scope);
+    case Kind::star:
+      return check_qualifier(static_cast<const ast::Star&>(*node).table, *node, scope);
+    case Kind::raw:
+      scope.opaque = true;
+      return;
     case Kind::unary:
       return check_node_names(static_cast<const ast::Unary&>(*node).operand.get(), scope);
     case Kind::binary: {
@@ -125,7 +149,8 @@ void check_select_names(const SelectData& q, const NameScope* outer) {
                   " twice, so its columns could mean either: give one of them another name with "
                   "lingo::alias(table, \"name\")");
     scope.visible.push_back({name});
-    if (!f.alias.empty() && !f.table.empty() && f.alias != f.table) scope.hidden.emplace_back(f.table, f.alias);
+    if (!f.alias.empty() && !f.table.empty() && f.alias != f.table)
+      scope.hidden.push_back({f.table, f.alias, f.model_alias});
   };
   if (q.from) add(*q.from);
   for (const auto& j : q.joins) add(j.target);
@@ -135,8 +160,10 @@ void check_select_names(const SelectData& q, const NameScope* outer) {
   for (const auto& g : q.group_by) check_node_names(g.get(), scope);
   check_node_names(q.having.get(), scope);
   for (const auto& o : q.order_by) check_node_names(o.expr.get(), scope);
-  for (const auto& [table, alias] : scope.hidden)
-    if (scope.find(table) != nullptr && !scope.find(alias)->used)
+  // A string alias beside the table's own name, which no typed column can
+  // say: the user meant the alias's rows and gets the other copy's.
+  for (const auto& [table, alias, model_alias] : scope.hidden)
+    if (!model_alias && !scope.opaque && scope.find(table) != nullptr && !scope.find(alias)->used)
       usage_error("this query's FROM has " + std::string(table) + " twice, once as \"" + std::string(alias) +
                   "\", and no column says \"" + std::string(alias) + "\": every column of " + std::string(table) +
                   " means the other one. For columns of the alias, use lingo::alias(" + std::string(table) +
@@ -148,6 +175,14 @@ void check_select_names(const SelectData& q, const NameScope* outer) {
 
 void check_names(const SelectData& q) {
   check_select_names(q, nullptr);
+}
+
+void check_names(std::string_view target, std::initializer_list<const ast::Node*> nodes,
+                 const std::vector<ast::NodePtr>& more) {
+  NameScope scope;
+  scope.visible.push_back({target});
+  for (const ast::Node* node : nodes) check_node_names(node, scope);
+  for (const auto& node : more) check_node_names(node.get(), scope);
 }
 
 }  // namespace lingo::detail

@@ -2,6 +2,10 @@
 // way its FROM clause shows them (core-internal).
 #pragma once
 
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
 #include "lingo/query.h"
 
 namespace lingo::detail {
@@ -15,5 +19,10 @@ namespace lingo::detail {
 // names of the queries around them in view; a name no FROM mentions is left
 // to the server.
 void check_names(const SelectData& q);
+// The same for the expressions of an INSERT, UPDATE or DELETE on the table
+// named `target` (its WHERE, SET values, RETURNING, ON CONFLICT parts): the
+// target is in view of the subqueries among them.
+void check_names(std::string_view target, std::initializer_list<const ast::Node*> nodes,
+                 const std::vector<ast::NodePtr>& more = {});
 
 }  // namespace lingo::detail

@@ -29,6 +29,8 @@ int main() {
                     .set(book.title, lingo::Value("any"));  // checked at run time
   auto rows = lingo::Insert(nullptr, book).columns(book.title, book.note, book.stock);
   rows.row("Emma", std::nullopt, 1).row(std::string("Ulysses"), "n", std::int16_t{2});
+  // Insert's calls keep the typed builder, so row() stays checked after them.
+  rows.on_conflict_ignore().batch_size(100).row("Ada", std::nullopt, 3);
   auto update = lingo::Update(nullptr, book).set(book.stock, book.stock + 1).set(book.note, std::nullopt);
   auto upsert = lingo::Insert(nullptr, book)
                     .set(book.title, "a")

@@ -85,6 +85,10 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testJsonPathOperators);
   CPPUNIT_TEST(testLockingReads);
   CPPUNIT_TEST(testModelMistakesAreReportedAtFirstUse);
+  CPPUNIT_TEST(testEveryWritePathChecksValuesAtRunTime);
+  CPPUNIT_TEST(testPreparedArgumentsAreCheckedWhenRun);
+  CPPUNIT_TEST(testNamesAreCheckedInWritesAndTheirSubqueries);
+  CPPUNIT_TEST(testAliasesTheNameCheckMustAccept);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -275,6 +279,96 @@ class CompileTest : public CppUnit::TestFixture {
     expect_throw<InterfaceError>([&] { (void)lite_->insert(*wrong); }, "insert");
     expect_throw<InterfaceError>([&] { lite_->create_tables({&*wrong}); }, "create_tables");
     CPPUNIT_ASSERT(lite_->get_tables().empty());
+  }
+
+  // lingo::Values and integers that may not fit are checked on every write
+  // path: set, update set, update_set, typed and untyped rows.
+  void testEveryWritePathChecksValuesAtRunTime() {
+    auto e = expect_throw<ValueError>(
+        [&] {
+          (void)pg_->insert(author).set(author.name, "h").on_conflict_update({&author.name}).update_set(
+              author.id, Value("oops"));
+        },
+        "update_set with a text Value");
+    LINGO_ASSERT_CONTAINS(e.what(), "column author.id holds int32 values and cannot take a text value");
+    auto typed = lite_->insert(book).columns(book.title, book.pages);
+    e = expect_throw<ValueError>([&] { typed.row(Value(3), 10); }, "a typed row with a number Value for text");
+    LINGO_ASSERT_CONTAINS(e.what(), "column book.title holds text values");
+    CPPUNIT_ASSERT(typed.data().rows.empty());
+    e = expect_throw<ValueError>([&] { (void)lite_->update(book).set(book.pages, std::int64_t{5'000'000'000}); },
+                                 "an int64 past an int32 column");
+    LINGO_ASSERT_CONTAINS(e.what(), "column book.pages holds int32 values, and the integer written to it does not fit");
+    e = expect_throw<ValueError>([&] { (void)lite_->insert(review).set(review.stars, 40000u); },
+                                 "an unsigned past a smallint column");
+    LINGO_ASSERT_CONTAINS(e.what(), "column review.stars holds int16 values");
+    expect_throw<ValueError>([&] { (void)lite_->insert(review).columns({&review.stars}).row({Value(-40000)}); },
+                             "an int32 Value below a smallint column");
+    expect_throw<ValueError>([&] { (void)lite_->insert(book).set(book.pages, Value(2.5)); },
+                             "a double Value for an integer column");
+    expect_throw<ValueError>(
+        [&] { (void)lite_->insert(book).set_value(book.published, Value(Timestamp{})); },
+        "a timestamp Value for a date column");
+    // What fits passes.
+    CPPUNIT_ASSERT_NO_THROW((void)lite_->insert(review).set(review.stars, 5u).set(review.book_id, Value(1)));
+    typed.on_conflict_ignore().row("fine", std::int16_t{3});  // chaining keeps the typed builder
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, typed.data().rows.size());
+  }
+
+  void testPreparedArgumentsAreCheckedWhenRun() {
+    lite_->create_tables({&author});
+    const auto by_id = lite_->select(author.name).from(author).where(author.id == arg<std::int32_t>(0)).prepare();
+    const auto e = expect_throw<ValueError>([&] { (void)by_id.all({Value("1")}); }, "text for an int32 argument");
+    LINGO_ASSERT_CONTAINS(e.what(), "argument 0 of this prepared query is lingo::arg<int32>, and a text value was given");
+    CPPUNIT_ASSERT(by_id.all({std::int64_t{1}}).empty());  // any integer, and NULL, pass
+    CPPUNIT_ASSERT(by_id.all({Value()}).empty());
+  }
+
+  // The self-join mistakes are refused in an INSERT's SELECT and in the
+  // subqueries of an UPDATE or DELETE as in a SELECT.
+  void testNamesAreCheckedInWritesAndTheirSubqueries() {
+    struct Emp : Table {
+      Column<std::int32_t> id = column("id", IntegerField{}.primary_key());
+      Column<std::int32_t> boss = column("boss", IntegerField{});
+      Emp() : Table("emp") {}
+    } const emp;
+    expect_throw<InterfaceError>(
+        [&] {
+          (void)pg_->insert(emp)
+              .from_select({&emp.id}, pg_->select(emp.id).from(emp, "e").join(emp, emp.boss == emp.id))
+              .compile();
+        },
+        "INSERT ... SELECT with the issue's self-join");
+    const auto e = expect_throw<InterfaceError>(
+        [&] {
+          (void)pg_->update(author)
+              .set(author.name, "x")
+              .where(author.id.in(pg_->select(emp.id).from(emp, "e").where(emp.boss > 1)))
+              .compile();
+        },
+        "an UPDATE's subquery naming a hidden table");
+    LINGO_ASSERT_CONTAINS(e.what(), "column emp.id says emp, but this query names emp only as \"e\"");
+    expect_throw<InterfaceError>(
+        [&] {
+          (void)pg_->delete_from(author).where(exists(pg_->select(emp.id).from(emp).join(emp, emp.id == emp.boss))).compile();
+        },
+        "a DELETE's subquery joining a table to itself unaliased");
+    // A subquery of an UPDATE may name the table being updated.
+    ASSERT_SQL(pg_->update(author).set(author.name, "x").where(exists(pg_->select(emp.id).from(emp).where(emp.id == author.id))),
+               R"(UPDATE "author" SET "name" = $1 WHERE (EXISTS (SELECT "emp"."id" FROM "emp" WHERE ("emp"."id" = "author"."id"))))",
+               "[x]");
+  }
+
+  // lingo::alias tables need not be named by a column; raw SQL and stars
+  // are not second-guessed.
+  void testAliasesTheNameCheckMustAccept() {
+    const auto other = lingo::alias(author, "other");
+    ASSERT_SQL(pg_->select(fn::count()).from(author).cross_join(other),
+               R"(SELECT count(*) FROM "author" CROSS JOIN "author" AS "other")", "[]");
+    ASSERT_SQL(pg_->select(author.name, other.all_columns()).from(author).join(other, sql<bool>("true")),
+               R"(SELECT "author"."name", "other".* FROM "author" INNER JOIN "author" AS "other" ON true)", "[]");
+    // A string alias that only raw SQL names.
+    ASSERT_SQL(pg_->select(fn::count()).from(author, "a2").join(author, sql<bool>(R"("a2"."id" < "author"."id")")),
+               R"(SELECT count(*) FROM "author" AS "a2" INNER JOIN "author" ON "a2"."id" < "author"."id")", "[]");
   }
 
   void testPreparedQueriesTakeArguments() {

@@ -123,6 +123,7 @@ class ModelSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTypedRowsStoreWhatTheySay);
   CPPUNIT_TEST(testViewsAreIntrospected);
   CPPUNIT_TEST(testReadErrorsNameTheColumn);
+  CPPUNIT_TEST(testReadsThroughAnAliasNeverReturnAnotherColumn);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -214,6 +215,34 @@ class ModelSuite : public CppUnit::TestFixture {
     e = expect_throw<DataError>([&] { (void)email[lingo::cast<std::string>(author.email).as("email")]; },
                                 "NULL read as text");
     LINGO_ASSERT_CONTAINS(e.what(), "column email: the value is NULL");
+    // The same table read through a model that says its key is text: the
+    // error names the table's column.
+    struct AuthorKeyAsText : Table {
+      Column<std::string> id = column("id", TextField{});
+      AuthorKeyAsText() : Table("author") {}
+    } const as_text;
+    const Row keyed = db_->select(as_text.id).from(as_text).one();
+    e = expect_throw<DataError>([&] { (void)keyed[as_text.id]; }, "an integer key read as text");
+    LINGO_ASSERT_CONTAINS(e.what(), "column author.id: a int");  // int32 on PostgreSQL, int64 on SQLite
+  }
+
+  // Reads through an alias find the alias's column, never the other copy's
+  // column of the same name.
+  void testReadsThroughAnAliasNeverReturnAnotherColumn() {
+    const auto a = add_author("ada");
+    db_->update(author).set(author.email, "boss@x").where(author.id == a).execute();
+    const auto other = lingo::alias(author, "other");
+    const Row row = db_->select(author.name, other.name.as("other_name"))
+                        .from(author)
+                        .join(other, other.id == author.id)
+                        .one();
+    CPPUNIT_ASSERT_EQUAL(std::string("ada"), row[other.name]);  // selected as other.name.as(...)
+    const Row only_other = db_->select(other.name).from(author).join(other, other.id == author.id).one();
+    auto e = expect_throw<InterfaceError>([&] { (void)only_other[author.name]; }, "a column the query did not select");
+    LINGO_ASSERT_CONTAINS(e.what(), "row[author.name]: the query did not select author.name; its column 'name' is other.name");
+    const Row both = db_->select(author.all_columns(), other.all_columns()).from(author).join(other, other.id == author.id).one();
+    e = expect_throw<InterfaceError>([&] { (void)both[author.email]; }, "two columns named email");
+    LINGO_ASSERT_CONTAINS(e.what(), "several columns named 'email'");
   }
 
   void testViewsAreIntrospected() {

@@ -58,10 +58,13 @@ struct Column final : Node {
 
 struct Param final : Node {
   explicit Param(Value v) : Node(Kind::param), value(std::move(v)) {}
-  // An argument of a prepared query (lingo::arg): its value comes with each run.
-  Param(Value v, std::size_t argument) : Node(Kind::param), value(std::move(v)), slot(argument) {}
+  // An argument of a prepared query (lingo::arg): its value comes with each
+  // run, and must be of type `expected` (null: any).
+  Param(Value v, std::size_t argument, ValueType expected_ = ValueType::null)
+      : Node(Kind::param), value(std::move(v)), slot(argument), expected(expected_) {}
   Value value;
   std::optional<std::size_t> slot;
+  ValueType expected = ValueType::null;
 };
 
 struct Raw final : Node {

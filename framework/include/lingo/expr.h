@@ -162,6 +162,11 @@ constexpr void check_writable() {
                 "lingo: this value cannot be written to this column: the column's C++ type (T in this "
                 "instantiation) and the value's (V) are not both numbers, both text, or the same type. "
                 "Convert the value first");
+  if constexpr (std::is_same_v<A, boost::json::value>)
+    static_assert(std::is_same_v<B, boost::json::value> || std::is_same_v<B, Value> ||
+                      is_null_literal<B> || std::is_base_of_v<Expr, B>,
+                  "lingo: a JSON column (T in this instantiation) takes a boost::json::value: parse text "
+                  "with boost::json::parse, or build the document");
   if constexpr (std::is_integral_v<A> && !std::is_same_v<A, bool>)
     static_assert(!std::is_floating_point_v<B> && !std::is_same_v<B, Decimal>,
                   "lingo: a floating-point or Decimal value written to an integer column (T in this "
@@ -333,7 +338,16 @@ template <class T>
 template <class T>
 class Argument : public TypedExpr<T> {
  public:
-  explicit Argument(std::size_t n) : TypedExpr<T>(std::make_shared<ast::Param>(Value{}, n)) {}
+  explicit Argument(std::size_t n) : TypedExpr<T>(std::make_shared<ast::Param>(Value{}, n, expected())) {}
+
+ private:
+  // The type each run's value must have (checked by PreparedQuery).
+  static constexpr ValueType expected() {
+    if constexpr (std::is_same_v<typename detail::strip_optional<T>::type, Value>)
+      return ValueType::null;
+    else
+      return detail::element_type_of<T>();
+  }
 };
 
 template <class T>

@@ -168,6 +168,7 @@ struct CustomField : Field {
 // the type of the values a kind holds, known at compile time, so that a
 // Column<T> declared with a kind whose values T cannot hold does not compile.
 struct AutoField : Field {
+  static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int32;
   AutoField() : Field("AutoField", values) {
     primary_key();
@@ -175,6 +176,7 @@ struct AutoField : Field {
   }
 };
 struct BigAutoField : Field {
+  static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int64;
   BigAutoField() : Field("BigAutoField", values) {
     primary_key();
@@ -266,6 +268,7 @@ struct ArrayField : Field {
 // peewee's, they take no further constraints: a default, a check, NULL or a
 // RowIDField that is not the primary key is refused when the DDL is compiled.
 struct UUIDKeyField : Field {
+  static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::uuid;
   UUIDKeyField() : Field("UUIDKeyField", values) {
     primary_key();
@@ -273,6 +276,7 @@ struct UUIDKeyField : Field {
   }
 };
 struct RowIDField : Field {
+  static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int64;
   RowIDField() : Field("RowIDField", values) {
     primary_key();

@@ -38,6 +38,7 @@ struct ArgumentSlot {
   std::size_t param;
   std::size_t slot;
   const FieldKind* kind;
+  ValueType type = ValueType::null;  // what the argument must be (lingo::arg<T>); null: anything
 };
 
 struct CompiledQuery {
@@ -55,6 +56,7 @@ struct FromItem {
   std::string table;  // a table name, or the alias of a subquery
   std::string alias;
   std::shared_ptr<const SelectData> subquery;
+  bool model_alias = false;  // the alias is a lingo::alias's, whose columns say it
 };
 
 enum class JoinType : std::uint8_t { inner, left, cross };
@@ -309,6 +311,25 @@ class Select : public QueryBase {
 template <class... T>
 class InsertRows;
 
+namespace detail {
+// The run-time half of check_writable: a lingo::Value of a type the column
+// does not hold, or an integer outside the column's range, is a ValueError
+// naming the column (never the value).
+void check_value(const ColumnBase& column, const Value& value);
+// A value written to `column` (of C++ type T), as a bound parameter or an
+// expression: checked at compile time, and, for a lingo::Value or an integer
+// that may not fit, when it is written.
+template <class T, class V>
+ast::NodePtr written(const ColumnBase& column, const V& value) {
+  check_writable<T, V>();
+  ast::NodePtr node = operand(value);
+  if constexpr (std::is_same_v<V, Value> || (std::is_integral_v<V> && !std::is_same_v<V, bool>)) {
+    if (node->kind == ast::Kind::param) check_value(column, static_cast<const ast::Param&>(*node).value);
+  }
+  return node;
+}
+}  // namespace detail
+
 // ON CONFLICT ON CONSTRAINT "name": a conflict target given by the name of a
 // unique constraint (PostgreSQL, CockroachDB).
 struct ConflictConstraint {
@@ -326,13 +347,8 @@ class Insert : public QueryBase {
   // is checked when it is set.
   template <class T, class V>
   Insert& set(const Column<T>& column, const V& value) {
-    detail::check_writable<T, V>();
-    if constexpr (std::is_same_v<V, Value>) {
-      return set_value(column, value);
-    } else {
-      add_value(column, detail::operand(value));
-      return *this;
-    }
+    add_value(column, detail::written<T>(column, value));
+    return *this;
   }
   // A value for a column given only as a ColumnBase (mappings use this),
   // checked against the column's type when it is set.
@@ -370,8 +386,7 @@ class Insert : public QueryBase {
   Insert& on_conflict_update(ConflictConstraint target);
   template <class T, class V>
   Insert& update_set(const Column<T>& column, const V& value) {
-    detail::check_writable<T, V>();
-    data_.conflict_updates.push_back({&column, detail::operand(value)});
+    data_.conflict_updates.push_back({&column, detail::written<T>(column, value)});
     return *this;
   }
   // DO UPDATE SET ... WHERE condition: the conflicting row is updated only
@@ -412,9 +427,49 @@ class InsertRows : public Insert {
     static_assert(sizeof...(V) == sizeof...(T),
                   "lingo: row() takes exactly one value per column named in columns()");
     if constexpr (sizeof...(V) == sizeof...(T)) {
-      (detail::check_writable<T, V>(), ...);
-      add_row({detail::operand(values)...});
+      std::size_t c = 0;
+      // A braced list evaluates left to right: each value meets its own column.
+      add_row({detail::written<T>(*data().columns[c++], values)...});
     }
+    return *this;
+  }
+  // Insert's calls, returning the typed builder so that row() stays typed.
+  InsertRows& batch_size(std::size_t rows) {
+    Insert::batch_size(rows);
+    return *this;
+  }
+  InsertRows& on_conflict_ignore(std::initializer_list<const ColumnBase*> target = {}) {
+    Insert::on_conflict_ignore(target);
+    return *this;
+  }
+  InsertRows& on_conflict_ignore(ConflictConstraint target) {
+    Insert::on_conflict_ignore(std::move(target));
+    return *this;
+  }
+  InsertRows& on_conflict_replace() {
+    Insert::on_conflict_replace();
+    return *this;
+  }
+  InsertRows& on_conflict_update(std::initializer_list<const ColumnBase*> target) {
+    Insert::on_conflict_update(target);
+    return *this;
+  }
+  InsertRows& on_conflict_update(ConflictConstraint target) {
+    Insert::on_conflict_update(std::move(target));
+    return *this;
+  }
+  template <class U, class V>
+  InsertRows& update_set(const Column<U>& column, const V& value) {
+    Insert::update_set(column, value);
+    return *this;
+  }
+  InsertRows& on_conflict_where(const TypedExpr<bool>& condition) {
+    Insert::on_conflict_where(condition);
+    return *this;
+  }
+  template <class... E>
+  InsertRows& returning(const E&... exprs) {
+    Insert::returning(exprs...);
     return *this;
   }
 };
@@ -438,13 +493,8 @@ class Update : public QueryBase {
   // The value's C++ type is checked against the column's at compile time.
   template <class T, class V>
   Update& set(const Column<T>& column, const V& value) {
-    detail::check_writable<T, V>();
-    if constexpr (std::is_same_v<V, Value>) {
-      return set_value(column, value);
-    } else {
-      data_.assignments.push_back({&column, detail::operand(value)});
-      return *this;
-    }
+    data_.assignments.push_back({&column, detail::written<T>(column, value)});
+    return *this;
   }
   // Checked against the column's type when it is set (ValueError).
   Update& set_value(const ColumnBase& column, Value value);

@@ -81,6 +81,13 @@ constexpr bool readable_as(ValueType stored, ValueType cpp) {
 }
 template <class F>
 concept static_kind = std::derived_from<F, Field> && requires { F::values; };
+// Whether `cpp` is an integer type narrower than the integer values `stored`.
+constexpr bool narrower_integer(ValueType cpp, ValueType stored) {
+  auto rank = [](ValueType t) {
+    return t == ValueType::int16 ? 1 : t == ValueType::int32 ? 2 : t == ValueType::int64 ? 3 : 0;
+  };
+  return rank(cpp) != 0 && rank(stored) != 0 && rank(cpp) < rank(stored);
+}
 }  // namespace detail
 
 template <class T>
@@ -99,6 +106,11 @@ class Column : public TypedExpr<T>, public ColumnBase {
                     "lingo::Column<T>: this field kind's values cannot be read as T (the instantiation names "
                     "T and the kind F): declare the column with the C++ type of the kind's values, e.g. "
                     "Column<std::int64_t> for a BigAutoField, Column<std::string> for a TextField");
+    if constexpr (detail::static_kind<F> && requires { F::generates_key; })
+      static_assert(!detail::narrower_integer(detail::element_type_of<Base>(), F::values),
+                    "lingo::Column<T>: a generated key's C++ type must hold every key the database makes "
+                    "(the instantiation names T and the kind F): Column<std::int64_t> for BigAutoField and "
+                    "RowIDField");
   }
 
  private:
