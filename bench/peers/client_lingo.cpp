@@ -177,9 +177,8 @@ class Lingo : public Client {
   }
 
   void bulk_insert(int rows, Sink& sink) override {
-    auto insert = db_.insert(inserted);
-    insert.columns({&inserted.owner, &inserted.amount});
-    for (int i = 0; i < rows; ++i) insert.row({bulk_owner(i), std::int64_t{i}});
+    auto insert = db_.insert(inserted).columns(inserted.owner, inserted.amount);  // typed rows
+    for (int i = 0; i < rows; ++i) insert.row(bulk_owner(i), std::int64_t{i});
     sink.add(insert.execute().rows_affected());
   }
 

@@ -212,10 +212,20 @@ void Compiler::insert(const InsertData& q, SqlWriter& w) const {
   if (q.from_select) {
     w.sql += ' ';
     select(*q.from_select, w);
-  } else if (q.rows.empty() || q.columns.empty()) {
+  } else if (q.row_count() == 0 || q.columns.empty()) {
     w.sql += " DEFAULT VALUES";
   } else {
     w.sql += " VALUES ";
+    const std::size_t width = q.columns.size();
+    for (std::size_t i = 0; i < q.values.size(); ++i) {  // plain values, row after row
+      const std::size_t c = i % width;
+      if (c == 0) w.sql += i == 0 ? "(" : "), (";
+      else w.sql += ", ";
+      const FieldKind* kind = q.columns[c]->field().custom().get();
+      const Value& v = q.values[i];
+      param(kind != nullptr && kind->to_db && !v.is_null() ? kind->to_db(v) : v, w);
+      if (i + 1 == q.values.size()) w.sql += ')';
+    }
     for (std::size_t r = 0; r < q.rows.size(); ++r) {
       if (r) w.sql += ", ";
       w.sql += '(';

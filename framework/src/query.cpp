@@ -275,11 +275,30 @@ Insert& Insert::set_value(const ColumnBase& column, Value value) {
   return *this;
 }
 
+namespace {
+
+// Plain-value rows as rows of expressions (the first row that is not plain
+// turns the rest into its form).
+void values_to_rows(InsertData& d) {
+  if (d.values.empty()) return;
+  const std::size_t width = d.columns.size();
+  d.rows.reserve(d.rows.size() + d.values.size() / width);
+  for (std::size_t start = 0; start < d.values.size(); start += width) {
+    auto& row = d.rows.emplace_back();
+    row.reserve(width);
+    for (std::size_t c = 0; c < width; ++c) row.push_back(std::make_shared<ast::Param>(std::move(d.values[start + c])));
+  }
+  d.values.clear();
+}
+
+}  // namespace
+
 void Insert::add_value(const ColumnBase& column, ast::NodePtr value) {
   if (&column.table() != data_.table)
     usage_error("column " + column.table().name() + "." + column.name() + " is not a column of " +
                 data_.table->name());
-  if (data_.rows.size() > 1) usage_error("set() adds to a single row; use columns() and row() for several");
+  if (data_.row_count() > 1) usage_error("set() adds to a single row; use columns() and row() for several");
+  values_to_rows(data_);
   if (data_.rows.empty()) data_.rows.emplace_back();
   data_.columns.push_back(&column);
   data_.rows.back().push_back(std::move(value));
@@ -298,9 +317,7 @@ Insert& Insert::row(std::vector<Value> values) {
     usage_error("row() got " + std::to_string(values.size()) + " values for " +
                 std::to_string(data_.columns.size()) + " columns");
   for (std::size_t c = 0; c < values.size(); ++c) detail::check_value(*data_.columns[c], values[c]);
-  auto& row = data_.rows.emplace_back();
-  row.reserve(values.size());
-  for (auto& v : values) row.push_back(std::make_shared<ast::Param>(std::move(v)));
+  add_row(std::span<Value>(values));
   return *this;
 }
 
@@ -308,7 +325,22 @@ void Insert::add_row(std::vector<ast::NodePtr> values) {
   if (values.size() != data_.columns.size())
     usage_error("row() got " + std::to_string(values.size()) + " values for " +
                 std::to_string(data_.columns.size()) + " columns");
+  values_to_rows(data_);
   data_.rows.push_back(std::move(values));
+}
+
+void Insert::add_row(std::span<Value> values) {
+  if (values.size() != data_.columns.size() || values.empty())
+    usage_error("row() got " + std::to_string(values.size()) + " values for " +
+                std::to_string(data_.columns.size()) + " columns");
+  if (data_.rows.empty()) {
+    data_.values.insert(data_.values.end(), std::make_move_iterator(values.begin()),
+                        std::make_move_iterator(values.end()));
+    return;
+  }
+  auto& row = data_.rows.emplace_back();
+  row.reserve(values.size());
+  for (auto& v : values) row.push_back(std::make_shared<ast::Param>(std::move(v)));
 }
 
 Insert& Insert::from_select(std::initializer_list<const ColumnBase*> columns, const Select& query) {
@@ -407,7 +439,7 @@ class ConcatenatedResult final : public ResultSource {
 // cell a parameter, and no batch_size() asked for (that asks for INSERTs).
 // Returns nullopt when the rows must go by INSERT.
 std::optional<Result> Insert::copy_rows() const {
-  if (data_.rows.size() < kCopyMinRows || batch_size_ > 0 || data_.columns.empty() || data_.from_select ||
+  if (data_.row_count() < kCopyMinRows || batch_size_ > 0 || data_.columns.empty() || data_.from_select ||
       !data_.returning.empty() || data_.on_conflict != ConflictAction::none)
     return std::nullopt;
   // The custom fields' conversions, per column; only their results are stored.
@@ -420,20 +452,24 @@ std::optional<Result> Insert::copy_rows() const {
       ++converting;
     }
   }
+  const std::size_t width = data_.columns.size();
   std::vector<const Value*> cells;
-  cells.reserve(data_.rows.size() * data_.columns.size());
+  cells.reserve(data_.row_count() * width);
   std::vector<Value> converted;  // reserved in full, so the pointers into it stay put
-  converted.reserve(data_.rows.size() * converting);
+  converted.reserve(data_.row_count() * converting);
+  auto add = [&](const Value& v, std::size_t c) {
+    if (const FieldKind* kind = converts[c]; kind != nullptr && !v.is_null()) {
+      cells.push_back(&converted.emplace_back(kind->to_db(v)));
+    } else {
+      cells.push_back(&v);
+    }
+  };
+  for (std::size_t i = 0; i < data_.values.size(); ++i) add(data_.values[i], i % width);
   for (const auto& row : data_.rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (row[c]->kind != ast::Kind::param || static_cast<const ast::Param&>(*row[c]).slot)
         return std::nullopt;
-      const Value& v = static_cast<const ast::Param&>(*row[c]).value;
-      if (const FieldKind* kind = converts[c]; kind != nullptr && !v.is_null()) {
-        cells.push_back(&converted.emplace_back(kind->to_db(v)));
-      } else {
-        cells.push_back(&v);
-      }
+      add(static_cast<const ast::Param&>(*row[c]).value, c);
     }
   }
   Database& db = database();
@@ -449,7 +485,8 @@ Result Insert::all() const {
   const std::size_t per_row = std::max<std::size_t>(1, data_.columns.size());
   const std::size_t batch =
       batch_size_ > 0 ? batch_size_ : std::max<std::size_t>(1, kMaxParamsPerStatement / per_row);
-  if (data_.rows.size() <= batch) return QueryBase::all();
+  const std::size_t rows = data_.row_count();
+  if (rows <= batch) return QueryBase::all();
 
   Database& db = database();
   const Compiler& compiler = db.compiler();
@@ -465,10 +502,15 @@ Result Insert::all() const {
     part.conflict_updates = data_.conflict_updates;
     part.conflict_where = data_.conflict_where;
     part.returning = data_.returning;
-    for (std::size_t start = 0; start < data_.rows.size(); start += batch) {
-      const auto first = data_.rows.begin() + static_cast<std::ptrdiff_t>(start);
-      part.rows.assign(first,
-                       first + static_cast<std::ptrdiff_t>(std::min(batch, data_.rows.size() - start)));
+    for (std::size_t start = 0; start < rows; start += batch) {
+      const std::size_t count = std::min(batch, rows - start);
+      if (data_.values.empty()) {
+        const auto first = data_.rows.begin() + static_cast<std::ptrdiff_t>(start);
+        part.rows.assign(first, first + static_cast<std::ptrdiff_t>(count));
+      } else {
+        const auto first = data_.values.begin() + static_cast<std::ptrdiff_t>(start * per_row);
+        part.values.assign(first, first + static_cast<std::ptrdiff_t>(count * per_row));
+      }
       CompiledQuery q;
       SqlWriter w{q.sql, q.params, &q.arguments};
       compiler.insert(part, w);

@@ -89,6 +89,7 @@ class CompileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testPreparedArgumentsAreCheckedWhenRun);
   CPPUNIT_TEST(testNamesAreCheckedInWritesAndTheirSubqueries);
   CPPUNIT_TEST(testAliasesTheNameCheckMustAccept);
+  CPPUNIT_TEST(testPlainAndExpressionRowsKeepTheirOrder);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -185,7 +186,7 @@ class CompileTest : public CppUnit::TestFixture {
     auto untyped = lite_->insert(author).columns({&author.id, &author.name});
     auto e = expect_throw<ValueError>([&] { untyped.row({"x", "oops"}); }, "text into an integer column");
     LINGO_ASSERT_CONTAINS(e.what(), "column author.id holds int32 values and cannot take a text value");
-    CPPUNIT_ASSERT(untyped.data().rows.empty());  // nothing of the refused row was kept
+    CPPUNIT_ASSERT(untyped.data().row_count() == 0);  // nothing of the refused row was kept
     e = expect_throw<ValueError>([&] { (void)lite_->update(author).set_value(author.name, Value(42)); },
                                  "a number into a text column");
     LINGO_ASSERT_CONTAINS(e.what(), "column author.name holds text values");
@@ -194,7 +195,7 @@ class CompileTest : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.what(), "cannot take a boolean value");
     // NULL and numbers of another width pass: the server judges NOT NULL.
     untyped.row({7, Value()});
-    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, untyped.data().rows.size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, untyped.data().row_count());
   }
 
   void testConflictWhereAndConstraintTarget() {
@@ -294,7 +295,7 @@ class CompileTest : public CppUnit::TestFixture {
     auto typed = lite_->insert(book).columns(book.title, book.pages);
     e = expect_throw<ValueError>([&] { typed.row(Value(3), 10); }, "a typed row with a number Value for text");
     LINGO_ASSERT_CONTAINS(e.what(), "column book.title holds text values");
-    CPPUNIT_ASSERT(typed.data().rows.empty());
+    CPPUNIT_ASSERT(typed.data().row_count() == 0);
     e = expect_throw<ValueError>([&] { (void)lite_->update(book).set(book.pages, std::int64_t{5'000'000'000}); },
                                  "an int64 past an int32 column");
     LINGO_ASSERT_CONTAINS(e.what(), "column book.pages holds int32 values, and the integer written to it does not fit");
@@ -311,7 +312,7 @@ class CompileTest : public CppUnit::TestFixture {
     // What fits passes.
     CPPUNIT_ASSERT_NO_THROW((void)lite_->insert(review).set(review.stars, 5u).set(review.book_id, Value(1)));
     typed.on_conflict_ignore().row("fine", std::int16_t{3});  // chaining keeps the typed builder
-    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, typed.data().rows.size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, typed.data().row_count());
   }
 
   void testPreparedArgumentsAreCheckedWhenRun() {
@@ -369,6 +370,29 @@ class CompileTest : public CppUnit::TestFixture {
     // A string alias that only raw SQL names.
     ASSERT_SQL(pg_->select(fn::count()).from(author, "a2").join(author, sql<bool>(R"("a2"."id" < "author"."id")")),
                R"(SELECT count(*) FROM "author" AS "a2" INNER JOIN "author" ON "a2"."id" < "author"."id")", "[]");
+  }
+
+  // Rows of plain values are held as values; a row with an expression turns
+  // them into expressions, and every row keeps its place.
+  void testPlainAndExpressionRowsKeepTheirOrder() {
+    auto q = pg_->insert(book).columns(book.title, book.pages);
+    q.row("a", 1).row("b", 2);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, q.data().values.size());
+    ASSERT_SQL(q, R"(INSERT INTO "book" ("title", "pages") VALUES ($1, $2), ($3, $4))", "[a, 1, b, 2]");
+    q.row(sql<std::string>("'c'"), 3).row("d", 4);
+    CPPUNIT_ASSERT(q.data().values.empty());
+    ASSERT_SQL(q, R"(INSERT INTO "book" ("title", "pages") VALUES ($1, $2), ($3, $4), ('c', $5), ($6, $7))",
+               "[a, 1, b, 2, 3, d, 4]");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, q.data().row_count());
+    // A custom field converts plain values as it converts bound ones.
+    struct Word : Table {
+      Column<std::int32_t> id = column("id", IntegerField{}.primary_key());
+      Column<std::string> word = column("word", CustomField{shout});
+      Word() : Table("word") {}
+    } const words;
+    auto w = lite_->insert(words).columns(words.id, words.word);
+    w.row(1, "hi").row(2, "yo");
+    ASSERT_SQL(w, R"(INSERT INTO "word" ("id", "word") VALUES ($1, $2), ($3, $4))", "[1, HI, 2, YO]");
   }
 
   void testPreparedQueriesTakeArguments() {

@@ -102,7 +102,16 @@ struct Assignment {
 struct InsertData {
   const Table* table = nullptr;
   std::vector<const ColumnBase*> columns;
+  // The rows, in one of two forms. While every cell is a plain value, the
+  // values themselves, row after row (columns.size() to a row): a million-row
+  // insert holds a million rows of Values and no node per cell. Once a row
+  // holds an expression, every row as expressions (a value is an ast::Param).
+  // At most one of the two is non-empty.
+  std::vector<Value> values;
   std::vector<std::vector<ast::NodePtr>> rows;
+  [[nodiscard]] std::size_t row_count() const noexcept {
+    return values.empty() ? rows.size() : values.size() / columns.size();
+  }
   std::shared_ptr<const SelectData> from_select;
   ConflictAction on_conflict = ConflictAction::none;
   std::vector<const ColumnBase*> conflict_target;
@@ -320,13 +329,26 @@ void check_value(const ColumnBase& column, const Value& value);
 // expression: checked at compile time, and, for a lingo::Value or an integer
 // that may not fit, when it is written.
 template <class T, class V>
-ast::NodePtr written(const ColumnBase& column, const V& value) {
+  requires(!std::is_base_of_v<Expr, V>)
+Value written_value(const ColumnBase& column, const V& value) {
   check_writable<T, V>();
-  ast::NodePtr node = operand(value);
-  if constexpr (std::is_same_v<V, Value> || (std::is_integral_v<V> && !std::is_same_v<V, bool>)) {
-    if (node->kind == ast::Kind::param) check_value(column, static_cast<const ast::Param&>(*node).value);
+  Value v;
+  if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V> && !std::is_same_v<V, bool>)
+    v = Value(unsigned_to_int64(value));
+  else
+    v = Value(value);
+  if constexpr (std::is_same_v<V, Value> || (std::is_integral_v<V> && !std::is_same_v<V, bool>))
+    check_value(column, v);
+  return v;
+}
+template <class T, class V>
+ast::NodePtr written(const ColumnBase& column, const V& value) {
+  if constexpr (std::is_base_of_v<Expr, V>) {
+    check_writable<T, V>();
+    return value.node();
+  } else {
+    return std::make_shared<ast::Param>(written_value<T>(column, value));
   }
-  return node;
 }
 }  // namespace detail
 
@@ -404,8 +426,9 @@ class Insert : public QueryBase {
   [[nodiscard]] const InsertData& data() const noexcept { return data_; }
 
  protected:
-  // A row of nodes, one per column of columns(), for InsertRows.
+  // A row of nodes, or of plain values, one per column of columns(), for InsertRows.
   void add_row(std::vector<ast::NodePtr> values);
+  void add_row(std::span<Value> values);
 
  private:
   void add_value(const ColumnBase& column, ast::NodePtr value);
@@ -429,7 +452,12 @@ class InsertRows : public Insert {
     if constexpr (sizeof...(V) == sizeof...(T)) {
       std::size_t c = 0;
       // A braced list evaluates left to right: each value meets its own column.
-      add_row({detail::written<T>(*data().columns[c++], values)...});
+      if constexpr ((std::is_base_of_v<Expr, V> || ...)) {
+        add_row({detail::written<T>(*data().columns[c++], values)...});
+      } else {
+        Value cells[] = {detail::written_value<T>(*data().columns[c++], values)...};
+        add_row(std::span<Value>(cells));
+      }
     }
     return *this;
   }
