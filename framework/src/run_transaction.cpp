@@ -84,12 +84,13 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   const std::optional<std::string> restart =
       options.full_restart ? std::nullopt : impl_->dialect->restart_savepoint(impl_->uri);
 
-  // After a retryable failure: give up, or pause and let the caller go again.
-  auto next_attempt = [&](const Error& e, int attempt) {
+  // After a retryable failure: give up, or pause (when `may_pause`) and let
+  // the caller go again.
+  auto decide = [&](const Error& e, int attempt, bool may_pause) {
     if (options.max_attempts > 0 && attempt >= options.max_attempts) {
       give_up(e, attempt, "max_attempts is " + std::to_string(options.max_attempts), impl_->dialect_name());
     }
-    const microseconds pause = backoff_for(attempt, options);
+    const microseconds pause = may_pause ? backoff_for(attempt, options) : microseconds(0);
     if (Clock::now() + pause >= deadline) {
       give_up(e, attempt, "its deadline of " + std::to_string(options.deadline->count()) + " ms has passed",
               impl_->dialect_name());
@@ -109,9 +110,16 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
     }
     stats.backoff += pause;
   };
+  // A full restart has rolled back and holds nothing: it may wait. Rolled
+  // back to the restart savepoint, a CockroachDB transaction keeps its locks
+  // and its place in line, so waiting there would only hold up the
+  // transactions queued behind those locks: it goes again at once (as
+  // cockroach-go's ExecuteInTx does), bounded by max_attempts and deadline.
+  auto next_attempt = [&](const Error& e, int attempt) { decide(e, attempt, true); };
+  auto again_at_once = [&](const Error& e, int attempt) { decide(e, attempt, false); };
 
   if (restart) {
-    run_with_restart_savepoint(fn, transaction_options, *restart, stats, next_attempt);
+    run_with_restart_savepoint(fn, transaction_options, *restart, stats, again_at_once);
     return;
   }
   for (int attempt = 1;; ++attempt) {
@@ -150,8 +158,7 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
       throw;
     } catch (const Error& e) {
       if (!e.is_retryable()) throw;  // txn rolls back as the exception leaves
-      // Roll back first, so that no locks are held while pausing.
-      conn.execute("ROLLBACK TO SAVEPOINT " + name);
+      conn.execute("ROLLBACK TO SAVEPOINT " + name);  // the locks stay: the next attempt starts at once
       next_attempt(e, attempt);
       continue;
     }

@@ -192,7 +192,9 @@ struct RunOptions {
   int immediate_retries = 1;
   // Later retries pause first, with exponential back-off and full jitter: the
   // k-th paused retry waits a random time in
-  // [0, min(max_backoff, initial_backoff * 2^(k-1))].
+  // [0, min(max_backoff, initial_backoff * 2^(k-1))]. Only full restarts
+  // pause: rolled back to a restart savepoint (CockroachDB), a transaction
+  // keeps its locks, so every retry there starts at once.
   std::chrono::microseconds initial_backoff = std::chrono::milliseconds(5);
   std::chrono::microseconds max_backoff = std::chrono::seconds(1);
   // An overall limit: no attempt starts after it has passed, and no pause
