@@ -74,12 +74,6 @@ void detail::rethrow_naming(const Expr& column) {
 
 namespace {
 
-[[noreturn]] void read_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw InterfaceError(std::move(info));
-}
-
 // The table column a selected expression reads, looking through an alias
 // (select(boss.name.as("b")) reads boss.name); null for anything else.
 const ast::Column* column_behind(const ast::Node& node) {
@@ -135,12 +129,12 @@ Value Row::read(const Expr& column) const {
     if (wanted != nullptr && !wanted->table.empty()) {
       const ast::Column* there = selected != nullptr ? column_behind(*(*selected)[index]) : nullptr;
       if (there != nullptr && !there->table.empty() && there->table != wanted->table)
-        read_error("row[" + qualified_name(*wanted) + "]: the query did not select " + qualified_name(*wanted) +
+        throw InterfaceError("row[" + qualified_name(*wanted) + "]: the query did not select " + qualified_name(*wanted) +
                    "; its column '" + std::string(name) + "' is " + qualified_name(*there));
       if (there == nullptr) {
         for (std::size_t i = index + 1; i < source_->column_count(); ++i)
           if (source_->column_name(i) == name)
-            read_error("row[" + qualified_name(*wanted) + "]: the result has several columns named '" +
+            throw InterfaceError("row[" + qualified_name(*wanted) + "]: the result has several columns named '" +
                        std::string(name) + "'; select the one to read with .as(\"...\") and read that");
       }
     }

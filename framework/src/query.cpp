@@ -1,6 +1,7 @@
 #include "lingo/query.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/container/small_vector.hpp>
 
@@ -24,6 +25,22 @@ Row only_row(Result result, std::string_view what) {
   info.message = std::string(what) + " expected exactly one row and got " + std::to_string(result.size());
   if (result.empty()) throw DoesNotExist(std::move(info));
   throw MultipleRowsReturned(std::move(info));
+}
+
+// A condition added to a clause that may hold one already: joined with AND
+// (where(), having(), on_conflict_where() called again).
+void and_into(ast::NodePtr& clause, ast::NodePtr condition) {
+  clause = clause ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, clause, std::move(condition))
+                  : std::move(condition);
+}
+
+// An ON CONFLICT clause: the action, and its target as columns or as a
+// constraint's name (never both).
+void set_conflict(InsertData& d, ConflictAction action, std::vector<const ColumnBase*> target,
+                  std::string constraint = {}) {
+  d.on_conflict = action;
+  d.conflict_target = std::move(target);
+  d.conflict_constraint = std::move(constraint);
 }
 
 // A table a statement writes to: its model checked, and never an alias.
@@ -81,8 +98,8 @@ void detail::check_value(const ColumnBase& column, const Value& value) {
   }
   if ((type == ValueType::int16 || type == ValueType::int32) && is_integer(value.type())) {
     const std::int64_t v = value.as<std::int64_t>();
-    const std::int64_t limit = type == ValueType::int16 ? 32767 : 2147483647;
-    if (v > limit || v < -limit - 1) {
+    const bool fits = type == ValueType::int16 ? std::in_range<std::int16_t>(v) : std::in_range<std::int32_t>(v);
+    if (!fits) {
       ErrorInfo info;
       info.message = column_label(column) + " holds " + std::string(to_string(type)) +
                      " values, and the integer written to it does not fit";
@@ -212,16 +229,11 @@ void Select::add_join(const Table& table, ast::NodePtr on, JoinType type) {
 }
 
 void Select::add_where(ast::NodePtr condition) {
-  auto& d = mut();
-  d.where = d.where ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.where, std::move(condition))
-                    : std::move(condition);
+  and_into(mut().where, std::move(condition));
 }
 
 void Select::add_having(ast::NodePtr condition) {
-  auto& d = mut();
-  d.having = d.having
-                 ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, d.having, std::move(condition))
-                 : std::move(condition);
+  and_into(mut().having, std::move(condition));
 }
 
 void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
@@ -350,47 +362,34 @@ Insert& Insert::from_select(std::initializer_list<const ColumnBase*> columns, co
 }
 
 Insert& Insert::on_conflict_ignore(std::initializer_list<const ColumnBase*> target) {
-  data_.on_conflict = ConflictAction::ignore;
-  data_.conflict_target = target;
-  data_.conflict_constraint.clear();
+  set_conflict(data_, ConflictAction::ignore, target);
   return *this;
 }
 
 Insert& Insert::on_conflict_replace() {
-  data_.on_conflict = ConflictAction::replace;
-  data_.conflict_target = data_.table->primary_key();
-  data_.conflict_constraint.clear();
+  set_conflict(data_, ConflictAction::replace, data_.table->primary_key());
   return *this;
 }
 
 Insert& Insert::on_conflict_update(std::initializer_list<const ColumnBase*> target) {
-  data_.on_conflict = ConflictAction::update;
-  data_.conflict_target = target;
-  data_.conflict_constraint.clear();
+  set_conflict(data_, ConflictAction::update, target);
   return *this;
 }
 
 Insert& Insert::on_conflict_update(ConflictConstraint target) {
   if (target.name.empty()) usage_error("on_conflict_update(lingo::constraint(name)) needs a constraint name");
-  data_.on_conflict = ConflictAction::update;
-  data_.conflict_target.clear();
-  data_.conflict_constraint = std::move(target.name);
+  set_conflict(data_, ConflictAction::update, {}, std::move(target.name));
   return *this;
 }
 
 Insert& Insert::on_conflict_ignore(ConflictConstraint target) {
   if (target.name.empty()) usage_error("on_conflict_ignore(lingo::constraint(name)) needs a constraint name");
-  data_.on_conflict = ConflictAction::ignore;
-  data_.conflict_target.clear();
-  data_.conflict_constraint = std::move(target.name);
+  set_conflict(data_, ConflictAction::ignore, {}, std::move(target.name));
   return *this;
 }
 
 Insert& Insert::on_conflict_where(const TypedExpr<bool>& condition) {
-  data_.conflict_where =
-      data_.conflict_where
-          ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.conflict_where, condition.node())
-          : condition.node();
+  and_into(data_.conflict_where, condition.node());
   return *this;
 }
 
@@ -563,9 +562,7 @@ Update& Update::set_value(const ColumnBase& column, Value value) {
 }
 
 Update& Update::where(const TypedExpr<bool>& condition) {
-  data_.where = data_.where
-                    ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
-                    : condition.node();
+  and_into(data_.where, condition.node());
   return *this;
 }
 
@@ -586,9 +583,7 @@ Delete::Delete(Database* db, const Table& table) : QueryBase(db) {
 }
 
 Delete& Delete::where(const TypedExpr<bool>& condition) {
-  data_.where = data_.where
-                    ? std::make_shared<ast::Binary>(ast::BinaryOp::logical_and, data_.where, condition.node())
-                    : condition.node();
+  and_into(data_.where, condition.node());
   return *this;
 }
 

@@ -9,12 +9,6 @@
 namespace lingo::detail {
 namespace {
 
-[[noreturn]] void usage_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw InterfaceError(std::move(info));
-}
-
 // The names one SELECT's FROM clause makes visible to its expressions, and
 // the tables it shows only under an alias, inside the scopes that enclose it
 // (a subquery's expressions may name the outer query's tables).
@@ -64,7 +58,7 @@ void check_qualifier(const std::string& qualifier, const ast::Node& node, const 
   for (const NameScope* s = &scope; s != nullptr; s = s->outer)
     for (const HiddenName& h : s->hidden)
       if (h.table == qualifier)
-        usage_error(describe(node) + " says " + qualifier + ", but this query names " + qualifier + " only as \"" +
+        throw InterfaceError(describe(node) + " says " + qualifier + ", but this query names " + qualifier + " only as \"" +
                     std::string(h.alias) + "\": use the columns of lingo::alias(" + qualifier + ", \"" +
                     std::string(h.alias) + "\") instead");
   // A name no FROM here mentions is left to the server to judge.
@@ -145,7 +139,7 @@ void check_select_names(const SelectData& q, const NameScope* outer) {
     if (f.subquery) check_select_names(*f.subquery, outer);
     const std::string_view name = f.alias.empty() ? std::string_view(f.table) : std::string_view(f.alias);
     if (scope.find(name) != nullptr)
-      usage_error("this query's FROM names " + std::string(name) +
+      throw InterfaceError("this query's FROM names " + std::string(name) +
                   " twice, so its columns could mean either: give one of them another name with "
                   "lingo::alias(table, \"name\")");
     scope.visible.push_back({name});
@@ -164,7 +158,7 @@ void check_select_names(const SelectData& q, const NameScope* outer) {
   // say: the user meant the alias's rows and gets the other copy's.
   for (const auto& [table, alias, model_alias] : scope.hidden)
     if (!model_alias && !scope.opaque && scope.find(table) != nullptr && !scope.find(alias)->used)
-      usage_error("this query's FROM has " + std::string(table) + " twice, once as \"" + std::string(alias) +
+      throw InterfaceError("this query's FROM has " + std::string(table) + " twice, once as \"" + std::string(alias) +
                   "\", and no column says \"" + std::string(alias) + "\": every column of " + std::string(table) +
                   " means the other one. For columns of the alias, use lingo::alias(" + std::string(table) +
                   ", \"" + std::string(alias) + "\")");

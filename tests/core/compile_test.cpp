@@ -555,6 +555,8 @@ class CompileTest : public CppUnit::TestFixture {
     auto e = expect_throw<ValueError>([&] { (void)(book.id == std::uint64_t{9223372036854775808ULL}); },
                                       "2^63");
     LINGO_ASSERT_CONTAINS(e.what(), "the unsigned value 9223372036854775808 does not fit");
+    // An error made from a message alone keeps it in info() too (it used to be empty there).
+    CPPUNIT_ASSERT_EQUAL(std::string(e.what()), e.info().message);
   }
 
   void testOrderByAColumnIsAscending() {

@@ -32,7 +32,8 @@ struct ErrorInfo {
 
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  // The message alone, kept in info() as every other error's is.
+  explicit Error(const std::string& message) : Error(ErrorInfo{message}) {}
   explicit Error(ErrorInfo info);
 
   [[nodiscard]] const std::string& sqlstate() const noexcept { return info_.sqlstate; }
