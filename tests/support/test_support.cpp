@@ -79,6 +79,29 @@ CrdbSimulator::~CrdbSimulator() {
   std::filesystem::remove_all(dir_);
 }
 
+void CrdbSimulator::freeze() const {
+  kill(pid_, SIGSTOP);
+  const std::string tasks = "/proc/" + std::to_string(pid_) + "/task";
+  for (int i = 0; i < 1000; ++i) {
+    bool all_stopped = true;
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      // pid (comm) state ...: the state follows the last ')'.
+      const auto close = line.rfind(')');
+      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T') all_stopped = false;
+    }
+    if (all_stopped) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  CPPUNIT_FAIL("the CockroachDB simulator did not stop on SIGSTOP within 2 s");
+}
+
+void CrdbSimulator::thaw() const {
+  kill(pid_, SIGCONT);
+}
+
 std::string CrdbSimulator::uri(const std::string& scheme, const std::string& options) const {
   std::string out = scheme + "://root@127.0.0.1:" + std::to_string(port_) + "/" + database_;
   if (!options.empty()) out += "?" + options;

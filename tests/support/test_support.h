@@ -36,8 +36,13 @@ class CrdbSimulator {
   [[nodiscard]] std::string uri(const std::string& scheme = "cockroachdb",
                                 const std::string& options = {}) const;
   [[nodiscard]] unsigned port() const noexcept { return port_; }
-  // Its process id: SIGSTOP makes a server that stops answering.
+  // Its process id.
   [[nodiscard]] int pid() const noexcept { return pid_; }
+  // SIGSTOP, returning once every thread of the process has stopped (the
+  // signal alone stops them later, when each is next scheduled): a server
+  // that answers nothing. thaw() sends SIGCONT.
+  void freeze() const;
+  void thaw() const;
 
  private:
   int pid_ = -1;

@@ -14,9 +14,16 @@ const std::vector<std::string> kOwnOptions = {"savepoints", "retry"};
 
 // The server version comes from SELECT version(): CockroachDB reports a
 // PostgreSQL compatibility number (13.0) in the protocol, not its own.
+//
+// BEGIN goes to the server on its own here, not deferred to the first
+// statement as on PostgreSQL: CockroachDB takes it either way, but the
+// project's simulator, which these tests run against, reads transaction
+// control only from simple queries (tests/crdb_sim).
 class CrdbConnection final : public postgres::PgConnection {
  public:
-  using PgConnection::PgConnection;
+  CrdbConnection(PGconn* conn, std::string dialect) : PgConnection(conn, std::move(dialect)) {
+    set_deferred_begin(false);
+  }
   [[nodiscard]] int server_version() override {
     const Result result = execute("SELECT version()");
     const std::string banner = result[0][0].as<std::string>();

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "pg_errors.h"
 #include "pg_params.h"
@@ -61,6 +63,8 @@ void PgConnection::close() noexcept {
   cached_count_ = 0;
   forgotten_.clear();
   seen_once_.clear();
+  pending_begin_.clear();
+  begin_lost_ = false;
 }
 
 void PgConnection::ensure_open(std::string_view sql) const {
@@ -71,6 +75,88 @@ void PgConnection::ensure_open(std::string_view sql) const {
   info.dialect = dialect_;
   info.statement = std::string(sql);
   throw InterfaceError(std::move(info));
+}
+
+void PgConnection::start_statement(std::string_view sql) {
+  ensure_open(sql);
+  if (!begin_lost_) return;
+  ErrorInfo info;
+  info.message =
+      "current transaction is aborted, commands ignored until end of transaction block (its BEGIN failed)";
+  info.sqlstate = "25P02";
+  info.dialect = dialect_;
+  info.statement = std::string(sql);
+  throw_database_error(std::move(info));
+}
+
+void PgConnection::flush_begin() {
+  if (pending_begin_.empty()) return;
+  const std::string begin = std::exchange(pending_begin_, {});
+  begin_lost_ = true;  // until the server says it began
+  ResultPtr res(exec_text(begin));
+  if (res == nullptr || !succeeded(res.get())) fail(res.get(), begin);
+  begin_lost_ = false;
+}
+
+PGresult* PgConnection::answer(std::string_view sql) {
+  ResultPtr res(next_result(sql));
+  if (res != nullptr)
+    while (PGresult* rest = next_result(sql)) PQclear(rest);
+  return res.release();
+}
+
+void PgConnection::await_sync(std::string_view sql) {
+  for (;;) {
+    ResultPtr sync(next_result(sql));
+    if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) return;
+  }
+}
+
+PGresult* PgConnection::begin_and(std::string_view sql, const std::function<int()>& send) {
+  const std::string begin = std::exchange(pending_begin_, {});
+  begin_lost_ = true;  // until the server says it began
+  if (PQenterPipelineMode(conn_) == 0) fail(nullptr, sql);
+  if (PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 || send() == 0 ||
+      PQpipelineSync(conn_) == 0) {
+    PQexitPipelineMode(conn_);
+    fail(nullptr, sql);
+  }
+  ResultPtr began;
+  ResultPtr executed;
+  try {
+    began.reset(answer(sql));
+    if (began != nullptr && succeeded(began.get())) begin_lost_ = false;
+    executed.reset(answer(sql));  // PGRES_PIPELINE_ABORTED when BEGIN failed
+    await_sync(sql);
+  } catch (...) {
+    if (conn_ != nullptr) PQexitPipelineMode(conn_);
+    throw;
+  }
+  PQexitPipelineMode(conn_);
+  if (begin_lost_) fail(began.get(), begin);
+  return executed.release();
+}
+
+PGresult* PgConnection::begin_and_simple(std::string_view sql) {
+  const std::string begin = std::exchange(pending_begin_, {});
+  begin_lost_ = true;  // until the server says it began
+  const std::string text = begin + ";\n" + std::string(sql);
+  if (PQsendQuery(conn_, text.c_str()) == 0) fail(nullptr, sql);
+  // The first answer is BEGIN's, or the error that stopped the whole text
+  // (the server parses all of it first, and BEGIN never ran): that error's
+  // position says whose text it is.
+  ResultPtr began(next_result(sql));
+  if (began == nullptr || !succeeded(began.get())) {
+    while (PGresult* rest = next_result(sql)) PQclear(rest);
+    const char* at = began == nullptr ? nullptr : PQresultErrorField(began.get(), PG_DIAG_STATEMENT_POSITION);
+    const bool in_begin = at == nullptr || std::strtoul(at, nullptr, 10) <= begin.size();
+    fail(began.get(), in_begin ? std::string_view(begin) : sql);
+  }
+  begin_lost_ = false;
+  ResultPtr res(collect(sql));
+  if (res == nullptr && PQstatus(conn_) == CONNECTION_OK) return began.release();  // a blank statement
+  if (res == nullptr || !succeeded(res.get())) fail(res.get(), sql);
+  return res.release();
 }
 
 void PgConnection::fail(const PGresult* res, std::string_view sql) {
@@ -172,7 +258,8 @@ void PgConnection::timed_out(std::string_view sql) {
 }
 
 PGresult* PgConnection::run_simple(std::string_view sql) {
-  ensure_open(sql);
+  start_statement(sql);
+  if (!pending_begin_.empty()) return begin_and_simple(sql);
   const std::string text(sql);
   PGresult* res = exec_text(text);
   if (res == nullptr || !succeeded(res)) {
@@ -243,6 +330,12 @@ bool PgConnection::admit(std::size_t hash) {
 
 PGresult* PgConnection::exec_unnamed(std::string_view sql) {
   const std::string text(sql);
+  if (!pending_begin_.empty()) {
+    return begin_and(sql, [&] {
+      return PQsendQueryParams(conn_, text.c_str(), encoder_->count(), encoder_->types().data(),
+                               encoder_->values(), encoder_->lengths(), encoder_->formats(), 0);
+    });
+  }
   if (!query_timeout_) {
     return PQexecParams(conn_, text.c_str(), encoder_->count(), encoder_->types().data(), encoder_->values(),
                         encoder_->lengths(), encoder_->formats(), 0);
@@ -254,20 +347,23 @@ PGresult* PgConnection::exec_unnamed(std::string_view sql) {
 }
 
 PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t hash) {
-  // One round trip instead of two: DEALLOCATE of statements evicted or
-  // invalidated earlier (only outside a transaction block, where its failure
-  // cannot abort the caller's transaction), PREPARE and EXECUTE go out
-  // together in pipeline mode behind one sync.
+  // One round trip instead of two: a deferred BEGIN, DEALLOCATE of
+  // statements evicted or invalidated earlier (only outside a transaction
+  // block, where its failure cannot abort the caller's transaction), PREPARE
+  // and EXECUTE go out together in pipeline mode behind one sync.
   const Prepared* stmt = remember(sql, hash, encoder_->types());
   const std::string name = stmt->name;
+  const std::string begin = std::exchange(pending_begin_, {});
   std::vector<std::string> deallocating;
-  if (PQtransactionStatus(conn_) == PQTRANS_IDLE) deallocating.swap(forgotten_);
+  if (begin.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE) deallocating.swap(forgotten_);
+  if (!begin.empty()) begin_lost_ = true;  // until the server says it began
   if (PQenterPipelineMode(conn_) == 0) {
     discard(hash, name);
     fail(nullptr, sql);
   }
   // A timeout closes the connection or leaves it with no pipeline to exit.
-  bool sent = true;
+  bool sent = begin.empty() ||
+              PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
   for (const auto& old : deallocating) {
     const std::string statement = "DEALLOCATE " + old;
     sent = sent && PQsendQueryParams(conn_, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
@@ -282,29 +378,28 @@ PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t ha
     discard(hash, name);
     fail(nullptr, sql);
   }
-  // Each answer ends with a null result; the sync's answer ends them all.
-  auto next_answer = [&]() -> ResultPtr {
-    ResultPtr res(next_result(sql));
-    if (res != nullptr)
-      while (PGresult* rest = next_result(sql)) PQclear(rest);
-    return res;
-  };
+  ResultPtr began;
   ResultPtr prepared;
   ResultPtr executed;
   try {
-    for (std::size_t i = 0; i < deallocating.size(); ++i) (void)next_answer();
-    prepared = next_answer();
-    executed = next_answer();
-    for (;;) {
-      ResultPtr sync(next_result(sql));
-      if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+    if (!begin.empty()) {
+      began.reset(answer(sql));
+      if (began != nullptr && succeeded(began.get())) begin_lost_ = false;
     }
+    for (std::size_t i = 0; i < deallocating.size(); ++i) ResultPtr(answer(sql));
+    prepared.reset(answer(sql));
+    executed.reset(answer(sql));
+    await_sync(sql);
   } catch (...) {
     if (conn_ != nullptr) PQexitPipelineMode(conn_);
     discard(hash, name);
     throw;
   }
   PQexitPipelineMode(conn_);
+  if (begin_lost_) {
+    discard(hash, name);  // its PREPARE was skipped with the rest
+    fail(began.get(), begin);
+  }
   if (prepared == nullptr || !succeeded(prepared.get())) {
     discard(hash, name);  // the server never made it
     fail(prepared.get(), sql);
@@ -337,6 +432,12 @@ void PgConnection::deallocate_forgotten() {
 
 PGresult* PgConnection::exec_prepared(const Prepared* stmt) {
   stmt->used = ++clock_;
+  if (!pending_begin_.empty()) {
+    return begin_and(stmt->sql, [&] {
+      return PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                                 encoder_->lengths(), encoder_->formats(), 0);
+    });
+  }
   if (!query_timeout_) {
     return PQexecPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
                           encoder_->lengths(), encoder_->formats(), 0);
@@ -443,7 +544,8 @@ class PgRowStream final : public RowStream {
 };
 
 std::unique_ptr<RowStream> PgConnection::do_stream(std::string_view sql, std::span<const Value> params) {
-  ensure_open(sql);
+  start_statement(sql);
+  flush_begin();  // single-row mode reads outside pipeline mode
   const bool in_transaction = PQtransactionStatus(conn_) != PQTRANS_IDLE;
   const Prepared* stmt = statement_for(sql, params);
   if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
@@ -455,7 +557,7 @@ std::unique_ptr<RowStream> PgConnection::do_stream(std::string_view sql, std::sp
 }
 
 Result PgConnection::do_execute(std::string_view sql, std::span<const Value> params) {
-  ensure_open(sql);
+  start_statement(sql);
   if (params.empty()) return Result(std::make_shared<PgResult>(run_simple(sql)));
 
   encoder_->encode(params);  // may throw: nothing has been sent yet
@@ -476,11 +578,40 @@ Result PgConnection::do_execute(std::string_view sql, std::span<const Value> par
 }
 
 void PgConnection::do_begin(std::string_view statement) {
+  ensure_open(statement);
+  if (defer_begin_ && pending_begin_.empty() && !begin_lost_ && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+    pending_begin_ = statement;  // sent with the first statement
+    return;
+  }
   PQclear(run_simple(statement));
 }
 
+namespace {
+
+[[noreturn]] void rolled_back_instead(const std::string& dialect, const std::string& why) {
+  ErrorInfo info;
+  info.message = why;
+  info.sqlstate = "40000";
+  info.dialect = dialect;
+  info.statement = "COMMIT";
+  throw_database_error(std::move(info));
+}
+
+}  // namespace
+
 void PgConnection::do_commit() {
   ensure_open("COMMIT");
+  if (!pending_begin_.empty()) {  // nothing was sent, so nothing is to commit
+    pending_begin_.clear();
+    return;
+  }
+  if (begin_lost_ && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+    begin_lost_ = false;
+    rolled_back_instead(dialect_,
+                        "COMMIT of a transaction whose BEGIN failed: nothing was run in it, so nothing was "
+                        "committed");
+  }
+  begin_lost_ = false;
   ResultPtr res;
   try {
     res.reset(exec_text("COMMIT"));
@@ -510,23 +641,25 @@ void PgConnection::do_commit() {
   // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no
   // error; treating that as success would hide lost writes.
   if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
-    ErrorInfo info;
-    info.message =
-        "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so the "
-        "server rolled the whole transaction back and nothing was committed";
-    info.sqlstate = "40000";
-    info.dialect = dialect_;
-    info.statement = "COMMIT";
-    throw_database_error(std::move(info));
+    rolled_back_instead(dialect_,
+                        "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so "
+                        "the server rolled the whole transaction back and nothing was committed");
   }
 }
 
 void PgConnection::do_rollback() {
+  ensure_open("ROLLBACK");
+  const bool nothing_began = !pending_begin_.empty() || (begin_lost_ && PQtransactionStatus(conn_) == PQTRANS_IDLE);
+  pending_begin_.clear();
+  begin_lost_ = false;
+  if (nothing_began) return;  // the server has no transaction to end
   PQclear(run_simple("ROLLBACK"));
 }
 
 TransactionStatus PgConnection::transaction_status() const noexcept {
   if (conn_ == nullptr) return TransactionStatus::unknown;
+  if (begin_lost_ && PQstatus(conn_) == CONNECTION_OK) return TransactionStatus::in_error;
+  if (!pending_begin_.empty()) return TransactionStatus::in_transaction;
   switch (PQtransactionStatus(conn_)) {
     case PQTRANS_IDLE:
       return TransactionStatus::idle;
@@ -552,7 +685,7 @@ bool PgConnection::do_probe() noexcept {
 }
 
 bool PgConnection::is_usable() const noexcept {
-  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
+  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK && !begin_lost_ &&
          PQtransactionStatus(conn_) != PQTRANS_INERROR;
 }
 
@@ -599,7 +732,8 @@ std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, 
 }
 
 PGresult* PgConnection::run_copy_start(const std::string& statement) {
-  ensure_open(statement);
+  start_statement(statement);
+  flush_begin();  // COPY cannot run in pipeline mode
   PGresult* res = PQexec(conn_, statement.c_str());
   if (res == nullptr || PQresultStatus(res) != PGRES_COPY_IN) {
     ResultPtr guard(res);
@@ -610,7 +744,8 @@ PGresult* PgConnection::run_copy_start(const std::string& statement) {
 
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                                const PipelineCallback& on_result) {
-  ensure_open("(pipeline)");
+  start_statement("(pipeline)");
+  flush_begin();
   deallocate_forgotten();  // a synchronous command: not possible once in pipeline mode
   // A statement seen for the first time on this connection is prepared in
   // the pipeline itself (PQsendPrepare), just before its execution; each

@@ -2,7 +2,6 @@
 // is slow to answer, and a server that stops answering altogether all end
 // within the configured time, with the session usable or clearly broken.
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,11 +101,11 @@ class PgDeadlineTest : public CppUnit::TestFixture {
     lingo_test::CrdbSimulator simulator;
     Database db(simulator.uri("cockroachdb", "query_timeout=0.5"));
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db.execute_sql("SELECT 1").scalar<std::int64_t>());
-    ::kill(simulator.pid(), SIGSTOP);
+    simulator.freeze();
     const auto start = Clock::now();
     const auto e = expect_throw<ConnectionError>([&] { db.execute_sql("SELECT 2"); }, "stalled server");
     const double took = seconds_since(start);
-    ::kill(simulator.pid(), SIGCONT);
+    simulator.thaw();
     CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took >= 0.4 && took < 4);
     LINGO_ASSERT_CONTAINS(e.what(), "the connection was closed");
     CPPUNIT_ASSERT(db.connection().transaction_status() == TransactionStatus::idle);  // a new one

@@ -1,56 +1,13 @@
-// The statement cache, counted in round trips: libpq's own protocol trace
-// (PQtrace) records every message the client sends, and each Sync or simple
-// Query is one wait for the server.
-#include <libpq-fe.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
+// The statement cache, counted in round trips (round_trips.h).
 #include "lingo/lingo.h"
 #include "lingo/postgres/pg_connection.h"
+#include "round_trips.h"
 #include "test_support.h"
 
 using namespace lingo;
+using lingo_test::RoundTrips;
 
 namespace {
-
-// Counts the round trips a connection makes, from its protocol trace.
-class RoundTrips {
- public:
-  explicit RoundTrips(PGconn* conn) : conn_(conn), file_(std::tmpfile()) {
-    PQtrace(conn_, file_);
-    PQsetTraceFlags(conn_, PQTRACE_SUPPRESS_TIMESTAMPS);
-  }
-  ~RoundTrips() {
-    PQuntrace(conn_);
-    std::fclose(file_);
-  }
-  RoundTrips(const RoundTrips&) = delete;
-  RoundTrips& operator=(const RoundTrips&) = delete;
-
-  // Round trips since the last call.
-  int since_last() {
-    std::fflush(file_);
-    int total = 0;
-    std::rewind(file_);
-    char line[4096];
-    while (std::fgets(line, sizeof line, file_) != nullptr) {
-      std::istringstream fields(line);
-      std::string direction, length, message;
-      fields >> direction >> length >> message;
-      if (direction == "F" && (message == "Sync" || message == "Query")) ++total;
-    }
-    const int fresh = total - counted_;
-    counted_ = total;
-    return fresh;
-  }
-
- private:
-  PGconn* conn_;
-  std::FILE* file_;
-  int counted_ = 0;
-};
 
 class PgStatementCacheTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PgStatementCacheTest);

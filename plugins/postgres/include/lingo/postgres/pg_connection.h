@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,13 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   }
   // Prepared statements currently cached on this connection.
   [[nodiscard]] std::size_t cached_statements() const noexcept { return cached_count_; }
+  // Whether BEGIN waits for the transaction's first statement and goes to
+  // the server with it, in one round trip (on by default). A transaction
+  // ended before any statement then costs none. The block behaves as if
+  // BEGIN had been sent at once: when it fails, or never runs (a first
+  // statement the server cannot parse), the transaction is in error until
+  // rolled back, as PostgreSQL's own would be.
+  void set_deferred_begin(bool deferred) noexcept { defer_begin_ = deferred; }
 
  protected:
   Result do_execute(std::string_view sql, std::span<const Value> params) override;
@@ -77,6 +85,12 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // The next result of what was sent (PQgetResult), waiting no longer than
   // the query timeout.
   PGresult* next_result(std::string_view sql);
+  // Before a statement: the connection is open and no deferred BEGIN was
+  // lost (then the statement fails as in an aborted transaction).
+  void start_statement(std::string_view sql);
+  // Sends a deferred BEGIN on its own, for what cannot carry it (streams,
+  // COPY, pipelines).
+  void flush_begin();
 
  private:
   struct Prepared {
@@ -105,6 +119,16 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
   PGresult* exec_prepared(const Prepared* stmt);
+  // The deferred BEGIN and the statement `send` sends, in pipeline mode
+  // behind one sync; returns the statement's result.
+  PGresult* begin_and(std::string_view sql, const std::function<int()>& send);
+  // The deferred BEGIN and a statement without parameters, as one simple
+  // query; returns the statement's (checked) result.
+  PGresult* begin_and_simple(std::string_view sql);
+  // One statement's answer in pipeline mode: its result, the null after it read.
+  PGresult* answer(std::string_view sql);
+  // Reads up to the pipeline's sync.
+  void await_sync(std::string_view sql);
   // PQexec's way of gathering an answer: the first failure, else the last result.
   PGresult* collect(std::string_view sql);
   // Waits until a whole result can be read; false at the deadline.
@@ -134,6 +158,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::vector<std::string> forgotten_;  // invalidated statements still to DEALLOCATE
   std::optional<std::chrono::milliseconds> query_timeout_;
   std::unordered_set<std::size_t> seen_once_;  // texts run once since the cache filled (admit())
+  bool defer_begin_ = true;
+  std::string pending_begin_;  // a deferred BEGIN not yet sent
+  bool begin_lost_ = false;    // a deferred BEGIN failed or never ran: in error until rolled back
 };
 
 }  // namespace lingo::postgres
