@@ -63,9 +63,13 @@ Session::Session(Poco::Net::StreamSocket client, const Settings& settings)
 
 void Session::run() {
   try {
+    const Node::Membership member(*settings_.node, client_, upstream_);
     if (!startup()) return;
     std::vector<Message> batch;
-    while (auto message = read_message(client_)) {
+    for (;;) {
+      if (!await_client(!batch.empty())) return;
+      auto message = read_message(client_);
+      if (!message) break;
       switch (message->type) {
         case 'Q': {
           std::size_t at = 0;
@@ -97,6 +101,22 @@ void Session::run() {
   }
 }
 
+bool Session::await_client(bool mid_batch) {
+  Node& node = *settings_.node;
+  for (;;) {
+    if (!node.wait_while_stalled()) return false;
+    if (node.closing(in_txn() || mid_batch)) {
+      if (node.state() != Node::State::dead) {
+        // pkg/sql/pgwire: ErrDrainingExistingConn, sent unasked.
+        reply(fatal_response("57P01", "server is shutting down"));
+        write_message(upstream_, Message{'X', {}});
+      }
+      return false;
+    }
+    if (client_.poll(Poco::Timespan(0, 20'000), Poco::Net::Socket::SELECT_READ)) return true;
+  }
+}
+
 // ---- startup ---------------------------------------------------------------
 
 bool Session::startup() {
@@ -112,6 +132,11 @@ bool Session::startup() {
     if (code == kCancelRequest) return false;
     if (code != kProtocol3) return false;
     break;
+  }
+  if (settings_.node->refusing_new()) {
+    // pkg/sql/pgwire: ErrDrainingNewConn, once the drain refuses sessions.
+    write_message(client_, fatal_response("57P01", "server is not accepting clients, try another node"));
+    return false;
   }
   // The parameters: user, database, options (-c name=value ...).
   std::vector<std::pair<std::string, std::string>> params;
@@ -158,8 +183,13 @@ bool Session::startup() {
     value = kept;
     options = kept;
   }
-  // CockroachDB is SERIALIZABLE by default; so real contention gives real 40001s.
-  const std::string isolation = "-c default_transaction_isolation=serializable";
+  // CockroachDB is SERIALIZABLE by default; so real contention gives real
+  // 40001s. The node's identity goes along for crdb_internal.node_id().
+  const std::string isolation = "-c default_transaction_isolation=serializable -c crdb_sim.node_id=" +
+                                std::to_string(settings_.node->id()) +
+                                (settings_.node->locality().empty()
+                                     ? std::string()
+                                     : " -c crdb_sim.locality=" + settings_.node->locality());
   bool had_options = false;
   for (auto& [key, value] : params) {
     if (key == "options") {
@@ -672,6 +702,10 @@ bool Session::on_variable(const Statement& s) {
       value = client_user_;  // the simulator's own: who the client said it was
     } else if (s.name == "crdb_version") {
       value = banner();
+    } else if (s.name == "node_id") {
+      value = std::to_string(settings_.node->id());
+    } else if (s.name == "locality") {
+      value = settings_.node->locality();
     } else if (s.name == "server_version") {
       value = "13.0.0";
     } else if (s.name == "server_version_num") {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "node.h"
 #include "sql.h"
 #include "wire.h"
 
@@ -22,6 +23,7 @@ struct Settings {
   bool verbose = false;
   // Primary-key columns of a table, for UPSERT (looked up upstream).
   std::function<std::vector<std::string>(const std::string&)> primary_key;
+  Node* node = nullptr;  // the node this process simulates
 };
 
 class Session {
@@ -33,6 +35,10 @@ class Session {
   enum class State { no_txn, open, aborted, commit_wait };
 
   bool startup();
+  // Waits for the client's next message; false when the session must end
+  // first (the node died, or drains and this session is between
+  // transactions: then it says so with 57P01, as CockroachDB does).
+  bool await_client(bool mid_batch);
   void simple_query(const std::string& sql);
   void extended_batch(std::vector<Message>& batch);
 

@@ -92,20 +92,33 @@ std::string get_cstring(std::string_view body, std::size_t& at) {
   return out;
 }
 
-Message error_response(std::string_view sqlstate, std::string_view message, std::string_view hint) {
+namespace {
+
+Message error_with_severity(std::string_view severity, std::string_view sqlstate, std::string_view message,
+                            std::string_view hint) {
   Message m{'E', {}};
   auto field = [&](char code, std::string_view value) {
     m.body += code;
     m.body += value;
     m.body += '\0';
   };
-  field('S', "ERROR");
-  field('V', "ERROR");
+  field('S', severity);
+  field('V', severity);
   field('C', sqlstate);
   field('M', message);
   if (!hint.empty()) field('H', hint);
   m.body += '\0';
   return m;
+}
+
+}  // namespace
+
+Message error_response(std::string_view sqlstate, std::string_view message, std::string_view hint) {
+  return error_with_severity("ERROR", sqlstate, message, hint);
+}
+
+Message fatal_response(std::string_view sqlstate, std::string_view message) {
+  return error_with_severity("FATAL", sqlstate, message, {});
 }
 
 Message command_complete(std::string_view tag) {

@@ -34,6 +34,8 @@ std::string get_cstring(std::string_view body, std::size_t& at);
 
 // Messages the simulator answers with.
 Message error_response(std::string_view sqlstate, std::string_view message, std::string_view hint = {});
+// An error that ends the session (severity FATAL).
+Message fatal_response(std::string_view sqlstate, std::string_view message);
 Message command_complete(std::string_view tag);
 Message ready_for_query(char status);
 Message parameter_status(std::string_view name, std::string_view value);
