@@ -65,6 +65,7 @@ void PgConnection::close() noexcept {
   seen_once_.clear();
   pending_begin_.clear();
   begin_lost_ = false;
+  host_token_.reset();
 }
 
 void PgConnection::ensure_open(std::string_view sql) const {

@@ -13,6 +13,7 @@
 #include "lingo/postgres/pg_compiler.h"
 #include "lingo/postgres/pg_connection.h"
 #include "lingo/postgres/pg_introspection.h"
+#include "pg_hosts.h"
 
 namespace lingo::postgres {
 namespace {
@@ -66,14 +67,95 @@ std::optional<std::chrono::milliseconds> query_timeout_of(const Uri& uri) {
 
 // A connect to a host that never answers must not hang: libpq waits for
 // ever unless told otherwise.
-constexpr const char* kDefaultConnectTimeout = "10";
+constexpr std::chrono::seconds kDefaultConnectTimeout{10};
+// How long a host that failed is tried only after the others.
+constexpr std::chrono::seconds kDefaultHostRecheck{5};
+
+// Lingo's own URI options, never passed to libpq.
+const std::vector<std::string> kOwnOptions = {"query_timeout", "load_balance_hosts", "host_recheck"};
+
+double seconds_option(const Uri& uri, std::string_view name, std::string_view text, std::string_view expected) {
+  double seconds = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, seconds);
+  if (ec != std::errc() || ptr != end || !std::isfinite(seconds) || seconds > 1e9) {
+    throw UriError("URI option " + std::string(name) + "=" + std::string(text) + " is not valid: expected " +
+                   std::string(expected) + " (" + uri.masked() + ")");
+  }
+  return seconds;
+}
+
+Balance balance_of(const Uri& uri) {
+  const auto text = uri.option("load_balance_hosts");
+  if (!text || *text == "disable") return Balance::disable;
+  if (*text == "random") return Balance::random;
+  throw UriError("URI option load_balance_hosts=" + *text + " is not valid: expected disable or random (" +
+                 uri.masked() + ")");
+}
+
+std::chrono::milliseconds host_recheck_of(const Uri& uri) {
+  const auto text = uri.option("host_recheck");
+  if (!text) return kDefaultHostRecheck;
+  const double seconds = seconds_option(uri, "host_recheck", *text, "a number of seconds, 0 or more");
+  if (seconds < 0) {
+    throw UriError("URI option host_recheck=" + *text +
+                   " is not valid: expected a number of seconds, 0 or more (" + uri.masked() + ")");
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
+// libpq's connect_timeout, measured by Lingo for each host: fractions of a
+// second allowed, 0 or less for no limit (as libpq), and no 2-second floor.
+std::optional<std::chrono::milliseconds> connect_timeout_of(const Uri& uri, const char* text) {
+  if (text == nullptr) return kDefaultConnectTimeout;
+  const double seconds = seconds_option(uri, "connect_timeout", text, "a number of seconds (0: no limit)");
+  if (seconds <= 0) return std::nullopt;
+  return std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
+}
+
+// libpq's message for a failed attempt, without the LOCATION lines verbose
+// mode adds.
+std::string attempt_message(PGconn* conn) {
+  std::string out;
+  std::string_view rest = conn ? PQerrorMessage(conn) : "out of memory";
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    if (!line.starts_with("LOCATION:")) {
+      out += line;
+      out += '\n';
+    }
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  std::string out = std::to_string(ms.count() / 1000);
+  if (const auto rest = ms.count() % 1000; rest != 0) {
+    std::string fraction = std::to_string(1000 + rest).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+    out += "." + fraction;
+  }
+  return out + " s";
+}
+
+// Answers that every host would give alike (pgx stops on the same ones):
+// trying the next host would only repeat them.
+bool same_on_every_host(const std::string& sqlstate) {
+  return sqlstate == "28P01" || sqlstate == "28000" || sqlstate == "3D000" || sqlstate == "42501";
+}
 
 }  // namespace
 
 std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   const auto query_timeout = query_timeout_of(given);
-  const Uri uri =
-      given.option("query_timeout") ? Uri::parse(given.rebuild(given.scheme(), {"query_timeout"})) : given;
+  const Balance balance = balance_of(given);
+  const auto recheck = host_recheck_of(given);
+  const bool has_own = std::any_of(kOwnOptions.begin(), kOwnOptions.end(),
+                                   [&](const std::string& o) { return given.option(o).has_value(); });
+  const Uri uri = has_own ? Uri::parse(given.rebuild(given.scheme(), kOwnOptions)) : given;
   const std::string conninfo = libpq_uri(uri);
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, OptionsDeleter> options(PQconninfoParse(conninfo.c_str(), &parse_error));
@@ -87,33 +169,74 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
     throw UriError(std::move(info));
   }
 
+  // Every option but the hosts, which are tried one at a time, and
+  // connect_timeout, which Lingo measures itself.
   std::vector<const char*> keywords;
   std::vector<const char*> values;
+  const char* host = nullptr;
+  const char* port = nullptr;
+  const char* hostaddr = nullptr;
+  const char* timeout_text = nullptr;
   for (auto o = options.get(); o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
-    keywords.push_back(o->keyword);
-    values.push_back(o->val);
+    const std::string_view keyword = o->keyword;
+    if (keyword == "host") {
+      host = o->val;
+    } else if (keyword == "port") {
+      port = o->val;
+    } else if (keyword == "hostaddr") {
+      hostaddr = o->val;
+    } else if (keyword == "connect_timeout") {
+      timeout_text = o->val;
+    } else {
+      keywords.push_back(o->keyword);
+      values.push_back(o->val);
+    }
   }
   // Lingo decodes text as UTF-8; a URI that asks for another encoding wins.
   if (!has_value(options.get(), "client_encoding")) {
     keywords.push_back("client_encoding");
     values.push_back("UTF8");
   }
-  if (!has_value(options.get(), "connect_timeout")) {
-    keywords.push_back("connect_timeout");
-    values.push_back(kDefaultConnectTimeout);
-  }
-  keywords.push_back(nullptr);
-  values.push_back(nullptr);
+  const auto connect_timeout = connect_timeout_of(uri, timeout_text);
+  std::string problem;
+  const auto hosts = split_hosts(host, port, hostaddr, problem);
+  if (!hosts) throw UriError("the URI's hosts cannot be used: " + problem + " (" + uri.masked() + ")");
+  const std::size_t fixed = keywords.size();
+  keywords.insert(keywords.end(), {"host", "port", "hostaddr", nullptr});
+  values.insert(values.end(), {nullptr, nullptr, nullptr, nullptr});
 
-  PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 0);
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+  HostBook& book = HostBook::instance();
+  const bool several = hosts->size() > 1;
+  std::string failures;
+  PGconn* conn = nullptr;
+  const HostTarget* chosen = nullptr;
+  for (const HostTarget* target : several ? book.order(*hosts, balance) : std::vector{&hosts->front()}) {
+    values[fixed] = target->host.empty() ? nullptr : target->host.c_str();
+    values[fixed + 1] = target->port.empty() ? nullptr : target->port.c_str();
+    values[fixed + 2] = target->hostaddr.empty() ? nullptr : target->hostaddr.c_str();
+    const Attempt attempt = connect_within(keywords.data(), values.data(), connect_timeout);
+    if (attempt.conn != nullptr && PQstatus(attempt.conn) == CONNECTION_OK) {
+      conn = attempt.conn;
+      chosen = target;
+      break;
+    }
+    std::string why = scrub(attempt_message(attempt.conn), conninfo, uri);
+    if (attempt.timed_out) {
+      why = "connection to server at \"" + target->key() + "\" failed: no answer within connect_timeout (" +
+            seconds_text(*connect_timeout) + ")";
+    }
+    PQfinish(attempt.conn);
+    failures += several ? "\n  " + target->key() + ": " + why : why;
+    if (same_on_every_host(startup_sqlstate(why))) break;
+    if (several) book.mark_down(target->key(), recheck);
+  }
+  if (conn == nullptr) {
     ErrorInfo info;
     info.message = "cannot connect to " + uri.masked() + ": " +
-                   scrub(conn ? PQerrorMessage(conn) : "out of memory", conninfo, uri);
+                   (several ? "no host accepted the connection:" + failures : failures);
     info.sqlstate = "08001";
     info.dialect = std::string(name());
-    PQfinish(conn);
     throw ConnectionError(std::move(info));
   }
   // Server notices (NOTICE: ... skipping) are not errors; keep them off stderr.
@@ -122,6 +245,10 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
 
   std::unique_ptr<PgConnection> connection = make_connection(conn);
   connection->set_query_timeout(query_timeout);
+  if (several) {
+    book.mark_up(chosen->key());
+    connection->hold_while_open(book.lease(chosen->key()));
+  }
   // Dates and times are decoded from ISO text; make sure that is what comes.
   const char* datestyle = PQparameterStatus(conn, "DateStyle");
   if (datestyle == nullptr || std::string_view(datestyle).substr(0, 3) != "ISO")

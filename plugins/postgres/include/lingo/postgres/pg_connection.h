@@ -53,6 +53,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // statement the server cannot parse), the transaction is in error until
   // rolled back, as PostgreSQL's own would be.
   void set_deferred_begin(bool deferred) noexcept { defer_begin_ = deferred; }
+  // Keeps `token` until the connection closes (a count of the connections
+  // open on its host, for spreading new ones).
+  void hold_while_open(std::shared_ptr<void> token) noexcept { host_token_ = std::move(token); }
 
  protected:
   Result do_execute(std::string_view sql, std::span<const Value> params) override;
@@ -161,6 +164,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   bool defer_begin_ = true;
   std::string pending_begin_;  // a deferred BEGIN not yet sent
   bool begin_lost_ = false;    // a deferred BEGIN failed or never ran: in error until rolled back
+  std::shared_ptr<void> host_token_;  // see hold_while_open
 };
 
 }  // namespace lingo::postgres
