@@ -64,7 +64,9 @@ Session::Session(Poco::Net::StreamSocket client, const Settings& settings)
 void Session::run() {
   try {
     const Node::Membership member(*settings_.node, client_, upstream_);
-    if (!startup()) return;
+    // Accepted just before a stall: a stalled node answers nothing, not even
+    // the startup.
+    if (!settings_.node->wait_while_stalled() || !startup()) return;
     std::vector<Message> batch;
     for (;;) {
       if (!await_client(!batch.empty())) return;

@@ -1,6 +1,7 @@
 // The driver every suite shares: runs the CppUnit tests registered in the
 // executable and exits non-zero on any failure. A suite that needs the test
 // PostgreSQL server exits 77 (CTest's "skipped") when none was provided.
+// One argument runs only the test it names (Fixture::testName).
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
@@ -11,7 +12,7 @@
 #include <cstdlib>
 #include <iostream>
 
-int main() {
+int main(int argc, char** argv) {
 #ifdef LINGO_TEST_NEEDS_POSTGRES
   const char* uri = std::getenv("LINGO_TEST_PG_URI");
   if (uri == nullptr || *uri == '\0') {
@@ -28,7 +29,7 @@ int main() {
 
   CppUnit::TestRunner runner;
   runner.addTest(CppUnit::TestFactoryRegistry::getRegistry().makeTest());
-  runner.run(controller);
+  runner.run(controller, argc > 1 ? argv[1] : "");
 
   CppUnit::CompilerOutputter outputter(&collected, std::cerr);
   outputter.write();

@@ -1,6 +1,9 @@
 #include "test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -46,14 +49,20 @@ std::string source_dir() {
   return LINGO_TEST_SOURCE_DIR;
 }
 
-CrdbSimulator::CrdbSimulator(const std::string& version) {
+CrdbSimulator::CrdbSimulator(const std::string& version) : CrdbSimulator(SimulatorOptions{.version = version}) {}
+
+CrdbSimulator::CrdbSimulator(const SimulatorOptions& options) {
   const std::string upstream = pg_uri();
   database_ = lingo::Uri::parse(upstream).path();
   dir_ = temp_dir();
   const std::string port_file = dir_ + "/port";
+  const std::string control_file = dir_ + "/control";
   const std::string binary = build_dir() + "/bin/crdb_sim";
-  std::vector<std::string> args = {binary,        "--upstream", upstream,    "--listen", "0",
-                                   "--port-file", port_file,    "--version", version};
+  std::vector<std::string> args = {binary,        "--upstream", upstream,        "--listen",
+                                   "0",           "--port-file", port_file,      "--version",
+                                   options.version, "--node-id", std::to_string(options.node_id)};
+  if (!options.locality.empty()) args.insert(args.end(), {"--locality", options.locality});
+  if (options.control) args.insert(args.end(), {"--control-port", "0", "--control-port-file", control_file});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -68,6 +77,51 @@ CrdbSimulator::CrdbSimulator(const std::string& version) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (port_ == 0) CPPUNIT_FAIL("the CockroachDB simulator did not start (no port in " + port_file + ")");
+  if (options.control) {
+    // The control port is written before the listening one.
+    std::ifstream in(control_file);
+    if (!(in >> control_port_)) CPPUNIT_FAIL("the CockroachDB simulator wrote no control port");
+  }
+}
+
+std::string CrdbSimulator::control(const std::string& command) const {
+  if (control_port_ == 0) CPPUNIT_FAIL("this simulator was started without a control port");
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(control_port_));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+  if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    if (fd >= 0) ::close(fd);
+    CPPUNIT_FAIL("cannot reach the simulator's control port");
+  }
+  const std::string line = command + "\n";
+  if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    ::close(fd);
+    CPPUNIT_FAIL("cannot send to the simulator's control port");
+  }
+  std::string reply;
+  char c = 0;
+  while (::read(fd, &c, 1) == 1 && c != '\n') reply += c;
+  ::close(fd);
+  return reply;
+}
+
+CrdbCluster::CrdbCluster(int nodes) {
+  for (int i = 1; i <= nodes; ++i) {
+    nodes_.push_back(std::make_unique<CrdbSimulator>(SimulatorOptions{
+        .node_id = i,
+        .locality = "region=r" + std::to_string((i - 1) % 3 + 1) + ",zone=z" + std::to_string(i),
+        .control = true}));
+  }
+}
+
+std::string CrdbCluster::uri(const std::string& options, const std::string& scheme) const {
+  std::string hosts;
+  for (const auto& n : nodes_) hosts += (hosts.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(n->port());
+  const std::string database = lingo::Uri::parse(pg_uri()).path();
+  return scheme + "://root@" + hosts + "/" + database + (options.empty() ? "" : "?" + options);
 }
 
 CrdbSimulator::~CrdbSimulator() {

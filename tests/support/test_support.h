@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -25,9 +26,17 @@ std::string source_dir();  // the source tree
 // The CockroachDB simulator (tests/crdb_sim) in front of the test PostgreSQL,
 // started on a free port for as long as the object lives and stopped by its
 // process id.
+struct SimulatorOptions {
+  std::string version = "23.1.11";
+  int node_id = 1;
+  std::string locality{};
+  bool control = false;  // open a control port (see control())
+};
+
 class CrdbSimulator {
  public:
   explicit CrdbSimulator(const std::string& version = "23.1.11");
+  explicit CrdbSimulator(const SimulatorOptions& options);
   ~CrdbSimulator();
   CrdbSimulator(const CrdbSimulator&) = delete;
   CrdbSimulator& operator=(const CrdbSimulator&) = delete;
@@ -43,12 +52,31 @@ class CrdbSimulator {
   // that answers nothing. thaw() sends SIGCONT.
   void freeze() const;
   void thaw() const;
+  // Sends a fault control (status, kill, drain [Q [C]], stall, revive; see
+  // crdb_sim --help) and returns the reply line; needs options.control.
+  std::string control(const std::string& command) const;
 
  private:
   int pid_ = -1;
   unsigned port_ = 0;
+  unsigned control_port_ = 0;
   std::string database_;
   std::string dir_;
+};
+
+// A simulated cluster: `nodes` simulators in front of the test PostgreSQL,
+// node i with id i and locality region=r<1..3>,zone=z<i>, each with a
+// control port; all stopped by their process ids when the object goes.
+class CrdbCluster {
+ public:
+  explicit CrdbCluster(int nodes);
+  // cockroachdb://root@127.0.0.1:p1,127.0.0.1:p2,.../<db>, plus `options`.
+  [[nodiscard]] std::string uri(const std::string& options = {}, const std::string& scheme = "cockroachdb") const;
+  [[nodiscard]] CrdbSimulator& node(int id) { return *nodes_.at(static_cast<std::size_t>(id - 1)); }
+  [[nodiscard]] int size() const noexcept { return static_cast<int>(nodes_.size()); }
+
+ private:
+  std::vector<std::unique_ptr<CrdbSimulator>> nodes_;
 };
 
 // A thread that waits until the backend whose pid the test stores in

@@ -211,7 +211,17 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   std::string failures;
   PGconn* conn = nullptr;
   const HostTarget* chosen = nullptr;
-  for (const HostTarget* target : several ? book.order(*hosts, balance) : std::vector{&hosts->front()}) {
+  std::shared_ptr<void> lease;
+  std::vector<bool> tried(hosts->size(), false);
+  for (;;) {
+    const HostTarget* target = &hosts->front();
+    if (several) {
+      auto choice = book.next(*hosts, tried, balance);
+      if (!choice) break;
+      tried[choice->index] = true;
+      target = &(*hosts)[choice->index];
+      lease = std::move(choice->lease);
+    }
     values[fixed] = target->host.empty() ? nullptr : target->host.c_str();
     values[fixed + 1] = target->port.empty() ? nullptr : target->port.c_str();
     values[fixed + 2] = target->hostaddr.empty() ? nullptr : target->hostaddr.c_str();
@@ -227,9 +237,10 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
             seconds_text(*connect_timeout) + ")";
     }
     PQfinish(attempt.conn);
+    lease.reset();
     failures += several ? "\n  " + target->key() + ": " + why : why;
-    if (same_on_every_host(startup_sqlstate(why))) break;
-    if (several) book.mark_down(target->key(), recheck);
+    if (!several || same_on_every_host(startup_sqlstate(why))) break;
+    book.mark_down(target->key(), recheck);
   }
   if (conn == nullptr) {
     ErrorInfo info;
@@ -247,7 +258,7 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   connection->set_query_timeout(query_timeout);
   if (several) {
     book.mark_up(chosen->key());
-    connection->hold_while_open(book.lease(chosen->key()));
+    connection->hold_while_open(std::move(lease));
   }
   // Dates and times are decoded from ISO text; make sure that is what comes.
   const char* datestyle = PQparameterStatus(conn, "DateStyle");

@@ -76,37 +76,36 @@ HostBook& HostBook::instance() {
   return book;
 }
 
-std::vector<const HostTarget*> HostBook::order(const std::vector<HostTarget>& hosts, Balance balance) {
+std::optional<HostBook::Choice> HostBook::next(const std::vector<HostTarget>& hosts, const std::vector<bool>& tried,
+                                               Balance balance) {
   const auto now = std::chrono::steady_clock::now();
-  struct Candidate {
-    const HostTarget* target;
-    std::chrono::steady_clock::time_point down_until;
-    int open;
-    std::uint64_t tie;
-  };
-  std::vector<Candidate> candidates;
-  candidates.reserve(hosts.size());
-  {
-    std::lock_guard lock(impl_->mutex);
-    for (const auto& h : hosts) {
-      const auto it = impl_->hosts.find(h.key());
-      const auto down = it == impl_->hosts.end() ? std::chrono::steady_clock::time_point{} : it->second.down_until;
-      const int open = it == impl_->hosts.end() ? 0 : it->second.open;
-      candidates.push_back({&h, down > now ? down : std::chrono::steady_clock::time_point{}, open,
-                            balance == Balance::random ? random_engine()() : 0});
-    }
+  std::lock_guard lock(impl_->mutex);
+  std::optional<std::size_t> best;
+  std::chrono::steady_clock::time_point best_down{};
+  int best_open = 0;
+  std::uint64_t best_tie = 0;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    if (tried[i]) continue;
+    const auto& state = impl_->hosts[hosts[i].key()];
+    const auto down = state.down_until > now ? state.down_until : std::chrono::steady_clock::time_point{};
+    const std::uint64_t tie = balance == Balance::random ? random_engine()() : 0;
+    bool better = !best || down < best_down;
+    if (best && down == best_down && balance == Balance::random)
+      better = state.open != best_open ? state.open < best_open : tie < best_tie;
+    if (!better) continue;
+    best = i;
+    best_down = down;
+    best_open = state.open;
+    best_tie = tie;
   }
-  // Up hosts (down_until cleared) first; among them, with `random`, the
-  // least used, ties at random; stable, so `disable` keeps the URI's order.
-  std::stable_sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-    if (a.down_until != b.down_until) return a.down_until < b.down_until;
-    if (balance == Balance::random) return a.open != b.open ? a.open < b.open : a.tie < b.tie;
-    return false;
-  });
-  std::vector<const HostTarget*> out;
-  out.reserve(candidates.size());
-  for (const auto& c : candidates) out.push_back(c.target);
-  return out;
+  if (!best) return std::nullopt;
+  const std::string key = hosts[*best].key();
+  ++impl_->hosts[key].open;
+  // The book outlives static destruction order only through this reference.
+  return Choice{*best, std::shared_ptr<void>(nullptr, [impl = impl_, key](void*) {
+                  std::lock_guard released(impl->mutex);
+                  --impl->hosts[key].open;
+                })};
 }
 
 void HostBook::mark_down(const std::string& key, std::chrono::steady_clock::duration recheck_after) {
@@ -117,18 +116,6 @@ void HostBook::mark_down(const std::string& key, std::chrono::steady_clock::dura
 void HostBook::mark_up(const std::string& key) {
   std::lock_guard lock(impl_->mutex);
   impl_->hosts[key].down_until = {};
-}
-
-std::shared_ptr<void> HostBook::lease(const std::string& key) {
-  {
-    std::lock_guard lock(impl_->mutex);
-    ++impl_->hosts[key].open;
-  }
-  // The book outlives static destruction order only through this reference.
-  return std::shared_ptr<void>(nullptr, [impl = impl_, key](void*) {
-    std::lock_guard lock(impl->mutex);
-    --impl->hosts[key].open;
-  });
 }
 
 int HostBook::open_on(const std::string& key) {

@@ -39,15 +39,21 @@ enum class Balance { disable, random };
 class HostBook {
  public:
   static HostBook& instance();
-  // The order to try: hosts not marked down first (in the URI's order, or
-  // with `random` the least used first, ties in random order), then those
-  // marked down, soonest rechecked first (when every host is down, all are
-  // still tried).
-  [[nodiscard]] std::vector<const HostTarget*> order(const std::vector<HostTarget>& hosts, Balance balance);
+  // The next host to try among those not yet `tried`, with a count of one
+  // more connection on it (held by `lease`, released if the attempt fails):
+  // hosts not marked down first (in the URI's order, or with `random` the
+  // least used, ties at random), then those marked down, soonest rechecked
+  // first (when every host is down, all are still tried). Choosing and
+  // counting at once keeps threads that connect together from all picking
+  // the same least-used host. nullopt when every host was tried.
+  struct Choice {
+    std::size_t index;
+    std::shared_ptr<void> lease;
+  };
+  [[nodiscard]] std::optional<Choice> next(const std::vector<HostTarget>& hosts, const std::vector<bool>& tried,
+                                           Balance balance);
   void mark_down(const std::string& key, std::chrono::steady_clock::duration recheck_after);
   void mark_up(const std::string& key);
-  // Counts a connection open on `key` until the returned object goes.
-  [[nodiscard]] std::shared_ptr<void> lease(const std::string& key);
   [[nodiscard]] int open_on(const std::string& key);
 
  private:

@@ -1,0 +1,244 @@
+// A simulated three-node CockroachDB cluster (tests/crdb_sim, one process
+// per node, in front of the test PostgreSQL) and Lingo's connection layer
+// over it: node identity, multi-host URIs with failover and balancing, hosts
+// remembered as down, and the client's view of a node that is killed,
+// stalled or drained.
+#include <chrono>
+#include <future>
+#include <map>
+#include <thread>
+
+#include "lingo/lingo.h"
+#include "test_support.h"
+
+using namespace lingo;
+using lingo_test::expect_throw;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// SHOW node_id, as CockroachDB gives it: text.
+std::int64_t node_of(Database& db) {
+  return std::stoll(db.execute_sql("SHOW node_id").scalar<std::string>());
+}
+
+class CrdbClusterTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(CrdbClusterTest);
+  CPPUNIT_TEST(testEachNodeSaysWhoItIs);
+  CPPUNIT_TEST(testHostsAreTriedInOrderByDefault);
+  CPPUNIT_TEST(testRandomBalancingSpreadsConnectionsEvenly);
+  CPPUNIT_TEST(testAKilledNodeIsSkippedAndRemembered);
+  CPPUNIT_TEST(testAStalledNodeCostsOneConnectTimeoutThenNothing);
+  CPPUNIT_TEST(testADrainingNodeRefusesNewSessionsAndTheClientMovesOn);
+  CPPUNIT_TEST(testADrainClosesIdleSessionsAndLetsTransactionsFinish);
+  CPPUNIT_TEST(testWhenEveryHostFailsTheErrorNamesEach);
+  CPPUNIT_TEST(testAWrongPasswordIsNotTriedOnEveryHost);
+  CPPUNIT_TEST(testBadHostOptionsAreUriErrors);
+  CPPUNIT_TEST(testAPostgresUriFailsOverToo);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testEachNodeSaysWhoItIs() {
+    lingo_test::CrdbCluster cluster(3);
+    for (int i = 1; i <= 3; ++i) {
+      Database db(cluster.node(i).uri());
+      const std::string n = std::to_string(i);
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{i}, node_of(db));
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{i},
+                           db.execute_sql("SELECT crdb_internal.node_id()").scalar<std::int64_t>());
+      CPPUNIT_ASSERT_EQUAL("region=r" + n + ",zone=z" + n, db.execute_sql("SHOW LOCALITY").scalar<std::string>());
+      CPPUNIT_ASSERT_EQUAL("r" + n, db.execute_sql("SELECT gateway_region()").scalar<std::string>());
+      CPPUNIT_ASSERT_EQUAL("z" + n,
+                           db.execute_sql("SELECT crdb_internal.locality_value('zone')").scalar<std::string>());
+      LINGO_ASSERT_CONTAINS(cluster.node(i).control("status"), "ok node=" + n + " state=up sessions=1");
+    }
+  }
+
+  void testHostsAreTriedInOrderByDefault() {
+    // load_balance_hosts=disable (libpq's default): the first host that
+    // answers takes every connection.
+    lingo_test::CrdbCluster cluster(3);
+    for (int i = 0; i < 4; ++i) {
+      Database db(cluster.uri());
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(db));
+    }
+  }
+
+  void testRandomBalancingSpreadsConnectionsEvenly() {
+    lingo_test::CrdbCluster cluster(3);
+    std::vector<std::unique_ptr<Database>> open;
+    std::map<std::int64_t, int> per_node;
+    for (int i = 0; i < 30; ++i) {
+      open.push_back(std::make_unique<Database>(cluster.uri("load_balance_hosts=random")));
+      ++per_node[node_of(*open.back())];
+    }
+    for (int i = 1; i <= 3; ++i) CPPUNIT_ASSERT_EQUAL_MESSAGE("node " + std::to_string(i), 10, per_node[i]);
+    // A pool spreads its connections the same way.
+    Database pool(cluster.uri("load_balance_hosts=random&max_connections=6", "cockroachdb+pool"));
+    std::map<std::int64_t, int> pooled;
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::promise<void> go;
+    std::shared_future<void> start = go.get_future().share();
+    std::atomic<int> inside{0};
+    for (int t = 0; t < 6; ++t) {
+      threads.emplace_back([&] {
+        pool.atomic([&] {
+          const auto node = node_of(pool);
+          ++inside;
+          start.wait();  // all six hold their connection at once
+          std::lock_guard lock(mutex);
+          ++pooled[node];
+        });
+        pool.close();
+      });
+    }
+    while (inside.load() < 6) std::this_thread::sleep_for(5ms);
+    go.set_value();
+    for (auto& t : threads) t.join();
+    for (int i = 1; i <= 3; ++i) CPPUNIT_ASSERT_EQUAL_MESSAGE("pooled, node " + std::to_string(i), 2, pooled[i]);
+  }
+
+  void testAKilledNodeIsSkippedAndRemembered() {
+    lingo_test::CrdbCluster cluster(3);
+    LINGO_ASSERT_CONTAINS(cluster.node(1).control("kill"), "ok dead");
+    const std::string uri = cluster.uri("host_recheck=0.3");
+    {
+      Database db(uri);
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));
+    }
+    // Revived, it is tried again once host_recheck has passed.
+    LINGO_ASSERT_CONTAINS(cluster.node(1).control("revive"), "ok up");
+    std::this_thread::sleep_for(400ms);
+    Database again(uri);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(again));
+  }
+
+  void testAStalledNodeCostsOneConnectTimeoutThenNothing() {
+    // A node that accepts and never answers: libpq alone would wait for
+    // ever without connect_timeout, and at least 2 s with it.
+    lingo_test::CrdbCluster cluster(3);
+    LINGO_ASSERT_CONTAINS(cluster.node(1).control("stall"), "ok stalled");
+    const std::string uri = cluster.uri("connect_timeout=0.5&host_recheck=1");
+    auto start = Clock::now();
+    {
+      Database db(uri);
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));  // the first statement, on the next host
+    }
+    const double first = seconds_since(start);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(first), first >= 0.45 && first < 0.5 + 1.0);
+    // Node 1 is now known to be down: the next connection does not wait.
+    start = Clock::now();
+    {
+      Database db(uri);
+      CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));
+    }
+    const double second = seconds_since(start);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(second), second < 0.4);
+    // Revived, and past host_recheck, it is first again.
+    cluster.node(1).control("revive");
+    std::this_thread::sleep_for(1100ms);
+    Database back(uri);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(back));
+  }
+
+  void testADrainingNodeRefusesNewSessionsAndTheClientMovesOn() {
+    lingo_test::CrdbCluster cluster(3);
+    LINGO_ASSERT_CONTAINS(cluster.node(1).control("drain 1"), "ok drained");
+    // Alone, node 1 refuses as CockroachDB does (libpq stops there).
+    auto e = expect_throw<ConnectionError>([&] { Database(cluster.node(1).uri()).execute_sql("SELECT 1"); },
+                                           "a new session on a draining node");
+    LINGO_ASSERT_CONTAINS(e.what(), "57P01");
+    LINGO_ASSERT_CONTAINS(e.what(), "server is not accepting clients, try another node");
+    // In a cluster URI the next node takes the connection.
+    Database db(cluster.uri("host_recheck=0"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));
+  }
+
+  void testADrainClosesIdleSessionsAndLetsTransactionsFinish() {
+    lingo_test::CrdbCluster cluster(3);
+    Database idle(cluster.node(1).uri());
+    Database busy(cluster.node(1).uri());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(idle));
+    const std::string table = lingo_test::unique_name("drained");
+    busy.execute_sql("CREATE TABLE " + table + " (id INT PRIMARY KEY)");
+    std::future<std::string> drain;
+    busy.atomic([&] {
+      busy.execute_sql("INSERT INTO " + table + " VALUES (1)");
+      drain = std::async(std::launch::async, [&] { return cluster.node(1).control("drain 5"); });
+      // The drain waits for this transaction, which goes on.
+      while (cluster.node(1).control("status").find("state=draining") == std::string::npos)
+        std::this_thread::sleep_for(10ms);
+      std::this_thread::sleep_for(100ms);
+      busy.execute_sql("INSERT INTO " + table + " VALUES (2)");
+    });
+    const std::string drained = drain.get();
+    LINGO_ASSERT_CONTAINS(drained, "ok drained severed=0");
+    // The idle session was closed with 57P01; the next statement says so,
+    // and the one after reconnects (to the drained node it is bound to, which
+    // refuses: this Database names node 1 alone).
+    auto e = expect_throw<ConnectionError>([&] { (void)node_of(idle); }, "a session closed by the drain");
+    Database other(cluster.node(2).uri());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
+                         other.execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
+    other.execute_sql("DROP TABLE " + table);
+  }
+
+  void testWhenEveryHostFailsTheErrorNamesEach() {
+    lingo_test::CrdbCluster cluster(3);
+    for (int i = 1; i <= 3; ++i) cluster.node(i).control("kill");
+    auto e = expect_throw<ConnectionError>([&] { Database(cluster.uri("host_recheck=0")).execute_sql("SELECT 1"); },
+                                           "every node dead");
+    LINGO_ASSERT_CONTAINS(e.what(), "no host accepted the connection");
+    for (int i = 1; i <= 3; ++i) LINGO_ASSERT_CONTAINS(e.what(), "127.0.0.1:" + std::to_string(cluster.node(i).port()));
+    CPPUNIT_ASSERT_EQUAL(std::string("08001"), e.sqlstate());
+  }
+
+  void testAWrongPasswordIsNotTriedOnEveryHost() {
+    // An answer every node would give alike ends the walk at the first.
+    lingo::Uri pg = lingo::Uri::parse(lingo_test::pg_uri());
+    const std::string port = std::to_string(pg.hosts().front().port.value_or(5432));
+    const std::string uri = "postgresql://no_such_role_x@127.0.0.1:" + port + ",127.0.0.1:" + port + "/" + pg.path();
+    auto e = expect_throw<ConnectionError>([&] { Database(uri).execute_sql("SELECT 1"); }, "an unknown role");
+    LINGO_ASSERT_CONTAINS(e.what(), "28000");
+    const std::string text = e.what();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(text, std::string::npos, text.find("28000", text.find("28000") + 5));
+  }
+
+  void testBadHostOptionsAreUriErrors() {
+    lingo_test::CrdbCluster cluster(1);
+    auto bad = expect_throw<UriError>([&] { Database(cluster.uri("load_balance_hosts=sometimes")).execute_sql("SELECT 1"); },
+                                      "load_balance_hosts=sometimes");
+    LINGO_ASSERT_CONTAINS(bad.what(), "expected disable or random");
+    auto recheck = expect_throw<UriError>([&] { Database(cluster.uri("host_recheck=-1")).execute_sql("SELECT 1"); },
+                                          "host_recheck=-1");
+    LINGO_ASSERT_CONTAINS(recheck.what(), "host_recheck=-1 is not valid");
+    auto timeout = expect_throw<UriError>([&] { Database(cluster.uri("connect_timeout=soon")).execute_sql("SELECT 1"); },
+                                          "connect_timeout=soon");
+    LINGO_ASSERT_CONTAINS(timeout.what(), "connect_timeout=soon is not valid");
+    auto ports = expect_throw<UriError>(
+        [&] { Database("postgresql://127.0.0.1,127.0.0.2,127.0.0.3/db?port=1,2").execute_sql("SELECT 1"); },
+        "two ports for three hosts");
+    LINGO_ASSERT_CONTAINS(ports.what(), "2 ports for 3 hosts");
+  }
+
+  void testAPostgresUriFailsOverToo() {
+    // The same walk for postgresql://: a port nobody listens on, then the
+    // test server.
+    lingo::Uri pg = lingo::Uri::parse(lingo_test::pg_uri());
+    const std::string port = std::to_string(pg.hosts().front().port.value_or(5432));
+    const std::string user = pg.user().value_or("postgres");
+    Database db("postgresql://" + user + "@127.0.0.1:1,127.0.0.1:" + port + "/" + pg.path());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db.execute_sql("SELECT 1").scalar<std::int64_t>());
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CrdbClusterTest);
+
+}  // namespace
