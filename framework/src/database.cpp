@@ -197,11 +197,18 @@ std::vector<ForeignKeyMetadata> Database::get_foreign_keys(std::string_view tabl
 }
 
 Result Database::execute_sql(std::string_view sql, std::initializer_list<Value> params) {
-  return connection().execute(sql, std::span<const Value>(params.begin(), params.size()));
+  return execute_sql(sql, std::span<const Value>(params.begin(), params.size()), Idempotence::unknown);
 }
 
 Result Database::execute_sql(std::string_view sql, std::span<const Value> params) {
-  return connection().execute(sql, params);
+  return execute_sql(sql, params, Idempotence::unknown);
+}
+
+Result Database::execute_sql(std::string_view sql, std::span<const Value> params, Idempotence idempotence) {
+  detail::SessionState& s = state();
+  Connection& conn = s.connected();
+  if (!s.stack.empty() || conn.transaction_status() != TransactionStatus::idle) return conn.execute(sql, params);
+  return detail::execute_alone(s, sql, params, idempotence);
 }
 
 void Database::pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {

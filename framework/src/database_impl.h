@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,6 +82,16 @@ struct SessionState {
   // Gives the connection back (to the pool, or closes it).
   void release(bool for_real) noexcept;
 };
+
+// The pause after `failures` failed attempts: none for the first
+// immediate_retries, then a random time in [0, min(cap, initial * 2^(k-1))]
+// for the k-th paused retry (run_transaction.cpp).
+std::chrono::microseconds backoff_for(int failures, const RunOptions& options);
+
+// A statement outside any transaction, retried where running it again
+// cannot apply it twice (Database::execute_sql says when); lone_statement.cpp.
+Result execute_alone(SessionState& s, std::string_view sql, std::span<const Value> params,
+                     Idempotence idempotence);
 
 // The calling thread's session of `db`, or null.
 SessionState* find_thread_session(const Database::Impl& db) noexcept;

@@ -129,10 +129,11 @@ void refuse_arguments(const CompiledQuery& q) {
 }  // namespace
 
 PreparedQuery QueryBase::prepare() const {
-  return PreparedQuery(db_, compile());
+  return PreparedQuery(db_, compile(), idempotence());
 }
 
-PreparedQuery::PreparedQuery(Database* db, CompiledQuery compiled) : db_(db), compiled_(std::move(compiled)) {
+PreparedQuery::PreparedQuery(Database* db, CompiledQuery compiled, Idempotence idempotence)
+    : db_(db), compiled_(std::move(compiled)), idempotence_(idempotence) {
   if (db_ == nullptr) usage_error("this query is not bound to a database");
   for (const auto& a : compiled_.arguments) arity_ = std::max(arity_, a.slot + 1);
   // The usual shape, "... WHERE id = $1" or "VALUES ($1, $2)": each parameter
@@ -165,8 +166,8 @@ Result PreparedQuery::all(std::span<const Value> args) const {
 
 Result PreparedQuery::run(std::span<const Value> args) const {
   if (compiled_.arguments.empty())
-    return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params));
-  if (direct_) return db_->execute_sql(compiled_.sql, args);
+    return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params), idempotence_);
+  if (direct_) return db_->execute_sql(compiled_.sql, args, idempotence_);
   // On the stack for the usual handful of parameters: a prepared query's
   // run allocates nothing of its own.
   boost::container::small_vector<Value, 8> params(compiled_.params.begin(), compiled_.params.end());
@@ -174,7 +175,7 @@ Result PreparedQuery::run(std::span<const Value> args) const {
     const Value& v = args[a.slot];
     params[a.param] = a.kind != nullptr && !v.is_null() ? a.kind->to_db(v) : v;
   }
-  return db_->execute_sql(compiled_.sql, std::span<const Value>(params));
+  return db_->execute_sql(compiled_.sql, std::span<const Value>(params), idempotence_);
 }
 
 Row PreparedQuery::one(std::initializer_list<Value> args) const {
@@ -184,7 +185,7 @@ Row PreparedQuery::one(std::initializer_list<Value> args) const {
 Result QueryBase::all() const {
   const CompiledQuery q = compile();
   refuse_arguments(q);
-  Result result = database().execute_sql(q.sql, std::span<const Value>(q.params));
+  Result result = database().execute_sql(q.sql, std::span<const Value>(q.params), idempotence());
   result.set_selected(q.selected);
   return result;
 }

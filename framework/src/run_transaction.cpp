@@ -16,10 +16,9 @@ namespace {
 using std::chrono::microseconds;
 using Clock = std::chrono::steady_clock;
 
-// The pause after `failures` failed attempts: none for the first
-// immediate_retries, then a random time in [0, min(cap, initial * 2^(k-1))]
-// for the k-th paused retry.
-microseconds backoff_for(int failures, const RunOptions& options) {
+}  // namespace
+
+microseconds detail::backoff_for(int failures, const RunOptions& options) {
   const int paused = failures - options.immediate_retries;
   if (paused < 1) return microseconds(0);
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -30,6 +29,8 @@ microseconds backoff_for(int failures, const RunOptions& options) {
   std::uniform_real_distribution<double> pick(0.0, ceiling);
   return microseconds(static_cast<microseconds::rep>(pick(random)));
 }
+
+namespace {
 
 [[noreturn]] void give_up(const Error& last, int attempts, const std::string& why,
                           const std::string& dialect) {
@@ -90,7 +91,7 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
     if (options.max_attempts > 0 && attempt >= options.max_attempts) {
       give_up(e, attempt, "max_attempts is " + std::to_string(options.max_attempts), impl_->dialect_name());
     }
-    const microseconds pause = may_pause ? backoff_for(attempt, options) : microseconds(0);
+    const microseconds pause = may_pause ? detail::backoff_for(attempt, options) : microseconds(0);
     if (Clock::now() + pause >= deadline) {
       give_up(e, attempt, "its deadline of " + std::to_string(options.deadline->count()) + " ms has passed",
               impl_->dialect_name());

@@ -127,6 +127,7 @@ std::string CrdbCluster::uri(const std::string& options, const std::string& sche
 CrdbSimulator::~CrdbSimulator() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
+    kill(pid_, SIGCONT);  // a test that failed while it was frozen
     int status = 0;
     waitpid(pid_, &status, 0);
   }

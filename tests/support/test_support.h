@@ -99,8 +99,13 @@ E expect_throw(const std::function<void()>& fn, const std::string& what) {
 }
 
 // True when haystack contains needle; for message checks with a readable failure.
-#define LINGO_ASSERT_CONTAINS(haystack, needle)                                                  \
-  CPPUNIT_ASSERT_MESSAGE(std::string("expected \"") + (needle) + "\" in \"" + (haystack) + "\"", \
-                         std::string(haystack).find(needle) != std::string::npos)
+// Each argument is evaluated once (a future's get(), say, may be passed).
+#define LINGO_ASSERT_CONTAINS(haystack, needle)                                                      \
+  do {                                                                                               \
+    const std::string lingo_haystack_(haystack);                                                     \
+    const std::string lingo_needle_(needle);                                                         \
+    CPPUNIT_ASSERT_MESSAGE("expected \"" + lingo_needle_ + "\" in \"" + lingo_haystack_ + "\"",         \
+                           lingo_haystack_.find(lingo_needle_) != std::string::npos);                \
+  } while (false)
 
 }  // namespace lingo_test

@@ -53,6 +53,13 @@ class GuardedStream;
 // report each statement to the Database's trace sink (lingo/trace.h), so that
 // every statement is traced however it was reached: a query, a transaction
 // block, an introspector, a pool's health check.
+// Whether running a statement twice does no more than running it once: a
+// read, an UPSERT of fixed values, an UPDATE that sets fixed values.
+// Database::execute_sql retries such a statement outside a transaction when
+// its connection is lost mid-way; others are then reported as ambiguous.
+enum class Idempotence : unsigned char { unknown, idempotent };
+inline constexpr Idempotence idempotent = Idempotence::idempotent;
+
 // One statement of a pipeline (Connection::pipeline, Database::pipeline).
 struct PipelineStatement {
   std::string sql;

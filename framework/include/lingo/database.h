@@ -73,8 +73,20 @@ class Database {
 
   // Runs SQL with bound parameters, connecting first if needed. Placeholders
   // are the dialect's own; $1..$n work on every built-in dialect.
+  //
+  // A statement outside any transaction is its own transaction, and is
+  // retried where that cannot apply it twice (docs/clusters.md): on a
+  // serialization failure or deadlock (40001, 40P01: it was rolled back), up
+  // to three times; once, on a new connection, when the server ended the
+  // session before running it (57P01 as its only answer: a draining node);
+  // and once, on a new connection, when the connection was lost while it
+  // ran, if it is a read (a built SELECT) or marked lingo::idempotent.
+  // Otherwise a lost connection is an AmbiguousCommitError: whether the
+  // statement took effect is unknown. Inside a transaction nothing is
+  // retried here (run_transaction retries whole transactions).
   Result execute_sql(std::string_view sql, std::initializer_list<Value> params = {});
   Result execute_sql(std::string_view sql, std::span<const Value> params);
+  Result execute_sql(std::string_view sql, std::span<const Value> params, Idempotence idempotence);
 
   // Independent statements sent together without waiting for each answer
   // (Connection::pipeline): on PostgreSQL one round trip for the lot instead

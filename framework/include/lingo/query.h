@@ -154,6 +154,8 @@ class QueryBase {
 
  protected:
   virtual void compile_into(const Compiler& c, CompiledQuery& out) const = 0;
+  // Reads are safe to run again after a lost connection (Database::execute_sql).
+  [[nodiscard]] virtual Idempotence idempotence() const noexcept { return Idempotence::unknown; }
   [[nodiscard]] Database& database() const;
   Database* db_;
 };
@@ -164,7 +166,7 @@ class QueryBase {
 // for any statement. Runs on the thread's connection, in its transaction.
 class PreparedQuery {
  public:
-  PreparedQuery(Database* db, CompiledQuery compiled);
+  PreparedQuery(Database* db, CompiledQuery compiled, Idempotence idempotence = Idempotence::unknown);
   // Every row (RETURNING rows for writes). InterfaceError, before anything is
   // sent, when the number of arguments is not arity().
   [[nodiscard]] Result all(std::span<const Value> args) const;
@@ -184,6 +186,7 @@ class PreparedQuery {
   CompiledQuery compiled_;
   std::size_t arity_ = 0;
   bool direct_ = false;  // the arguments are the parameters, in order, as given
+  Idempotence idempotence_;
 };
 
 // Iterates a query's rows as they arrive (see Select::begin()).
@@ -307,6 +310,7 @@ class Select : public QueryBase {
 
  private:
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
+  [[nodiscard]] Idempotence idempotence() const noexcept override { return Idempotence::idempotent; }
   SelectData& mut();
   void from_table(const Table& table, std::string alias);
   void from_subquery(const Select& subquery, std::string alias);

@@ -3,6 +3,7 @@
 // over it: node identity, multi-host URIs with failover and balancing, hosts
 // remembered as down, and the client's view of a node that is killed,
 // stalled or drained.
+#include <array>
 #include <chrono>
 #include <future>
 #include <map>
@@ -37,6 +38,8 @@ class CrdbClusterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAStalledNodeCostsOneConnectTimeoutThenNothing);
   CPPUNIT_TEST(testADrainingNodeRefusesNewSessionsAndTheClientMovesOn);
   CPPUNIT_TEST(testADrainClosesIdleSessionsAndLetsTransactionsFinish);
+  CPPUNIT_TEST(testAReadCutOffByANodeKillRunsAgainElsewhere);
+  CPPUNIT_TEST(testAWriteCutOffIsAmbiguousUnlessMarkedIdempotent);
   CPPUNIT_TEST(testWhenEveryHostFailsTheErrorNamesEach);
   CPPUNIT_TEST(testAWrongPasswordIsNotTriedOnEveryHost);
   CPPUNIT_TEST(testBadHostOptionsAreUriErrors);
@@ -163,9 +166,11 @@ class CrdbClusterTest : public CppUnit::TestFixture {
 
   void testADrainClosesIdleSessionsAndLetsTransactionsFinish() {
     lingo_test::CrdbCluster cluster(3);
-    Database idle(cluster.node(1).uri());
+    Database roaming(cluster.uri());             // may move to another node
+    Database pinned(cluster.node(1).uri());      // knows node 1 alone
     Database busy(cluster.node(1).uri());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(idle));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(roaming));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(pinned));
     const std::string table = lingo_test::unique_name("drained");
     busy.execute_sql("CREATE TABLE " + table + " (id INT PRIMARY KEY)");
     std::future<std::string> drain;
@@ -180,14 +185,75 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     });
     const std::string drained = drain.get();
     LINGO_ASSERT_CONTAINS(drained, "ok drained severed=0");
-    // The idle session was closed with 57P01; the next statement says so,
-    // and the one after reconnects (to the drained node it is bound to, which
-    // refuses: this Database names node 1 alone).
-    auto e = expect_throw<ConnectionError>([&] { (void)node_of(idle); }, "a session closed by the drain");
-    Database other(cluster.node(2).uri());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
-                         other.execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
-    other.execute_sql("DROP TABLE " + table);
+    // The idle sessions were closed with 57P01. Outside a transaction the
+    // next statement was never sent, so it goes to a new connection: with a
+    // cluster URI on another node, and the application sees nothing.
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(roaming));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, roaming.execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
+    // With nowhere else to go, the drained node's refusal is the error.
+    auto e = expect_throw<ConnectionError>([&] { (void)node_of(pinned); }, "a session closed by the drain");
+    LINGO_ASSERT_CONTAINS(e.what(), "server is not accepting clients");
+    roaming.execute_sql("DROP TABLE " + table);
+  }
+
+  // lingo_sleepy(s): sleeps s seconds, returns s; made on PostgreSQL itself.
+  static void make_sleepy() {
+    Database pg(lingo_test::pg_uri());
+    pg.execute_sql(
+        "CREATE OR REPLACE FUNCTION lingo_sleepy(s float8) RETURNS float8 LANGUAGE sql AS "
+        "$$ SELECT pg_sleep(s); SELECT s $$");
+  }
+
+  void testAReadCutOffByANodeKillRunsAgainElsewhere() {
+    make_sleepy();
+    lingo_test::CrdbCluster cluster(3);
+    Database db(cluster.uri("host_recheck=0.2"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(db));
+    auto killer = std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(200ms);
+      return cluster.node(1).control("kill");
+    });
+    // A built SELECT is a read: cut off mid-way, it runs again on node 2.
+    const Row row = db.select(fn::call<double>("lingo_sleepy", 0.5)).one();
+    CPPUNIT_ASSERT_EQUAL(0.5, row[0].as<double>());
+    LINGO_ASSERT_CONTAINS(killer.get(), "ok dead severed=1");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));
+  }
+
+  void testAWriteCutOffIsAmbiguousUnlessMarkedIdempotent() {
+    make_sleepy();
+    lingo_test::CrdbCluster cluster(3);
+    const std::string table = lingo_test::unique_name("cutoff");
+    Database pg(lingo_test::pg_uri());
+    pg.execute_sql("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+    auto kill_node = [&](int id) {
+      return std::async(std::launch::async, [&, id] {
+        std::this_thread::sleep_for(200ms);
+        return cluster.node(id).control("kill");
+      });
+    };
+    const std::string insert =
+        "INSERT INTO " + table + " SELECT $1::int WHERE lingo_sleepy(0.5) > 0 ON CONFLICT DO NOTHING";
+    Database db(cluster.uri("host_recheck=0.2"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(db));
+    // Not known to be safe to repeat: reported, not repeated.
+    auto killer = kill_node(1);
+    auto e = expect_throw<AmbiguousCommitError>([&] { db.execute_sql(insert, {1}); }, "a write cut off");
+    LINGO_ASSERT_CONTAINS(e.what(), "whether it took effect is unknown");
+    CPPUNIT_ASSERT(!e.is_retryable());
+    killer.get();
+    // Marked idempotent (this INSERT ... ON CONFLICT DO NOTHING of a fixed
+    // key is): run again on the next node, and applied once.
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(db));
+    killer = kill_node(2);
+    const std::array<Value, 1> two{Value(2)};
+    db.execute_sql(insert, two, lingo::idempotent);
+    killer.get();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, node_of(db));
+    std::this_thread::sleep_for(600ms);  // the cut-off statements finish on PostgreSQL
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         pg.execute_sql("SELECT count(*) FROM " + table + " WHERE id = 2").scalar<std::int64_t>());
+    pg.execute_sql("DROP TABLE " + table);
   }
 
   void testWhenEveryHostFailsTheErrorNamesEach() {

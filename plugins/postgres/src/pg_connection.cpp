@@ -47,7 +47,30 @@ bool is_plan_invalidated(const PGresult* res) {
 }  // namespace
 
 PgConnection::PgConnection(PGconn* conn, std::string dialect)
-    : conn_(conn), dialect_(std::move(dialect)), encoder_(std::make_unique<ParamEncoder>()) {}
+    : conn_(conn),
+      dialect_(std::move(dialect)),
+      encoder_(std::make_unique<ParamEncoder>()),
+      last_used_(std::chrono::steady_clock::now()) {
+  // Notices are not errors and stay quiet; a FATAL the server sends while
+  // the session is idle (it is ending it) arrives as one, and is kept.
+  if (conn_ != nullptr) PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
+}
+
+void PgConnection::on_notice(void* self, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity == nullptr || (std::strcmp(severity, "FATAL") != 0 && std::strcmp(severity, "PANIC") != 0)) return;
+  auto* conn = static_cast<PgConnection*>(self);
+  const char* state = PQresultErrorField(notice, PG_DIAG_SQLSTATE);
+  const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  conn->farewell_state_ = state != nullptr ? state : "";
+  conn->farewell_ = std::string(message != nullptr ? message : "") + (state != nullptr ? std::string(" (SQLSTATE ") + state + ")" : "");
+}
+
+namespace {
+// A session idle this long is looked at (one system call, no round trip)
+// before a statement outside a transaction goes out.
+constexpr auto kLookAfterIdle = std::chrono::milliseconds(10);
+}  // namespace
 
 PgConnection::~PgConnection() {
   close();
@@ -80,6 +103,19 @@ void PgConnection::ensure_open(std::string_view sql) const {
 
 void PgConnection::start_statement(std::string_view sql) {
   ensure_open(sql);
+  const auto now = std::chrono::steady_clock::now();
+  const bool rested = now - last_used_ > kLookAfterIdle;
+  last_used_ = now;
+  if (rested && pending_begin_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE && !do_probe() &&
+      PQstatus(conn_) != CONNECTION_OK) {
+    ErrorInfo info;
+    info.message = "the server had ended this session while it sat idle" +
+                   (farewell_.empty() ? std::string() : ": " + farewell_) + "; the statement was not sent";
+    info.sqlstate = farewell_state_.empty() ? "08003" : farewell_state_;
+    info.dialect = dialect_;
+    info.statement = std::string(sql);
+    throw ConnectionError(std::move(info));
+  }
   if (!begin_lost_) return;
   ErrorInfo info;
   info.message =

@@ -89,7 +89,10 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // the query timeout.
   PGresult* next_result(std::string_view sql);
   // Before a statement: the connection is open and no deferred BEGIN was
-  // lost (then the statement fails as in an aborted transaction).
+  // lost (then the statement fails as in an aborted transaction); after a
+  // pause outside a transaction, the server has not ended the session
+  // meanwhile (then ConnectionError, with the server's farewell, 57P01 from
+  // a draining node, and nothing sent).
   void start_statement(std::string_view sql);
   // Sends a deferred BEGIN on its own, for what cannot carry it (streams,
   // COPY, pipelines).
@@ -165,6 +168,10 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::string pending_begin_;  // a deferred BEGIN not yet sent
   bool begin_lost_ = false;    // a deferred BEGIN failed or never ran: in error until rolled back
   std::shared_ptr<void> host_token_;  // see hold_while_open
+  std::chrono::steady_clock::time_point last_used_;  // when the last statement started
+  std::string farewell_;        // a FATAL the server sent unasked (notice receiver), and its SQLSTATE
+  std::string farewell_state_;
+  static void on_notice(void* self, const PGresult* notice);
 };
 
 }  // namespace lingo::postgres
