@@ -117,11 +117,34 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   // transactions queued behind those locks: it goes again at once (as
   // cockroach-go's ExecuteInTx does), bounded by max_attempts and deadline.
   auto next_attempt = [&](const Error& e, int attempt) { decide(e, attempt, true); };
-  auto again_at_once = [&](const Error& e, int attempt) { decide(e, attempt, false); };
+  // A connection lost before the commit (a node killed or drained, a
+  // network cut) lost the transaction with it: the server rolls back what
+  // it never saw committed, so the whole transaction runs again, on a new
+  // connection (another node, when the URI names several), after a pause.
+  // Lost during the commit it is an AmbiguousCommitError, never retried.
+  auto lost = [](const Error& e) { return dynamic_cast<const ConnectionError*>(&e) != nullptr; };
 
   if (restart) {
-    run_with_restart_savepoint(fn, transaction_options, *restart, stats, again_at_once);
-    return;
+    // Attempts before the last restart of the whole transaction.
+    int before = 0;
+    auto again_at_once = [&](const Error& e, int attempt) { decide(e, before + attempt, false); };
+    for (;;) {
+      stats.attempts = 0;  // counted from 1 by this run of the transaction
+      try {
+        run_with_restart_savepoint(fn, transaction_options, *restart, stats, again_at_once);
+        stats.attempts += before;
+        return;
+      } catch (const Error& e) {
+        const bool ambiguous = dynamic_cast<const AmbiguousCommitError*>(&e) != nullptr;
+        if (ambiguous || !lost(e)) {
+          stats.attempts += before;
+          throw;
+        }
+        before += std::max(stats.attempts, 1);  // a connect that failed is an attempt too
+        stats.attempts = before;
+        next_attempt(e, before);
+      }
+    }
   }
   for (int attempt = 1;; ++attempt) {
     stats.attempts = attempt;
@@ -134,7 +157,7 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
       throw;  // it may have committed: running it again could apply it twice
     } catch (const Error& e) {
       // The block has rolled back already, as the exception left it.
-      if (!e.is_retryable()) throw;
+      if (!e.is_retryable() && !lost(e)) throw;
       next_attempt(e, attempt);
     }
   }
@@ -158,7 +181,9 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
     } catch (const AmbiguousCommitError&) {
       throw;
     } catch (const Error& e) {
-      if (!e.is_retryable()) throw;  // txn rolls back as the exception leaves
+      // Not retryable, or the connection is gone (the caller restarts the
+      // whole transaction): txn rolls back as the exception leaves.
+      if (!e.is_retryable() || conn.transaction_status() == TransactionStatus::unknown) throw;
       conn.execute("ROLLBACK TO SAVEPOINT " + name);  // the locks stay: the next attempt starts at once
       next_attempt(e, attempt);
       continue;
