@@ -12,7 +12,7 @@ namespace lingo {
 
 namespace {
 
-constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "idle_timeout", "check_after",
+constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "lifetime_jitter", "idle_timeout", "check_after",
                                         "timeout"};
 
 // The URI the dialect sees: a pooled one loses its "+pool" and the pool's options.

@@ -56,6 +56,8 @@ PoolOptions pool_options_from(const Uri& uri, PoolOptions options) {
   }
   if (auto text = uri.option("stale_timeout"))
     options.stale_timeout = parse_seconds(uri, "stale_timeout", *text);
+  if (auto text = uri.option("lifetime_jitter"))
+    options.lifetime_jitter = parse_seconds(uri, "lifetime_jitter", *text);
   if (auto text = uri.option("idle_timeout"))
     options.idle_timeout = parse_seconds(uri, "idle_timeout", *text);
   if (auto text = uri.option("check_after")) options.check_after = parse_seconds(uri, "check_after", *text);
@@ -69,6 +71,13 @@ ConnectionPool::ConnectionPool(const Dialect& dialect, Uri uri, PoolOptions opti
     throw ValueError("max_connections must be 0 (no limit) or more, not " +
                      std::to_string(options_.max_connections));
   }
+  if (options_.lifetime_jitter && options_.lifetime_jitter->count() < 0)
+    throw ValueError("lifetime_jitter cannot be negative");
+  if (options_.lifetime_jitter && options_.lifetime_jitter->count() > 0 &&
+      (!options_.stale_timeout || *options_.lifetime_jitter > *options_.stale_timeout)) {
+    throw ValueError("lifetime_jitter (" + std::to_string(options_.lifetime_jitter->count()) +
+                     " s) shortens stale_timeout, so it needs one at least as long");
+  }
 }
 
 ConnectionPool::~ConnectionPool() {
@@ -77,7 +86,16 @@ ConnectionPool::~ConnectionPool() {
 
 bool ConnectionPool::is_stale(Clock::time_point created, Clock::time_point now) const noexcept {
   if (!options_.stale_timeout || options_.stale_timeout->count() <= 0) return false;
-  return now - created > *options_.stale_timeout;
+  const Seconds jitter = options_.lifetime_jitter.value_or(*options_.stale_timeout / 10);
+  // A connection's share of the jitter: a fixed fraction in [0, 1) drawn
+  // from when it was opened (a hash of the clock's count), so that it needs
+  // no state of its own and connections opened together part soon after.
+  std::uint64_t h = static_cast<std::uint64_t>(created.time_since_epoch().count()) * 0x9E3779B97F4A7C15ULL;
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  h ^= h >> 29;
+  const double fraction = static_cast<double>(h >> 11) * 0x1.0p-53;
+  return now - created > *options_.stale_timeout - jitter * fraction;
 }
 
 bool ConnectionPool::may_lend(Idle& candidate, Clock::time_point now) const noexcept {

@@ -29,7 +29,8 @@ bool is_crdb_variable(const std::string& name) {
                                       "serial_normalization",
                                       "allow_unsafe_internals",
                                       "sql_safe_updates",
-                                      "experimental_enable_temp_tables"};
+                                      "experimental_enable_temp_tables",
+                                      "default_transaction_use_follower_reads"};
   return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 

@@ -5,7 +5,7 @@
 //
 // The options keep peewee's meanings (docs/pool.md lists the deliberate
 // differences). In a URI:
-// ?max_connections=8&stale_timeout=300&idle_timeout=60&check_after=1&timeout=5.
+// ?max_connections=8&stale_timeout=300&lifetime_jitter=30&idle_timeout=60&check_after=1&timeout=5.
 #pragma once
 
 #include <chrono>
@@ -23,6 +23,11 @@ struct PoolOptions {
   // opened, not since it was last used) is closed instead of being lent
   // again. Absent or 0: no limit.
   std::optional<Seconds> stale_timeout{};
+  // Spreads the ends of connections opened together: each one's lifetime is
+  // stale_timeout less a random part of this (so stale_timeout stays the
+  // maximum). Absent: a tenth of stale_timeout, CockroachDB's pooling
+  // guidance; 0: none.
+  std::optional<Seconds> lifetime_jitter{};
   // A connection's idle lifetime: one that waited in the pool longer than
   // this is closed instead of being lent. Absent or 0: no limit.
   std::optional<Seconds> idle_timeout{};

@@ -1,5 +1,6 @@
 #include "crdb_dialect.h"
 
+#include <cctype>
 #include <regex>
 
 #include "crdb_compiler.h"
@@ -10,7 +11,26 @@
 namespace lingo::crdb {
 namespace {
 
-const std::vector<std::string> kOwnOptions = {"savepoints", "retry"};
+const std::vector<std::string> kOwnOptions = {"savepoints", "retry", "follower_reads"};
+// With follower_reads on, libpq's `options` is rebuilt, so it is dropped too.
+const std::vector<std::string> kOwnOptionsAndOptions = {"savepoints", "retry", "follower_reads", "options"};
+
+// Percent-encodes a query option's value (libpq decodes it).
+std::string encode_option(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
 
 // The server version comes from SELECT version(): CockroachDB reports a
 // PostgreSQL compatibility number (13.0) in the protocol, not its own.
@@ -82,8 +102,22 @@ std::string CrdbDialect::libpq_uri(const Uri& uri) const {
       throw UriError("cockroachdb URI option retry=" + value +
                      " is not valid: expected savepoint or restart (" + uri.masked() + ")");
     }
+    if (key == "follower_reads" && lower(value) != "on" && lower(value) != "off") {
+      throw UriError("cockroachdb URI option follower_reads=" + value + " is not valid: expected on or off (" +
+                     uri.masked() + ")");
+    }
   }
-  return with_defaults(uri, kDefaultPort, "root", kOwnOptions);
+  const auto follower = uri.option("follower_reads");
+  if (!follower || lower(*follower) != "on") return with_defaults(uri, kDefaultPort, "root", kOwnOptions);
+  // Every transaction of the session read-only, and every read-only one at
+  // follower_read_timestamp() (CockroachDB's default_transaction_use_
+  // follower_reads): reads served by the nearest replica, a few seconds stale.
+  std::string options = uri.option("options").value_or("");
+  options += std::string(options.empty() ? "" : " ") +
+             "-c default_transaction_use_follower_reads=on -c default_transaction_read_only=on";
+  std::string out = with_defaults(uri, kDefaultPort, "root", kOwnOptionsAndOptions);
+  out += out.find('?') == std::string::npos ? "?" : "&";
+  return out + "options=" + encode_option(options);
 }
 
 std::unique_ptr<postgres::PgConnection> CrdbDialect::make_connection(PGconn* conn) const {

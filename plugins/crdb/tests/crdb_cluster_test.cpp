@@ -46,6 +46,7 @@ class CrdbClusterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTheBankSurvivesAKillAndADrain);
   CPPUNIT_TEST(testWhenEveryHostFailsTheErrorNamesEach);
   CPPUNIT_TEST(testAWrongPasswordIsNotTriedOnEveryHost);
+  CPPUNIT_TEST(testFollowerReadsMakeEveryTransactionAReadOfTheRecentPast);
   CPPUNIT_TEST(testBadHostOptionsAreUriErrors);
   CPPUNIT_TEST(testAPostgresUriFailsOverToo);
   CPPUNIT_TEST_SUITE_END();
@@ -388,6 +389,27 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.what(), "28000");
     const std::string text = e.what();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(text, std::string::npos, text.find("28000", text.find("28000") + 5));
+  }
+
+  void testFollowerReadsMakeEveryTransactionAReadOfTheRecentPast() {
+    lingo_test::CrdbCluster cluster(2);
+    Database reads(cluster.uri("follower_reads=on&options=-c%20application_name%3Dreporting", "cockroachdb+pool"));
+    CPPUNIT_ASSERT_EQUAL(std::string("on"),
+                         reads.execute_sql("SHOW default_transaction_use_follower_reads").scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("on"),
+                         reads.execute_sql("SHOW default_transaction_read_only").scalar<std::string>());
+    // The URI's own options are kept.
+    CPPUNIT_ASSERT_EQUAL(std::string("reporting"), reads.execute_sql("SHOW application_name").scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, reads.execute_sql("SELECT 1").scalar<std::int64_t>());
+    reads.run_transaction([](Database& db) { (void)db.execute_sql("SELECT 1"); });
+    auto e = expect_throw<DatabaseError>([&] { reads.execute_sql("CREATE TABLE lingo_never (id INT)"); },
+                                         "a write under follower reads");
+    CPPUNIT_ASSERT_EQUAL(std::string("25006"), e.sqlstate());
+    Database writes(cluster.uri("follower_reads=off"));
+    CPPUNIT_ASSERT_EQUAL(std::string("off"), writes.execute_sql("SHOW default_transaction_read_only").scalar<std::string>());
+    auto bad = expect_throw<UriError>([&] { Database(cluster.uri("follower_reads=sometimes")).execute_sql("SELECT 1"); },
+                                      "follower_reads=sometimes");
+    LINGO_ASSERT_CONTAINS(bad.what(), "expected on or off");
   }
 
   void testBadHostOptionsAreUriErrors() {

@@ -54,6 +54,7 @@ class PgPoolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testConnectionReturnedInAFailedTransactionIsRolledBack);
   CPPUNIT_TEST(testCloseRefusesUncommittedWork);
   CPPUNIT_TEST(testStaleConnectionsAreNotReused);
+  CPPUNIT_TEST(testLifetimeJitterSpreadsTheEndsOfConnectionsOpenedTogether);
   CPPUNIT_TEST(testCloseIdleStaleAllAndManualClose);
   CPPUNIT_TEST(testOptionsInCodeOverrideTheUri);
   CPPUNIT_TEST(testUnpooledDatabaseRefusesPoolCalls);
@@ -205,6 +206,52 @@ class PgPoolTest : public CppUnit::TestFixture {
     db.close();
     std::this_thread::sleep_for(300ms);
     CPPUNIT_ASSERT(first != backend_pid(db));  // older than stale_timeout: replaced
+  }
+
+  // Twenty connections opened together, all held at once, given back, then
+  // all taken at once again 1.8 s later: with lifetimes spread over
+  // [0.6 s, 3 s] some are replaced and some are not; with no jitter (or the
+  // default tenth), none yet.
+  std::set<int> twenty_at_once(Database& db) {
+    std::mutex mutex;
+    std::set<int> pids;
+    std::atomic<int> holding{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 20; ++t) {
+      threads.emplace_back([&] {
+        const int pid = backend_pid(db);
+        ++holding;
+        while (holding.load() < 20) std::this_thread::sleep_for(1ms);
+        {
+          std::lock_guard lock(mutex);
+          pids.insert(pid);
+        }
+        db.close();
+      });
+    }
+    for (auto& t : threads) t.join();
+    return pids;
+  }
+
+  void testLifetimeJitterSpreadsTheEndsOfConnectionsOpenedTogether() {
+    auto kept_after = [&](const std::string& options) {
+      Database db(pooled("max_connections=20&timeout=5&check_after=10&" + options));
+      const std::set<int> first = twenty_at_once(db);
+      CPPUNIT_ASSERT_EQUAL(std::size_t{20}, first.size());
+      std::this_thread::sleep_for(1800ms);
+      const std::set<int> second = twenty_at_once(db);
+      int kept = 0;
+      for (const int pid : second) kept += first.count(pid) != 0 ? 1 : 0;
+      return kept;
+    };
+    const int jittered = kept_after("stale_timeout=3&lifetime_jitter=2.4");
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(jittered), jittered > 0 && jittered < 20);
+    CPPUNIT_ASSERT_EQUAL(20, kept_after("stale_timeout=3&lifetime_jitter=0"));
+    CPPUNIT_ASSERT_EQUAL(20, kept_after("stale_timeout=3"));
+    expect_throw<ValueError>([&] { Database(pooled("stale_timeout=1&lifetime_jitter=2")).execute_sql("SELECT 1"); },
+                             "jitter longer than the lifetime");
+    expect_throw<UriError>([&] { Database(pooled("lifetime_jitter=-1")).execute_sql("SELECT 1"); },
+                           "negative jitter");
   }
 
   void testCloseIdleStaleAllAndManualClose() {
