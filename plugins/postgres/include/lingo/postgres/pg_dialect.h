@@ -1,8 +1,9 @@
 // The PostgreSQL dialect: schemes postgres:// and postgresql://.
 //
-// Connection URIs go to libpq whole (PQconninfoParse, then PQconnectdbParams),
+// Connection URIs go to libpq (PQconninfoParse, then PQconnectStartParams),
 // so every libpq option works: sslmode, connect_timeout, application_name,
-// several hosts, target_session_attrs, and the rest.
+// target_session_attrs, and the rest. Several hosts are tried one at a time
+// by Lingo (pg_hosts.h), each within connect_timeout.
 #pragma once
 
 #include <string>
