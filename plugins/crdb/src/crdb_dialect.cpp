@@ -15,23 +15,6 @@ const std::vector<std::string> kOwnOptions = {"savepoints", "retry", "follower_r
 // With follower_reads on, libpq's `options` is rebuilt, so it is dropped too.
 const std::vector<std::string> kOwnOptionsAndOptions = {"savepoints", "retry", "follower_reads", "options"};
 
-// Percent-encodes a query option's value (libpq decodes it).
-std::string encode_option(std::string_view value) {
-  std::string out;
-  for (const char c : value) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      constexpr char kHex[] = "0123456789ABCDEF";
-      const auto byte = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
-}
-
 // The server version comes from SELECT version(): CockroachDB reports a
 // PostgreSQL compatibility number (13.0) in the protocol, not its own.
 //
@@ -117,7 +100,7 @@ std::string CrdbDialect::libpq_uri(const Uri& uri) const {
              "-c default_transaction_use_follower_reads=on -c default_transaction_read_only=on";
   std::string out = with_defaults(uri, kDefaultPort, "root", kOwnOptionsAndOptions);
   out += out.find('?') == std::string::npos ? "?" : "&";
-  return out + "options=" + encode_option(options);
+  return out + "options=" + percent_encode(options);
 }
 
 std::unique_ptr<postgres::PgConnection> CrdbDialect::make_connection(PGconn* conn) const {

@@ -277,10 +277,17 @@ namespace {
 // plainly safe percent-encoded (a socket folder /var/run/db -> %2Fvar%2Frun%2Fdb).
 std::string host_text(const UriHost& host) {
   const bool ipv6 = host.name.find(':') != std::string::npos;
-  std::string out = ipv6 ? "[" : "";
-  for (const char c : host.name) {
+  const std::string encoded = PgDialect::percent_encode(host.name, ipv6 ? ":" : "");
+  return ipv6 ? "[" + encoded + "]" : encoded;
+}
+
+}  // namespace
+
+std::string PgDialect::percent_encode(std::string_view text, std::string_view also_keep) {
+  std::string out;
+  for (const char c : text) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        (ipv6 && c == ':')) {
+        also_keep.find(c) != std::string_view::npos) {
       out += c;
     } else {
       constexpr char kHex[] = "0123456789ABCDEF";
@@ -290,11 +297,8 @@ std::string host_text(const UriHost& host) {
       out += kHex[byte & 0xF];
     }
   }
-  if (ipv6) out += ']';
   return out;
 }
-
-}  // namespace
 
 std::string PgDialect::with_defaults(const Uri& uri, unsigned default_port, std::string_view default_user,
                                      const std::vector<std::string>& drop_options) {

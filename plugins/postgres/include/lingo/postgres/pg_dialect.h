@@ -40,6 +40,11 @@ class LINGO_POSTGRES_API PgDialect : public Dialect {
   [[nodiscard]] static std::string with_defaults(const Uri& uri, unsigned default_port,
                                                  std::string_view default_user,
                                                  const std::vector<std::string>& drop_options = {});
+
+ public:
+  // `text` percent-encoded for a libpq URI: letters, digits, - . _ ~ and
+  // the characters of `also_keep` as they are, every other byte as %XX.
+  [[nodiscard]] static std::string percent_encode(std::string_view text, std::string_view also_keep = {});
 };
 
 }  // namespace lingo::postgres
