@@ -115,6 +115,8 @@ What it cannot show:
     history to read
   - CockroachDB's own conflict detection, priorities deciding who wins, and
     its online (non-transactional) schema changes
+  - cancel requests go on to PostgreSQL (the session keys are its own, not
+    CockroachDB's, which carry the node id in their top bits)
   - TLS and CockroachDB's catalogs (SHOW TABLES and friends go to PostgreSQL
     unchanged)
   - what a cluster does beneath SQL: every node shares one PostgreSQL, so

@@ -132,7 +132,15 @@ bool Session::startup() {
       write_raw(client_, "N");  // an insecure cluster: no TLS
       continue;
     }
-    if (code == kCancelRequest) return false;
+    if (code == kCancelRequest) {
+      // The session keys are PostgreSQL's own (BackendKeyData is relayed as
+      // it comes), so the request goes on to it unchanged, on a connection
+      // of its own, as a client's would; nothing is answered.
+      upstream_.connect(Poco::Net::SocketAddress(settings_.upstream_host,
+                                                 static_cast<Poco::UInt16>(settings_.upstream_port)));
+      write_message(upstream_, *first);
+      return false;
+    }
     if (code != kProtocol3) return false;
     break;
   }

@@ -51,6 +51,7 @@ class PgDeadlineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testConnectToASilentServerEndsAtConnectTimeout);
   CPPUNIT_TEST(testConnectToASilentServerEndsByDefault);
   CPPUNIT_TEST(testSlowStatementIsCancelledAndTheSessionStaysUsable);
+  CPPUNIT_TEST(testSlowStatementOnCockroachDbIsCancelledToo);
   CPPUNIT_TEST(testSilentServerMidSessionClosesTheConnection);
   CPPUNIT_TEST(testBadQueryTimeoutIsAUriError);
   CPPUNIT_TEST_SUITE_END();
@@ -93,6 +94,20 @@ class PgDeadlineTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(db.connection().transaction_status() == TransactionStatus::in_error);
     db.rollback();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, db.execute_sql("SELECT 1").scalar<std::int64_t>());
+  }
+
+  void testSlowStatementOnCockroachDbIsCancelledToo() {
+    // Through the simulator, whose cancel requests reach PostgreSQL: the
+    // statement is cancelled (57014) and the same session goes on.
+    lingo_test::CrdbSimulator simulator;
+    Database db(simulator.uri("cockroachdb", "query_timeout=0.5"));
+    const auto pid = db.execute_sql("SELECT pg_backend_pid()").scalar<std::int64_t>();
+    const auto start = Clock::now();
+    const auto e = expect_throw<Error>([&] { db.execute_sql("SELECT pg_sleep(30)"); }, "slow statement");
+    const double took = seconds_since(start);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took >= 0.4 && took < 3);
+    CPPUNIT_ASSERT_EQUAL(std::string("57014"), e.sqlstate());
+    CPPUNIT_ASSERT_EQUAL(pid, db.execute_sql("SELECT pg_backend_pid()").scalar<std::int64_t>());
   }
 
   void testSilentServerMidSessionClosesTheConnection() {
