@@ -122,7 +122,12 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
   // it never saw committed, so the whole transaction runs again, on a new
   // connection (another node, when the URI names several), after a pause.
   // Lost during the commit it is an AmbiguousCommitError, never retried.
-  auto lost = [](const Error& e) { return dynamic_cast<const ConnectionError*>(&e) != nullptr; };
+  // A connection that could not be made at all (08001: every host refused
+  // or stayed silent) is no lost transaction: it is reported at once rather
+  // than waited on again and again.
+  auto lost = [](const Error& e) {
+    return dynamic_cast<const ConnectionError*>(&e) != nullptr && e.sqlstate() != "08001";
+  };
 
   if (restart) {
     // Attempts before the last restart of the whole transaction.
@@ -137,7 +142,7 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
       } catch (const Error& e) {
         const bool ambiguous = dynamic_cast<const AmbiguousCommitError*>(&e) != nullptr;
         if (ambiguous || !lost(e)) {
-          stats.attempts += before;
+          stats.attempts = before + std::max(stats.attempts, 1);  // one that failed to begin counts too
           throw;
         }
         before += std::max(stats.attempts, 1);  // a connect that failed is an attempt too

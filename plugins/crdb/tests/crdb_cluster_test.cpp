@@ -378,6 +378,16 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.what(), "no host accepted the connection");
     for (int i = 1; i <= 3; ++i) LINGO_ASSERT_CONTAINS(e.what(), "127.0.0.1:" + std::to_string(cluster.node(i).port()));
     CPPUNIT_ASSERT_EQUAL(std::string("08001"), e.sqlstate());
+    // run_transaction does not wait on a cluster it cannot reach: a lost
+    // transaction is retried, a connection never made is reported at once.
+    Database db(cluster.uri("host_recheck=0"));
+    RunStats stats;
+    const auto start = Clock::now();
+    expect_throw<ConnectionError>(
+        [&] { db.run_transaction([](Database& tx) { tx.execute_sql("SELECT 1"); }, {.stats = &stats}); },
+        "run_transaction with every node dead");
+    CPPUNIT_ASSERT_EQUAL(1, stats.attempts);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(seconds_since(start)), seconds_since(start) < 2);
   }
 
   void testAWrongPasswordIsNotTriedOnEveryHost() {
