@@ -7,9 +7,9 @@
 #include <chrono>
 #include <future>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <random>
-#include <map>
 #include <thread>
 
 #include "lingo/lingo.h"
@@ -60,10 +60,11 @@ class CrdbClusterTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(std::int64_t{i}, node_of(db));
       CPPUNIT_ASSERT_EQUAL(std::int64_t{i},
                            db.execute_sql("SELECT crdb_internal.node_id()").scalar<std::int64_t>());
-      CPPUNIT_ASSERT_EQUAL("region=r" + n + ",zone=z" + n, db.execute_sql("SHOW LOCALITY").scalar<std::string>());
+      CPPUNIT_ASSERT_EQUAL("region=r" + n + ",zone=z" + n,
+                           db.execute_sql("SHOW LOCALITY").scalar<std::string>());
       CPPUNIT_ASSERT_EQUAL("r" + n, db.execute_sql("SELECT gateway_region()").scalar<std::string>());
-      CPPUNIT_ASSERT_EQUAL("z" + n,
-                           db.execute_sql("SELECT crdb_internal.locality_value('zone')").scalar<std::string>());
+      CPPUNIT_ASSERT_EQUAL(
+          "z" + n, db.execute_sql("SELECT crdb_internal.locality_value('zone')").scalar<std::string>());
       LINGO_ASSERT_CONTAINS(cluster.node(i).control("status"), "ok node=" + n + " state=up sessions=1");
     }
   }
@@ -110,7 +111,8 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     while (inside.load() < 6) std::this_thread::sleep_for(5ms);
     go.set_value();
     for (auto& t : threads) t.join();
-    for (int i = 1; i <= 3; ++i) CPPUNIT_ASSERT_EQUAL_MESSAGE("pooled, node " + std::to_string(i), 2, pooled[i]);
+    for (int i = 1; i <= 3; ++i)
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("pooled, node " + std::to_string(i), 2, pooled[i]);
   }
 
   void testAKilledNodeIsSkippedAndRemembered() {
@@ -171,8 +173,8 @@ class CrdbClusterTest : public CppUnit::TestFixture {
 
   void testADrainClosesIdleSessionsAndLetsTransactionsFinish() {
     lingo_test::CrdbCluster cluster(3);
-    Database roaming(cluster.uri());             // may move to another node
-    Database pinned(cluster.node(1).uri());      // knows node 1 alone
+    Database roaming(cluster.uri());         // may move to another node
+    Database pinned(cluster.node(1).uri());  // knows node 1 alone
     Database busy(cluster.node(1).uri());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(roaming));
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, node_of(pinned));
@@ -194,7 +196,8 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     // next statement was never sent, so it goes to a new connection: with a
     // cluster URI on another node, and the application sees nothing.
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, node_of(roaming));
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, roaming.execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{2},
+                         roaming.execute_sql("SELECT count(*) FROM " + table).scalar<std::int64_t>());
     // With nowhere else to go, the drained node's refusal is the error.
     auto e = expect_throw<ConnectionError>([&] { (void)node_of(pinned); }, "a session closed by the drain");
     LINGO_ASSERT_CONTAINS(e.what(), "server is not accepting clients");
@@ -256,8 +259,9 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     killer.get();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, node_of(db));
     std::this_thread::sleep_for(600ms);  // the cut-off statements finish on PostgreSQL
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
-                         pg.execute_sql("SELECT count(*) FROM " + table + " WHERE id = 2").scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{1},
+        pg.execute_sql("SELECT count(*) FROM " + table + " WHERE id = 2").scalar<std::int64_t>());
     pg.execute_sql("DROP TABLE " + table);
   }
 
@@ -290,9 +294,7 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     std::mutex errors_mutex;
     std::vector<std::string> errors;
     const auto start = Clock::now();
-    auto bucket_now = [&] {
-      return static_cast<int>((Clock::now() - start) / kBucket);
-    };
+    auto bucket_now = [&] { return static_cast<int>((Clock::now() - start) / kBucket); };
     std::vector<std::thread> workers;
     for (int t = 0; t < kThreads; ++t) {
       workers.emplace_back([&, t] {
@@ -302,16 +304,20 @@ class CrdbClusterTest : public CppUnit::TestFixture {
           const int from = pick(random);
           const int to = (from + 1 + pick(random) % (kAccounts - 1)) % kAccounts;
           try {
-            bank.run_transaction([&](Database& db) {
-              const Result r = db.execute_sql("SELECT balance FROM " + table + " WHERE id = $1", {from});
-              if (r[0][0].as<std::int64_t>() < 5) return;
-              // The lower id first, so that two transfers never wait on each
-              // other in a cycle (PostgreSQL would take a second to see it).
-              const std::string debit = "UPDATE " + table + " SET balance = balance - 5 WHERE id = $1";
-              const std::string credit = "UPDATE " + table + " SET balance = balance + 5 WHERE id = $1";
-              db.execute_sql(from < to ? debit : credit, {std::min(from, to)});
-              db.execute_sql(from < to ? credit : debit, {std::max(from, to)});
-            }, RunOptions{.max_attempts = 100});
+            bank.run_transaction(
+                [&](Database& db) {
+                  const Result r = db.execute_sql("SELECT balance FROM " + table + " WHERE id = $1", {from});
+                  if (r[0][0].as<std::int64_t>() < 5) return;
+                  // The lower id first, so that two transfers never wait on each
+                  // other in a cycle (PostgreSQL would take a second to see it).
+                  const std::string debit = "UPDATE " + table + " SET balance = balance - 5 WHERE id = $1";
+                  const std::string credit = "UPDATE " + table + " SET balance = balance + 5 WHERE id = $1";
+                  db.execute_sql(from < to ? debit : credit, {std::min(from, to)});
+                  db.execute_sql(from < to ? credit : debit, {std::max(from, to)});
+                },
+                // No cap on attempts, a deadline: under a sanitizer one transfer can lose
+                // many conflicts in a row.
+                RunOptions{.max_attempts = 0, .deadline = std::chrono::milliseconds(30000)});
             const int b = bucket_now();
             if (b < kBuckets) ++committed[static_cast<std::size_t>(b)];
           } catch (const AmbiguousCommitError&) {
@@ -349,10 +355,11 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     for (auto& w : workers) w.join();
 
     std::string report = "transfers per 250 ms (kill at 1 s, drain at 2.5 s, revive at 4.5 s):";
-    for (int b = 0; b < 26; ++b) report += " " + std::to_string(committed[static_cast<std::size_t>(b)].load());
-    std::cout << "\n" << report << "\nsessions per node before the kill:" << before
-              << "; at 6.5 s:" << after << "; drain: " << drained << "; ambiguous commits: " << ambiguous.load()
-              << "\n";
+    for (int b = 0; b < 26; ++b)
+      report += " " + std::to_string(committed[static_cast<std::size_t>(b)].load());
+    std::cout << "\n"
+              << report << "\nsessions per node before the kill:" << before << "; at 6.5 s:" << after
+              << "; drain: " << drained << "; ambiguous commits: " << ambiguous.load() << "\n";
     {
       std::lock_guard lock(errors_mutex);
       CPPUNIT_ASSERT_MESSAGE(errors.empty() ? "" : errors.front(), errors.empty());
@@ -373,10 +380,11 @@ class CrdbClusterTest : public CppUnit::TestFixture {
   void testWhenEveryHostFailsTheErrorNamesEach() {
     lingo_test::CrdbCluster cluster(3);
     for (int i = 1; i <= 3; ++i) cluster.node(i).control("kill");
-    auto e = expect_throw<ConnectionError>([&] { Database(cluster.uri("host_recheck=0")).execute_sql("SELECT 1"); },
-                                           "every node dead");
+    auto e = expect_throw<ConnectionError>(
+        [&] { Database(cluster.uri("host_recheck=0")).execute_sql("SELECT 1"); }, "every node dead");
     LINGO_ASSERT_CONTAINS(e.what(), "no host accepted the connection");
-    for (int i = 1; i <= 3; ++i) LINGO_ASSERT_CONTAINS(e.what(), "127.0.0.1:" + std::to_string(cluster.node(i).port()));
+    for (int i = 1; i <= 3; ++i)
+      LINGO_ASSERT_CONTAINS(e.what(), "127.0.0.1:" + std::to_string(cluster.node(i).port()));
     CPPUNIT_ASSERT_EQUAL(std::string("08001"), e.sqlstate());
     // run_transaction does not wait on a cluster it cannot reach: a lost
     // transaction is retried, a connection never made is reported at once.
@@ -394,7 +402,8 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     // An answer every node would give alike ends the walk at the first.
     lingo::Uri pg = lingo::Uri::parse(lingo_test::pg_uri());
     const std::string port = std::to_string(pg.hosts().front().port.value_or(5432));
-    const std::string uri = "postgresql://no_such_role_x@127.0.0.1:" + port + ",127.0.0.1:" + port + "/" + pg.path();
+    const std::string uri =
+        "postgresql://no_such_role_x@127.0.0.1:" + port + ",127.0.0.1:" + port + "/" + pg.path();
     auto e = expect_throw<ConnectionError>([&] { Database(uri).execute_sql("SELECT 1"); }, "an unknown role");
     LINGO_ASSERT_CONTAINS(e.what(), "28000");
     const std::string text = e.what();
@@ -403,35 +412,42 @@ class CrdbClusterTest : public CppUnit::TestFixture {
 
   void testFollowerReadsMakeEveryTransactionAReadOfTheRecentPast() {
     lingo_test::CrdbCluster cluster(2);
-    Database reads(cluster.uri("follower_reads=on&options=-c%20application_name%3Dreporting", "cockroachdb+pool"));
-    CPPUNIT_ASSERT_EQUAL(std::string("on"),
-                         reads.execute_sql("SHOW default_transaction_use_follower_reads").scalar<std::string>());
+    Database reads(
+        cluster.uri("follower_reads=on&options=-c%20application_name%3Dreporting", "cockroachdb+pool"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("on"),
+        reads.execute_sql("SHOW default_transaction_use_follower_reads").scalar<std::string>());
     CPPUNIT_ASSERT_EQUAL(std::string("on"),
                          reads.execute_sql("SHOW default_transaction_read_only").scalar<std::string>());
     // The URI's own options are kept.
-    CPPUNIT_ASSERT_EQUAL(std::string("reporting"), reads.execute_sql("SHOW application_name").scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("reporting"),
+                         reads.execute_sql("SHOW application_name").scalar<std::string>());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, reads.execute_sql("SELECT 1").scalar<std::int64_t>());
     reads.run_transaction([](Database& db) { (void)db.execute_sql("SELECT 1"); });
     auto e = expect_throw<DatabaseError>([&] { reads.execute_sql("CREATE TABLE lingo_never (id INT)"); },
                                          "a write under follower reads");
     CPPUNIT_ASSERT_EQUAL(std::string("25006"), e.sqlstate());
     Database writes(cluster.uri("follower_reads=off"));
-    CPPUNIT_ASSERT_EQUAL(std::string("off"), writes.execute_sql("SHOW default_transaction_read_only").scalar<std::string>());
-    auto bad = expect_throw<UriError>([&] { Database(cluster.uri("follower_reads=sometimes")).execute_sql("SELECT 1"); },
-                                      "follower_reads=sometimes");
+    CPPUNIT_ASSERT_EQUAL(std::string("off"),
+                         writes.execute_sql("SHOW default_transaction_read_only").scalar<std::string>());
+    auto bad = expect_throw<UriError>(
+        [&] { Database(cluster.uri("follower_reads=sometimes")).execute_sql("SELECT 1"); },
+        "follower_reads=sometimes");
     LINGO_ASSERT_CONTAINS(bad.what(), "expected on or off");
   }
 
   void testBadHostOptionsAreUriErrors() {
     lingo_test::CrdbCluster cluster(1);
-    auto bad = expect_throw<UriError>([&] { Database(cluster.uri("load_balance_hosts=sometimes")).execute_sql("SELECT 1"); },
-                                      "load_balance_hosts=sometimes");
+    auto bad = expect_throw<UriError>(
+        [&] { Database(cluster.uri("load_balance_hosts=sometimes")).execute_sql("SELECT 1"); },
+        "load_balance_hosts=sometimes");
     LINGO_ASSERT_CONTAINS(bad.what(), "expected disable or random");
-    auto recheck = expect_throw<UriError>([&] { Database(cluster.uri("host_recheck=-1")).execute_sql("SELECT 1"); },
-                                          "host_recheck=-1");
+    auto recheck = expect_throw<UriError>(
+        [&] { Database(cluster.uri("host_recheck=-1")).execute_sql("SELECT 1"); }, "host_recheck=-1");
     LINGO_ASSERT_CONTAINS(recheck.what(), "host_recheck=-1 is not valid");
-    auto timeout = expect_throw<UriError>([&] { Database(cluster.uri("connect_timeout=soon")).execute_sql("SELECT 1"); },
-                                          "connect_timeout=soon");
+    auto timeout =
+        expect_throw<UriError>([&] { Database(cluster.uri("connect_timeout=soon")).execute_sql("SELECT 1"); },
+                               "connect_timeout=soon");
     LINGO_ASSERT_CONTAINS(timeout.what(), "connect_timeout=soon is not valid");
     auto ports = expect_throw<UriError>(
         [&] { Database("postgresql://127.0.0.1,127.0.0.2,127.0.0.3/db?port=1,2").execute_sql("SELECT 1"); },
