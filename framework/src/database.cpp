@@ -12,8 +12,8 @@ namespace lingo {
 
 namespace {
 
-constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "lifetime_jitter", "idle_timeout", "check_after",
-                                        "timeout"};
+constexpr const char* kPoolOptions[] = {"max_connections", "stale_timeout", "lifetime_jitter",
+                                        "idle_timeout",    "check_after",   "timeout"};
 
 // The URI the dialect sees: a pooled one loses its "+pool" and the pool's options.
 Uri dialect_uri(const Uri& given, bool pooled) {
@@ -207,7 +207,8 @@ Result Database::execute_sql(std::string_view sql, std::span<const Value> params
 Result Database::execute_sql(std::string_view sql, std::span<const Value> params, Idempotence idempotence) {
   detail::SessionState& s = state();
   Connection& conn = s.connected();
-  if (!s.stack.empty() || conn.transaction_status() != TransactionStatus::idle) return conn.execute(sql, params);
+  if (!s.stack.empty() || conn.transaction_status() != TransactionStatus::idle)
+    return conn.execute(sql, params);
   return detail::execute_alone(s, sql, params, idempotence);
 }
 

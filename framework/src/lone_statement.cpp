@@ -49,7 +49,6 @@ bool several_statements(std::string_view sql) {
 
 Result execute_alone(SessionState& s, std::string_view sql, std::span<const Value> params,
                      Idempotence idempotence) {
-  const RunOptions policy;  // run_transaction's default pauses between conflicts
   int conflicts = 0;
   int losses = 0;
   for (;;) {
@@ -57,15 +56,16 @@ Result execute_alone(SessionState& s, std::string_view sql, std::span<const Valu
     try {
       return conn.execute(sql, params);
     } catch (const ConnectionError& e) {
-      const bool never_ran =
-          e.sqlstate() == "08003" || (e.sqlstate() == "57P01" && !several_statements(sql));
+      const bool never_ran = e.sqlstate() == "08003" || (e.sqlstate() == "57P01" && !several_statements(sql));
       if (!never_ran && idempotence != Idempotence::idempotent) ambiguous(e);
       if (++losses >= kConnectionAttempts) throw;
       s.release(/*for_real=*/true);  // the next turn opens another (another host, when the URI has several)
     } catch (const OperationalError& e) {
       const bool conflict = e.sqlstate() == "40001" || e.sqlstate() == "40P01";
-      if (!conflict || conn.transaction_status() != TransactionStatus::idle || ++conflicts >= kConflictAttempts)
+      if (!conflict || conn.transaction_status() != TransactionStatus::idle ||
+          ++conflicts >= kConflictAttempts)
         throw;
+      static const RunOptions policy;  // run_transaction's default pauses between conflicts
       const auto pause = backoff_for(conflicts, policy);
       if (pause.count() > 0) std::this_thread::sleep_for(pause);
     }

@@ -208,8 +208,10 @@ int main(int argc, char** argv) {
       node_id = std::stoi(text);
     } else if (arg == "--locality") {
       locality = value();
-      if (!std::regex_match(locality, std::regex(R"([A-Za-z0-9_-]+=[A-Za-z0-9_.-]+(,[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*)")))
-        fail("--locality takes key=value pairs separated by commas (region=eu-west1,zone=b), not " + locality);
+      if (!std::regex_match(
+              locality, std::regex(R"([A-Za-z0-9_-]+=[A-Za-z0-9_.-]+(,[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*)")))
+        fail("--locality takes key=value pairs separated by commas (region=eu-west1,zone=b), not " +
+             locality);
     } else if (arg == "--control-port") {
       control_port = static_cast<unsigned>(std::stoul(value()));
     } else if (arg == "--control-port-file") {
@@ -262,11 +264,13 @@ int main(int argc, char** argv) {
            "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
            // The node a session is on (its upstream session carries
            // crdb_sim.node_id and crdb_sim.locality, set at startup).
-           "DO $$ BEGIN CREATE SCHEMA crdb_internal; EXCEPTION WHEN duplicate_schema OR unique_violation THEN "
+           "DO $$ BEGIN CREATE SCHEMA crdb_internal; EXCEPTION WHEN duplicate_schema OR unique_violation "
+           "THEN "
            "NULL; END $$",
            "CREATE OR REPLACE FUNCTION crdb_internal.node_id() RETURNS bigint LANGUAGE sql STABLE AS $$ "
            "SELECT coalesce(current_setting('crdb_sim.node_id', true), '1')::bigint $$",
-           "CREATE OR REPLACE FUNCTION crdb_internal.locality_value(key text) RETURNS text LANGUAGE sql STABLE "
+           "CREATE OR REPLACE FUNCTION crdb_internal.locality_value(key text) RETURNS text LANGUAGE sql "
+           "STABLE "
            "AS $$ SELECT substring(',' || coalesce(current_setting('crdb_sim.locality', true), '') || ',' "
            "FROM ',' || key || '=([^,]*),') $$",
            "CREATE OR REPLACE FUNCTION gateway_region() RETURNS text LANGUAGE sql STABLE AS $$ "
@@ -312,8 +316,8 @@ int main(int argc, char** argv) {
     std::thread(serve_controls, std::ref(*controls), std::ref(node)).detach();
   }
   publish(port_file, port);
-  std::cout << "crdb_sim: CockroachDB v" << settings.version << " node " << node_id << " simulated on 127.0.0.1:"
-            << port << " in front of " << uri.masked() << std::endl;
+  std::cout << "crdb_sim: CockroachDB v" << settings.version << " node " << node_id
+            << " simulated on 127.0.0.1:" << port << " in front of " << uri.masked() << std::endl;
   const Poco::Timespan tick(0, 20'000);
   for (;;) {
     const auto state = node.state();

@@ -196,11 +196,11 @@ bool Session::startup() {
   }
   // CockroachDB is SERIALIZABLE by default; so real contention gives real
   // 40001s. The node's identity goes along for crdb_internal.node_id().
-  const std::string isolation = "-c default_transaction_isolation=serializable -c crdb_sim.node_id=" +
-                                std::to_string(settings_.node->id()) +
-                                (settings_.node->locality().empty()
-                                     ? std::string()
-                                     : " -c crdb_sim.locality=" + settings_.node->locality());
+  const std::string isolation =
+      "-c default_transaction_isolation=serializable -c crdb_sim.node_id=" +
+      std::to_string(settings_.node->id()) +
+      (settings_.node->locality().empty() ? std::string()
+                                          : " -c crdb_sim.locality=" + settings_.node->locality());
   bool had_options = false;
   for (auto& [key, value] : params) {
     if (key == "options") {

@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -49,7 +49,8 @@ std::string source_dir() {
   return LINGO_TEST_SOURCE_DIR;
 }
 
-CrdbSimulator::CrdbSimulator(const std::string& version) : CrdbSimulator(SimulatorOptions{.version = version}) {}
+CrdbSimulator::CrdbSimulator(const std::string& version)
+    : CrdbSimulator(SimulatorOptions{.version = version}) {}
 
 CrdbSimulator::CrdbSimulator(const SimulatorOptions& options) {
   const std::string upstream = pg_uri();
@@ -58,9 +59,17 @@ CrdbSimulator::CrdbSimulator(const SimulatorOptions& options) {
   const std::string port_file = dir_ + "/port";
   const std::string control_file = dir_ + "/control";
   const std::string binary = build_dir() + "/bin/crdb_sim";
-  std::vector<std::string> args = {binary,        "--upstream", upstream,        "--listen",
-                                   "0",           "--port-file", port_file,      "--version",
-                                   options.version, "--node-id", std::to_string(options.node_id)};
+  std::vector<std::string> args = {binary,
+                                   "--upstream",
+                                   upstream,
+                                   "--listen",
+                                   "0",
+                                   "--port-file",
+                                   port_file,
+                                   "--version",
+                                   options.version,
+                                   "--node-id",
+                                   std::to_string(options.node_id)};
   if (!options.locality.empty()) args.insert(args.end(), {"--locality", options.locality});
   if (options.control) args.insert(args.end(), {"--control-port", "0", "--control-port-file", control_file});
   std::vector<char*> argv;
@@ -119,7 +128,8 @@ CrdbCluster::CrdbCluster(int nodes) {
 
 std::string CrdbCluster::uri(const std::string& options, const std::string& scheme) const {
   std::string hosts;
-  for (const auto& n : nodes_) hosts += (hosts.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(n->port());
+  for (const auto& n : nodes_)
+    hosts += (hosts.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(n->port());
   const std::string database = lingo::Uri::parse(pg_uri()).path();
   return scheme + "://root@" + hosts + "/" + database + (options.empty() ? "" : "?" + options);
 }
@@ -145,7 +155,8 @@ void CrdbSimulator::freeze() const {
       std::getline(stat, line);
       // pid (comm) state ...: the state follows the last ')'.
       const auto close = line.rfind(')');
-      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T') all_stopped = false;
+      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T')
+        all_stopped = false;
     }
     if (all_stopped) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -71,7 +71,8 @@ class CrdbCluster {
  public:
   explicit CrdbCluster(int nodes);
   // cockroachdb://root@127.0.0.1:p1,127.0.0.1:p2,.../<db>, plus `options`.
-  [[nodiscard]] std::string uri(const std::string& options = {}, const std::string& scheme = "cockroachdb") const;
+  [[nodiscard]] std::string uri(const std::string& options = {},
+                                const std::string& scheme = "cockroachdb") const;
   [[nodiscard]] CrdbSimulator& node(int id) { return *nodes_.at(static_cast<std::size_t>(id - 1)); }
   [[nodiscard]] int size() const noexcept { return static_cast<int>(nodes_.size()); }
 
@@ -100,12 +101,12 @@ E expect_throw(const std::function<void()>& fn, const std::string& what) {
 
 // True when haystack contains needle; for message checks with a readable failure.
 // Each argument is evaluated once (a future's get(), say, may be passed).
-#define LINGO_ASSERT_CONTAINS(haystack, needle)                                                      \
-  do {                                                                                               \
-    const std::string lingo_haystack_(haystack);                                                     \
-    const std::string lingo_needle_(needle);                                                         \
-    CPPUNIT_ASSERT_MESSAGE("expected \"" + lingo_needle_ + "\" in \"" + lingo_haystack_ + "\"",         \
-                           lingo_haystack_.find(lingo_needle_) != std::string::npos);                \
+#define LINGO_ASSERT_CONTAINS(haystack, needle)                                                 \
+  do {                                                                                          \
+    const std::string lingo_haystack_(haystack);                                                \
+    const std::string lingo_needle_(needle);                                                    \
+    CPPUNIT_ASSERT_MESSAGE("expected \"" + lingo_needle_ + "\" in \"" + lingo_haystack_ + "\"", \
+                           lingo_haystack_.find(lingo_needle_) != std::string::npos);           \
   } while (false)
 
 }  // namespace lingo_test

@@ -86,8 +86,8 @@ std::string CrdbDialect::libpq_uri(const Uri& uri) const {
                      " is not valid: expected savepoint or restart (" + uri.masked() + ")");
     }
     if (key == "follower_reads" && lower(value) != "on" && lower(value) != "off") {
-      throw UriError("cockroachdb URI option follower_reads=" + value + " is not valid: expected on or off (" +
-                     uri.masked() + ")");
+      throw UriError("cockroachdb URI option follower_reads=" + value +
+                     " is not valid: expected on or off (" + uri.masked() + ")");
     }
   }
   const auto follower = uri.option("follower_reads");

@@ -58,12 +58,14 @@ PgConnection::PgConnection(PGconn* conn, std::string dialect)
 
 void PgConnection::on_notice(void* self, const PGresult* notice) {
   const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
-  if (severity == nullptr || (std::strcmp(severity, "FATAL") != 0 && std::strcmp(severity, "PANIC") != 0)) return;
+  if (severity == nullptr || (std::strcmp(severity, "FATAL") != 0 && std::strcmp(severity, "PANIC") != 0))
+    return;
   auto* conn = static_cast<PgConnection*>(self);
   const char* state = PQresultErrorField(notice, PG_DIAG_SQLSTATE);
   const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
   conn->farewell_state_ = state != nullptr ? state : "";
-  conn->farewell_ = std::string(message != nullptr ? message : "") + (state != nullptr ? std::string(" (SQLSTATE ") + state + ")" : "");
+  conn->farewell_ = std::string(message != nullptr ? message : "") +
+                    (state != nullptr ? std::string(" (SQLSTATE ") + state + ")" : "");
 }
 
 namespace {
@@ -399,8 +401,8 @@ PGresult* PgConnection::prepare_and_execute(std::string_view sql, std::size_t ha
     fail(nullptr, sql);
   }
   // A timeout closes the connection or leaves it with no pipeline to exit.
-  bool sent = begin.empty() ||
-              PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+  bool sent =
+      begin.empty() || PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
   for (const auto& old : deallocating) {
     const std::string statement = "DEALLOCATE " + old;
     sent = sent && PQsendQueryParams(conn_, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
@@ -686,7 +688,8 @@ void PgConnection::do_commit() {
 
 void PgConnection::do_rollback() {
   ensure_open("ROLLBACK");
-  const bool nothing_began = !pending_begin_.empty() || (begin_lost_ && PQtransactionStatus(conn_) == PQTRANS_IDLE);
+  const bool nothing_began =
+      !pending_begin_.empty() || (begin_lost_ && PQtransactionStatus(conn_) == PQTRANS_IDLE);
   pending_begin_.clear();
   begin_lost_ = false;
   if (nothing_began) return;  // the server has no transaction to end

@@ -74,7 +74,8 @@ constexpr std::chrono::seconds kDefaultHostRecheck{5};
 // Lingo's own URI options, never passed to libpq.
 const std::vector<std::string> kOwnOptions = {"query_timeout", "load_balance_hosts", "host_recheck"};
 
-double seconds_option(const Uri& uri, std::string_view name, std::string_view text, std::string_view expected) {
+double seconds_option(const Uri& uri, std::string_view name, std::string_view text,
+                      std::string_view expected) {
   double seconds = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, seconds);

@@ -76,8 +76,8 @@ HostBook& HostBook::instance() {
   return book;
 }
 
-std::optional<HostBook::Choice> HostBook::next(const std::vector<HostTarget>& hosts, const std::vector<bool>& tried,
-                                               Balance balance) {
+std::optional<HostBook::Choice> HostBook::next(const std::vector<HostTarget>& hosts,
+                                               const std::vector<bool>& tried, Balance balance) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(impl_->mutex);
   std::optional<std::size_t> best;
@@ -132,22 +132,23 @@ Attempt connect_within(const char* const* keywords, const char* const* values,
   // Verbose, for the handshake only: a server's refusal then carries its
   // SQLSTATE (57P01 from a draining node, 28P01 for a wrong password).
   PQsetErrorVerbosity(attempt.conn, PQERRORS_VERBOSE);
-  const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout
-                                : std::chrono::steady_clock::time_point::max();
+  const auto deadline =
+      timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
   // As the libpq manual has it: start as if PQconnectPoll had asked to write.
   PostgresPollingStatusType status = PGRES_POLLING_WRITING;
   while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
     int wait_ms = -1;
     if (timeout) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         attempt.timed_out = true;
         return attempt;
       }
       wait_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 60'000));
     }
-    pollfd watched{PQsocket(attempt.conn), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT),
-                   0};
+    pollfd watched{PQsocket(attempt.conn),
+                   static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
     const int ready = ::poll(&watched, 1, wait_ms);
     if (ready < 0 && errno != EINTR) break;
     if (ready == 0) continue;  // the deadline is checked above
@@ -164,8 +165,9 @@ std::string startup_sqlstate(std::string_view message) {
     const std::size_t start = at + 3;
     if (start + 6 > message.size() || message[start + 5] != ':') continue;
     const std::string_view code = message.substr(start, 5);
-    if (std::all_of(code.begin(), code.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z'); }))
+    if (std::all_of(code.begin(), code.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z');
+        }))
       return std::string(code);
   }
   return {};

@@ -19,9 +19,9 @@ namespace lingo::postgres {
 
 // One host of the URI, as libpq's keywords for a connection to it alone.
 struct HostTarget {
-  std::string host;      // name, address or socket folder
-  std::string port;      // empty: libpq's default
-  std::string hostaddr;  // empty unless the URI gave hostaddr
+  std::string host;                       // name, address or socket folder
+  std::string port;                       // empty: libpq's default
+  std::string hostaddr;                   // empty unless the URI gave hostaddr
   [[nodiscard]] std::string key() const;  // "host:port", for the health book
 };
 
@@ -50,8 +50,8 @@ class HostBook {
     std::size_t index;
     std::shared_ptr<void> lease;
   };
-  [[nodiscard]] std::optional<Choice> next(const std::vector<HostTarget>& hosts, const std::vector<bool>& tried,
-                                           Balance balance);
+  [[nodiscard]] std::optional<Choice> next(const std::vector<HostTarget>& hosts,
+                                           const std::vector<bool>& tried, Balance balance);
   void mark_down(const std::string& key, std::chrono::steady_clock::duration recheck_after);
   void mark_up(const std::string& key);
   [[nodiscard]] int open_on(const std::string& key);

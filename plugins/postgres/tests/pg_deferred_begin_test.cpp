@@ -50,8 +50,14 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
     // statement, one new to the connection (prepared in the same pipeline),
     // a text without parameters (the simple protocol).
     const std::vector<std::pair<std::string, std::function<void(int)>>> firsts = {
-        {"cached", [&](int id) { db_->execute_sql(insert, {id, "cached"}); }},
-        {"new", [&](int id) { db_->execute_sql(insert + " RETURNING id", {id, "new"}); }},
+        {"cached",
+         [&](int id) {
+           db_->execute_sql(insert, {id, "cached"});
+         }},
+        {"new",
+         [&](int id) {
+           db_->execute_sql(insert + " RETURNING id", {id, "new"});
+         }},
         {"text", [&](int id) {
            db_->execute_sql("INSERT INTO " + table_ + " VALUES (" + std::to_string(id) + ", 'text')");
          }}};
@@ -62,7 +68,8 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": begin() sends nothing", 0, trips.since_last());
       CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::in_transaction);
       first(id);
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": BEGIN and the statement in one round trip", 1, trips.since_last());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": BEGIN and the statement in one round trip", 1,
+                                   trips.since_last());
       // The statement ran inside the transaction: it is the server's, and a
       // rollback takes its row back.
       CPPUNIT_ASSERT_EQUAL_MESSAGE(path, std::string("T"),
@@ -70,17 +77,18 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
                                                     "ELSE 'T' END")
                                        .scalar<std::string>());
       db_->rollback();
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, std::int64_t{0},
-                                   db_->execute_sql("SELECT count(*) FROM " + table_ + " WHERE id = $1", {id})
-                                       .scalar<std::int64_t>());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(
+          path, std::int64_t{0},
+          db_->execute_sql("SELECT count(*) FROM " + table_ + " WHERE id = $1", {id}).scalar<std::int64_t>());
       ++id;
     }
     // And committed, it stays; atomic() takes the same path.
     trips.since_last();
     db_->atomic([&] { db_->execute_sql(insert, {id, "kept"}); });
     CPPUNIT_ASSERT_EQUAL(2, trips.since_last());  // BEGIN + INSERT, COMMIT
-    CPPUNIT_ASSERT_EQUAL(std::string("kept"),
-                         db_->execute_sql("SELECT note FROM " + table_ + " WHERE id = $1", {id}).scalar<std::string>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("kept"),
+        db_->execute_sql("SELECT note FROM " + table_ + " WHERE id = $1", {id}).scalar<std::string>());
   }
 
   void testATransactionWithoutStatementsSendsNothing() {
@@ -120,7 +128,8 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
     // BEGIN ran, the PREPARE failed, and the server's own transaction is in
     // error; rolled back, the session goes on.
     db_->begin();
-    expect_throw<ProgrammingError>([&] { db_->execute_sql("SELEC $1::int", {1}); }, "a syntax error, prepared");
+    expect_throw<ProgrammingError>([&] { db_->execute_sql("SELEC $1::int", {1}); },
+                                   "a syntax error, prepared");
     CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::in_error);
     db_->rollback();
     CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::idle);
@@ -159,8 +168,7 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
     // transaction began before the statement did.
     bool inside = false;
     const auto began_earlier = fn::call<std::string>("now") < fn::call<std::string>("statement_timestamp");
-    for (const Row row : db_->select(began_earlier))
-      inside = row[0].as<bool>();
+    for (const Row row : db_->select(began_earlier)) inside = row[0].as<bool>();
     CPPUNIT_ASSERT(inside);
     CPPUNIT_ASSERT_EQUAL(3, trips.since_last());  // BEGIN alone, then the stream's PREPARE and its run
     db_->rollback();

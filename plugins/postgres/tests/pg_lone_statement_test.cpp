@@ -29,8 +29,9 @@ class PgLoneStatementTest : public CppUnit::TestFixture {
     db_->execute_sql("CREATE TABLE " + table_ + " (n int)");
     // flaky(k): fails with 40001 while the sequence has given out k values or
     // fewer, else inserts a row (so a repeated success would show).
-    db_->execute_sql("CREATE FUNCTION " + fn_ + "(k int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN IF nextval('" +
-                     seq_ + "') <= k THEN RAISE EXCEPTION 'simulated conflict' USING ERRCODE = '40001'; END IF; " +
+    db_->execute_sql("CREATE FUNCTION " + fn_ +
+                     "(k int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN IF nextval('" + seq_ +
+                     "') <= k THEN RAISE EXCEPTION 'simulated conflict' USING ERRCODE = '40001'; END IF; " +
                      "INSERT INTO " + table_ + " VALUES (k); RETURN k; END $$");
   }
   void tearDown() override {
@@ -57,11 +58,12 @@ class PgLoneStatementTest : public CppUnit::TestFixture {
 
   void testNothingIsRetriedInsideATransaction() {
     db_->begin();
-    expect_throw<SerializationFailure>([&] { db_->execute_sql("SELECT " + fn_ + "(1)"); }, "inside a transaction");
+    expect_throw<SerializationFailure>([&] { db_->execute_sql("SELECT " + fn_ + "(1)"); },
+                                       "inside a transaction");
     db_->rollback();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, calls());
-    expect_throw<SerializationFailure>([&] { db_->atomic([&] { db_->execute_sql("SELECT " + fn_ + "(2)"); }); },
-                                       "inside atomic()");
+    expect_throw<SerializationFailure>(
+        [&] { db_->atomic([&] { db_->execute_sql("SELECT " + fn_ + "(2)"); }); }, "inside atomic()");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, calls());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, rows());
   }
@@ -75,9 +77,7 @@ class PgLoneStatementTest : public CppUnit::TestFixture {
   }
 
  private:
-  std::int64_t calls() {
-    return db_->execute_sql("SELECT last_value FROM " + seq_).scalar<std::int64_t>();
-  }
+  std::int64_t calls() { return db_->execute_sql("SELECT last_value FROM " + seq_).scalar<std::int64_t>(); }
   std::int64_t rows() { return db_->execute_sql("SELECT count(*) FROM " + table_).scalar<std::int64_t>(); }
 
   std::unique_ptr<Database> db_;

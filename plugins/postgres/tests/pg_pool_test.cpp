@@ -248,8 +248,9 @@ class PgPoolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(std::to_string(jittered), jittered > 0 && jittered < 20);
     CPPUNIT_ASSERT_EQUAL(20, kept_after("stale_timeout=3&lifetime_jitter=0"));
     CPPUNIT_ASSERT_EQUAL(20, kept_after("stale_timeout=3"));
-    expect_throw<ValueError>([&] { Database(pooled("stale_timeout=1&lifetime_jitter=2")).execute_sql("SELECT 1"); },
-                             "jitter longer than the lifetime");
+    expect_throw<ValueError>(
+        [&] { Database(pooled("stale_timeout=1&lifetime_jitter=2")).execute_sql("SELECT 1"); },
+        "jitter longer than the lifetime");
     expect_throw<UriError>([&] { Database(pooled("lifetime_jitter=-1")).execute_sql("SELECT 1"); },
                            "negative jitter");
   }

@@ -165,11 +165,11 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::optional<std::chrono::milliseconds> query_timeout_;
   std::unordered_set<std::size_t> seen_once_;  // texts run once since the cache filled (admit())
   bool defer_begin_ = true;
-  std::string pending_begin_;  // a deferred BEGIN not yet sent
-  bool begin_lost_ = false;    // a deferred BEGIN failed or never ran: in error until rolled back
+  std::string pending_begin_;         // a deferred BEGIN not yet sent
+  bool begin_lost_ = false;           // a deferred BEGIN failed or never ran: in error until rolled back
   std::shared_ptr<void> host_token_;  // see hold_while_open
   std::chrono::steady_clock::time_point last_used_;  // when the last statement started
-  std::string farewell_;        // a FATAL the server sent unasked (notice receiver), and its SQLSTATE
+  std::string farewell_;  // a FATAL the server sent unasked (notice receiver), and its SQLSTATE
   std::string farewell_state_;
   static void on_notice(void* self, const PGresult* notice);
 };
