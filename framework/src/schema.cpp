@@ -13,14 +13,14 @@ namespace {
 
 // Orders tables so that every table comes after the tables it references
 // (among those given). A cycle cannot be created in one pass; it is reported.
-std::vector<const Table*> dependency_order(std::initializer_list<const Table*> tables) {
+std::vector<const Table*> dependency_order(std::span<const Table* const> tables) {
   for (const Table* t : tables) {
     t->check();
     if (!t->alias().empty())
       throw InterfaceError(ErrorInfo{"lingo::alias(" + t->name() + ", \"" + t->alias() +
                                      "\") is not a table of its own: create or drop " + t->name() + " itself"});
   }
-  std::vector<const Table*> pending(tables);
+  std::vector<const Table*> pending(tables.begin(), tables.end());
   std::vector<const Table*> ordered;
   std::set<std::string> done;
   while (!pending.empty()) {
@@ -49,11 +49,15 @@ std::vector<const Table*> dependency_order(std::initializer_list<const Table*> t
 
 }  // namespace
 
+FieldSpec Introspector::field_spec(const ColumnMetadata& /*column*/, bool /*sole_key*/) const {
+  return {};
+}
+
 const Compiler& Database::compiler() const {
   return dialect().compiler();
 }
 
-void Database::create_tables(std::initializer_list<const Table*> tables, bool safe) {
+void Database::create_tables(std::span<const Table* const> tables, bool safe) {
   // Every statement is compiled before the first is sent, so a table or index
   // the dialect cannot express is refused with nothing created.
   const Compiler& c = compiler();
@@ -84,7 +88,7 @@ void Database::create_index(const Table& table, const IndexDef& index, bool safe
   execute_sql(sql, std::span<const Value>(params));
 }
 
-void Database::drop_tables(std::initializer_list<const Table*> tables, bool safe, bool cascade) {
+void Database::drop_tables(std::span<const Table* const> tables, bool safe, bool cascade) {
   auto ordered = dependency_order(tables);
   std::reverse(ordered.begin(), ordered.end());
   for (const Table* t : ordered) {

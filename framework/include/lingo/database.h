@@ -236,8 +236,22 @@ class Database {
 
   // Schema. create_tables orders the tables so that referenced ones come
   // first, then creates each table's indexes; drop_tables goes in reverse.
-  void create_tables(std::initializer_list<const Table*> tables, bool safe = false);
-  void drop_tables(std::initializer_list<const Table*> tables, bool safe = false, bool cascade = false);
+  // The vector forms take a list made at run time, such as the all_tables
+  // that `lingo gen` writes into models.h.
+  void create_tables(std::initializer_list<const Table*> tables, bool safe = false) {
+    create_tables(std::span<const Table* const>(tables.begin(), tables.size()), safe);
+  }
+  void create_tables(const std::vector<const Table*>& tables, bool safe = false) {
+    create_tables(std::span<const Table* const>(tables), safe);
+  }
+  void create_tables(std::span<const Table* const> tables, bool safe = false);
+  void drop_tables(std::initializer_list<const Table*> tables, bool safe = false, bool cascade = false) {
+    drop_tables(std::span<const Table* const>(tables.begin(), tables.size()), safe, cascade);
+  }
+  void drop_tables(const std::vector<const Table*>& tables, bool safe = false, bool cascade = false) {
+    drop_tables(std::span<const Table* const>(tables), safe, cascade);
+  }
+  void drop_tables(std::span<const Table* const> tables, bool safe = false, bool cascade = false);
   void create_index(const Table& table, const IndexDef& index, bool safe = false);
   [[nodiscard]] const Compiler& compiler() const;
   // The dialect plugin serving this database's URI.

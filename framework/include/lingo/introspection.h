@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lingo/value.h"
+
 namespace lingo {
 
 class Connection;
@@ -30,6 +32,29 @@ struct ColumnMetadata {
   bool primary_key = false;
   std::optional<std::string> default_sql;  // the DEFAULT expression's text, if any
   std::string table;
+  // The type's declared parameters, 0 where it has none: a character type's
+  // maximum length (VARCHAR(20)), a NUMERIC's precision and scale, and the
+  // dimensions an array column was declared with.
+  int length = 0;
+  int precision = 0;
+  int scale = 0;
+  int dimensions = 0;
+};
+
+// The field kind a model declares for a column: what `lingo gen` writes, and
+// what the live schema is compared with. `kind` is empty when no field kind
+// of the dialect stores the column's type.
+struct FieldSpec {
+  std::string kind;                     // "CharField", "BigAutoField", ...
+  ValueType values = ValueType::null;   // what the column's values read back as
+  int length = 0;                       // CharField
+  int precision = 0;                    // DecimalField
+  int scale = 0;
+  ValueType element_type = ValueType::null;  // ArrayField
+  int dimensions = 0;
+  // The column's default is the one the kind implies (a sequence, unique_rowid(),
+  // gen_random_uuid()), not a default of its own.
+  bool default_implied = false;
 };
 
 // One index of a table; unique indexes first, then by name.
@@ -89,6 +114,12 @@ class Introspector {
   [[nodiscard]] virtual std::vector<ForeignKeyMetadata> get_foreign_keys(Connection& conn,
                                                                          std::string_view table,
                                                                          std::string_view schema) const = 0;
+
+  // The field kind a model would declare for the column: the inverse of the
+  // dialect's FieldTypes. `sole_key` says the column is the whole primary key
+  // (where an auto key is told from a plain integer). The default knows no
+  // kind; `lingo gen` then leaves such columns out, saying so.
+  [[nodiscard]] virtual FieldSpec field_spec(const ColumnMetadata& column, bool sole_key) const;
 
  protected:
   [[nodiscard]] std::string_view schema_or_default(std::string_view schema) const noexcept {

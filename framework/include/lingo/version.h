@@ -13,7 +13,7 @@
 #define LINGO_VERSION_STRING "0.1.0"
 
 // Bumped whenever a core interface a plugin implements or calls changes shape.
-#define LINGO_PLUGIN_ABI 8
+#define LINGO_PLUGIN_ABI 9
 
 namespace lingo {
 

@@ -55,6 +55,23 @@ class CrdbIntrospector final : public postgres::PgIntrospector {
     std::erase_if(indexes, [](const IndexMetadata& i) { return i.primary; });
     return indexes;
   }
+  // CockroachDB's generated keys are a default on a plain column: INT8
+  // DEFAULT unique_rowid() (what SERIAL becomes too) and UUID DEFAULT
+  // gen_random_uuid(); its JSONField is JSONB.
+  [[nodiscard]] FieldSpec field_spec(const ColumnMetadata& column, bool sole_key) const override {
+    FieldSpec spec = PgIntrospector::field_spec(column, sole_key);
+    const std::string_view default_sql = column.default_sql ? std::string_view(*column.default_sql) : "";
+    if (sole_key && spec.values == ValueType::int64 && default_sql == "unique_rowid()") {
+      spec.kind = "RowIDField";
+      spec.default_implied = true;
+    } else if (sole_key && spec.values == ValueType::uuid && default_sql == "gen_random_uuid()") {
+      spec.kind = "UUIDKeyField";
+      spec.default_implied = true;
+    } else if (spec.kind == "BinaryJSONField") {
+      spec.kind = "JSONField";
+    }
+    return spec;
+  }
 };
 
 std::string lower(std::string text) {

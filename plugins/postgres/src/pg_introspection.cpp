@@ -1,6 +1,10 @@
 #include "lingo/postgres/pg_introspection.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
 
 #include "lingo/connection.h"
 #include "lingo/value.h"
@@ -23,7 +27,11 @@ SELECT c.column_name::text, c.is_nullable::text = 'YES', c.column_default::text,
        CASE WHEN c.data_type IN ('ARRAY', 'USER-DEFINED') THEN pg_catalog.format_type(a.atttypid, NULL)
             ELSE c.data_type::text END,
        EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-               WHERE i.indrelid = r.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+               WHERE i.indrelid = r.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
+       coalesce(c.character_maximum_length, 0)::int4,
+       CASE WHEN c.data_type = 'numeric' THEN coalesce(c.numeric_precision, 0) ELSE 0 END::int4,
+       CASE WHEN c.data_type = 'numeric' THEN coalesce(c.numeric_scale, 0) ELSE 0 END::int4,
+       a.attndims::int4
 FROM information_schema.columns c
 JOIN pg_catalog.pg_namespace n ON n.nspname = c.table_schema
 JOIN pg_catalog.pg_class r ON r.relnamespace = n.oid AND r.relname = c.table_name
@@ -80,7 +88,108 @@ JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = k
 WHERE con.contype = 'f' AND t.relname = $1 AND n.nspname = $2
 ORDER BY con.conname, k.position)";
 
+// The value type of each PostgreSQL type a field kind creates, by the name
+// information_schema and format_type give it.
+std::optional<ValueType> scalar_values(std::string_view type) {
+  static const std::map<std::string_view, ValueType> types{
+      {"boolean", ValueType::boolean},
+      {"smallint", ValueType::int16},
+      {"integer", ValueType::int32},
+      {"bigint", ValueType::int64},
+      {"real", ValueType::float32},
+      {"double precision", ValueType::float64},
+      {"numeric", ValueType::decimal},
+      {"character varying", ValueType::text},
+      {"text", ValueType::text},
+      {"bytea", ValueType::bytes},
+      {"date", ValueType::date},
+      {"time without time zone", ValueType::time},
+      {"timestamp without time zone", ValueType::timestamp},
+      {"timestamp with time zone", ValueType::timestamptz},
+      {"uuid", ValueType::uuid},
+      {"json", ValueType::json},
+      {"jsonb", ValueType::json},
+  };
+  const auto found = types.find(type);
+  if (found == types.end()) return std::nullopt;
+  return found->second;
+}
+
 }  // namespace
+
+FieldSpec PgIntrospector::field_spec(const ColumnMetadata& column, bool sole_key) const {
+  FieldSpec spec;
+  std::string_view type = column.data_type;
+  if (type.ends_with("[]")) {
+    while (type.ends_with("[]")) type.remove_suffix(2);
+    const auto element = scalar_values(type);
+    if (!element || *element == ValueType::json) return spec;
+    spec.kind = "ArrayField";
+    spec.values = ValueType::array;
+    spec.element_type = *element;
+    spec.dimensions = std::max(column.dimensions, 1);
+    return spec;
+  }
+  const auto values = scalar_values(type);
+  if (!values) return spec;
+  spec.values = *values;
+  const std::string_view default_sql = column.default_sql ? std::string_view(*column.default_sql) : "";
+  const bool sequence = default_sql.starts_with("nextval(");
+  switch (*values) {
+    case ValueType::int16:
+      spec.kind = "SmallIntegerField";
+      break;
+    case ValueType::int32:
+      spec.kind = sole_key && sequence ? "AutoField" : "IntegerField";
+      break;
+    case ValueType::int64:
+      spec.kind = sole_key && sequence ? "BigAutoField" : "BigIntegerField";
+      break;
+    case ValueType::float32:
+      spec.kind = "FloatField";
+      break;
+    case ValueType::float64:
+      spec.kind = "DoubleField";
+      break;
+    case ValueType::decimal:
+      spec.kind = "DecimalField";
+      spec.precision = column.precision;
+      spec.scale = column.scale;
+      break;
+    case ValueType::boolean:
+      spec.kind = "BooleanField";
+      break;
+    case ValueType::text:
+      spec.kind = column.length > 0 ? "CharField" : "TextField";
+      spec.length = column.length;
+      break;
+    case ValueType::bytes:
+      spec.kind = "BlobField";
+      break;
+    case ValueType::date:
+      spec.kind = "DateField";
+      break;
+    case ValueType::time:
+      spec.kind = "TimeField";
+      break;
+    case ValueType::timestamp:
+      spec.kind = "DateTimeField";
+      break;
+    case ValueType::timestamptz:
+      spec.kind = "TimestampTzField";
+      break;
+    case ValueType::uuid:
+      spec.kind = "UUIDField";
+      break;
+    case ValueType::json:
+      spec.kind = type == "jsonb" ? "BinaryJSONField" : "JSONField";
+      break;
+    default:
+      break;
+  }
+  spec.default_implied = spec.kind == "AutoField" || spec.kind == "BigAutoField";
+  return spec;
+}
 
 std::vector<std::string> PgIntrospector::get_tables(Connection& conn, std::string_view schema) const {
   const std::array<Value, 1> params{Value(schema_or_default(schema))};
@@ -115,6 +224,10 @@ std::vector<ColumnMetadata> PgIntrospector::get_columns(Connection& conn, std::s
     column.default_sql = row.get<std::optional<std::string>>(2);
     column.data_type = row.get<std::string>(3);
     column.primary_key = row.get<bool>(4);
+    column.length = row.get<std::int32_t>(5);
+    column.precision = row.get<std::int32_t>(6);
+    column.scale = row.get<std::int32_t>(7);
+    column.dimensions = row.get<std::int32_t>(8);
     column.table = std::string(table);
   }
   return columns;

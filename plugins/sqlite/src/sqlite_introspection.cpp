@@ -1,6 +1,8 @@
 #include "sqlite_introspection.h"
 
 #include <array>
+#include <cctype>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -66,7 +68,68 @@ std::vector<std::string> primary_key_of(Connection& conn, std::string_view table
   return keys;
 }
 
+// "VARCHAR(20)" -> name VARCHAR, length 20; "DECIMAL(14,2)" -> precision 14,
+// scale 2: the parameters SqliteCompiler writes. Anything else keeps 0s.
+void read_type_parameters(ColumnMetadata& column) {
+  const std::string& type = column.data_type;
+  const auto open = type.find('(');
+  if (open == std::string::npos || type.back() != ')') return;
+  int first = 0;
+  int second = 0;
+  if (std::sscanf(type.c_str() + open, "(%d,%d)", &first, &second) == 2 ||
+      std::sscanf(type.c_str() + open, "( %d , %d )", &first, &second) == 2) {
+    column.precision = first;
+    column.scale = second;
+  } else if (std::sscanf(type.c_str() + open, "(%d)", &first) == 1) {
+    column.length = first;
+  }
+}
+
 }  // namespace
+
+FieldSpec SqliteIntrospector::field_spec(const ColumnMetadata& column, bool sole_key) const {
+  struct Kind {
+    std::string_view name;
+    ValueType values;
+  };
+  static const std::map<std::string, Kind, std::less<>> kinds{
+      {"SMALLINT", {"SmallIntegerField", ValueType::int16}},
+      {"INTEGER", {"IntegerField", ValueType::int32}},
+      {"BIGINT", {"BigIntegerField", ValueType::int64}},
+      {"REAL", {"DoubleField", ValueType::float64}},
+      {"DECIMAL", {"DecimalField", ValueType::decimal}},
+      {"BOOLEAN", {"BooleanField", ValueType::boolean}},
+      {"VARCHAR", {"CharField", ValueType::text}},
+      {"TEXT", {"TextField", ValueType::text}},
+      {"BLOB", {"BlobField", ValueType::bytes}},
+      {"DATE", {"DateField", ValueType::date}},
+      {"TIME", {"TimeField", ValueType::time}},
+      {"DATETIME", {"DateTimeField", ValueType::timestamp}},
+      {"TIMESTAMPTZ", {"TimestampTzField", ValueType::timestamptz}},
+      {"UUID", {"UUIDField", ValueType::uuid}},
+      {"JSON", {"JSONField", ValueType::json}},
+  };
+  std::string name = column.data_type.substr(0, column.data_type.find('('));
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  FieldSpec spec;
+  const auto found = kinds.find(name);
+  if (found == kinds.end()) return spec;
+  spec.kind = std::string(found->second.name);
+  spec.values = found->second.values;
+  if (name == "INTEGER" && sole_key) {
+    spec.kind = "BigAutoField";  // the rowid: 64-bit, made by SQLite
+    spec.values = ValueType::int64;
+    spec.default_implied = true;
+  } else if (name == "VARCHAR") {
+    if (column.length <= 0) spec.kind = "TextField";
+    spec.length = column.length;
+  } else if (name == "DECIMAL") {
+    spec.precision = column.precision;
+    spec.scale = column.scale;
+  }
+  return spec;
+}
 
 std::vector<std::string> SqliteIntrospector::get_tables(Connection& conn, std::string_view schema) const {
   const std::string name = known_schema(conn, schema_or_default(schema));
@@ -108,6 +171,7 @@ std::vector<ColumnMetadata> SqliteIntrospector::get_columns(Connection& conn, st
     column.default_sql = row.get<std::optional<std::string>>(3);
     column.primary_key = row.get<std::int64_t>(4) > 0;
     column.table = std::string(table);
+    read_type_parameters(column);
   }
   return columns;
 }

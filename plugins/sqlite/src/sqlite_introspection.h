@@ -38,6 +38,10 @@ class SqliteIntrospector final : public Introspector {
   // columns refers to the parent's primary key, whose columns are filled in.
   [[nodiscard]] std::vector<ForeignKeyMetadata> get_foreign_keys(Connection& conn, std::string_view table,
                                                                  std::string_view schema) const override;
+  // The inverse of SqliteCompiler's field types, by the declared type's name
+  // (any case): an INTEGER that is the whole primary key is the rowid, a
+  // BigAutoField; REAL is DoubleField; VARCHAR(n) is CharField(n).
+  [[nodiscard]] FieldSpec field_spec(const ColumnMetadata& column, bool sole_key) const override;
 };
 
 }  // namespace lingo::sqlite

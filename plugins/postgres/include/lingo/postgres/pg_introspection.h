@@ -38,6 +38,11 @@ class LINGO_POSTGRES_API PgIntrospector : public Introspector {
   // Ordered by constraint name, then key position.
   [[nodiscard]] std::vector<ForeignKeyMetadata> get_foreign_keys(Connection& conn, std::string_view table,
                                                                  std::string_view schema) const override;
+  // The inverse of PgCompiler's field types: SERIAL and BIGSERIAL (an integer
+  // whose default is nextval(...), the whole primary key) are AutoField and
+  // BigAutoField; character varying(n) is CharField(n), text TextField, json
+  // JSONField, jsonb BinaryJSONField, and so on.
+  [[nodiscard]] FieldSpec field_spec(const ColumnMetadata& column, bool sole_key) const override;
 };
 
 }  // namespace lingo::postgres
