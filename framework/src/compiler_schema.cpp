@@ -92,8 +92,11 @@ void Compiler::literal(const Value& v, std::string& out) const {
 }
 
 void Compiler::column_definition(const ColumnBase& c, bool inline_pk, SqlWriter& w) const {
-  const Field& f = c.field();
-  identifier(c.name(), w.sql);
+  column_definition(c.name(), c.field(), inline_pk, w);
+}
+
+void Compiler::column_definition(std::string_view name, const Field& f, bool inline_pk, SqlWriter& w) const {
+  identifier(name, w.sql);
   w.sql += ' ';
   w.sql += column_type(f);
   if (!f.is_nullable()) w.sql += " NOT NULL";
@@ -151,30 +154,131 @@ void Compiler::create_table(const Table& t, const CreateTableOptions& options, S
 }
 
 void Compiler::create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const {
-  w.sql += index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-  if (safe) w.sql += "IF NOT EXISTS ";
+  std::vector<std::string> columns;
+  for (const ColumnBase* c : index.columns) columns.push_back(c->name());
   std::string name = index.name;
   if (name.empty()) {
     name = t.name();
-    for (const ColumnBase* c : index.columns) name += "_" + c->name();
+    for (const auto& c : columns) name += "_" + c;
   }
-  identifier(name, w.sql);
-  w.sql += " ON ";
-  identifier(t.name(), w.sql);
-  if (!index.method.empty()) {
-    w.sql += " USING ";
-    w.sql += index.method;
+  index_statement(t.name(), name, columns, index.unique, index.method, index.where, safe, w.sql);
+}
+
+void Compiler::index_statement(std::string_view table, std::string_view name,
+                               const std::vector<std::string>& columns, bool unique, std::string_view method,
+                               std::string_view where, bool safe, std::string& out) const {
+  out += unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+  if (safe) out += "IF NOT EXISTS ";
+  identifier(name, out);
+  out += " ON ";
+  identifier(table, out);
+  if (!method.empty()) {
+    out += " USING ";
+    out += method;
   }
-  w.sql += " (";
-  for (std::size_t i = 0; i < index.columns.size(); ++i) {
-    if (i) w.sql += ", ";
-    identifier(index.columns[i]->name(), w.sql);
+  out += " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ", ";
+    identifier(columns[i], out);
   }
-  w.sql += ')';
-  if (!index.where.empty()) {
-    w.sql += " WHERE ";
-    w.sql += index.where;
+  out += ')';
+  if (!where.empty()) {
+    out += " WHERE ";
+    out += where;
   }
+}
+
+void Compiler::alter_type_clause(const SchemaChange& change, std::string& out) const {
+  out += column_type(*change.field);
+}
+
+void Compiler::alter(const SchemaChange& change, std::vector<std::string>& statements) const {
+  using Kind = SchemaChange::Kind;
+  std::string sql;
+  if (change.kind == Kind::add_index) {
+    index_statement(change.table, change.name, change.columns, change.unique, change.method, change.where,
+                    false, sql);
+    statements.push_back(std::move(sql));
+    return;
+  }
+  if (change.kind == Kind::drop_index) {
+    sql = "DROP INDEX ";
+    identifier(change.name, sql);
+    statements.push_back(std::move(sql));
+    return;
+  }
+  sql = "ALTER TABLE ";
+  identifier(change.table, sql);
+  auto alter_column = [&](std::string_view what) {
+    sql += " ALTER COLUMN ";
+    identifier(change.column, sql);
+    sql += what;
+  };
+  switch (change.kind) {
+    case Kind::add_column: {
+      sql += " ADD COLUMN ";
+      std::vector<Value> no_params;  // DDL takes no parameters
+      SqlWriter w{sql, no_params};
+      column_definition(change.column, *change.field, true, w);
+      break;
+    }
+    case Kind::drop_column:
+      sql += " DROP COLUMN ";
+      identifier(change.column, sql);
+      break;
+    case Kind::rename_column:
+      sql += " RENAME COLUMN ";
+      identifier(change.column, sql);
+      sql += " TO ";
+      identifier(change.new_name, sql);
+      break;
+    case Kind::rename_table:
+      sql += " RENAME TO ";
+      identifier(change.new_name, sql);
+      break;
+    case Kind::alter_type:
+      alter_column(" TYPE ");
+      alter_type_clause(change, sql);
+      break;
+    case Kind::add_not_null:
+      alter_column(" SET NOT NULL");
+      break;
+    case Kind::drop_not_null:
+      alter_column(" DROP NOT NULL");
+      break;
+    case Kind::set_default:
+      alter_column(" SET DEFAULT ");
+      if (change.default_value)
+        literal(*change.default_value, sql);
+      else
+        sql += change.default_sql;
+      break;
+    case Kind::drop_default:
+      alter_column(" DROP DEFAULT");
+      break;
+    case Kind::add_foreign_key:
+      sql += " ADD CONSTRAINT ";
+      identifier(change.name.empty() ? change.table + "_" + change.column + "_fkey" : change.name, sql);
+      sql += " FOREIGN KEY (";
+      identifier(change.column, sql);
+      sql += ") REFERENCES ";
+      identifier(change.references.table, sql);
+      sql += " (";
+      identifier(change.references.column, sql);
+      sql += ')';
+      if (change.references.on_delete != ReferentialAction::no_action) {
+        sql += " ON DELETE ";
+        sql += action_sql(change.references.on_delete);
+      }
+      if (change.references.on_update != ReferentialAction::no_action) {
+        sql += " ON UPDATE ";
+        sql += action_sql(change.references.on_update);
+      }
+      break;
+    default:
+      break;
+  }
+  statements.push_back(std::move(sql));
 }
 
 void Compiler::drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const {

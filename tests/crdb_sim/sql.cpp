@@ -208,7 +208,9 @@ std::optional<std::string> check_aost(const std::string& expr, bool in_transacti
 }
 
 std::string rewrite_ddl(const std::string& sql, std::string& error) {
-  static const std::regex create(R"(^\s*CREATE\s+TABLE\b)", kIcase);
+  // Types are written in CREATE TABLE, and in ALTER TABLE's ADD COLUMN and
+  // ALTER COLUMN ... TYPE.
+  static const std::regex create(R"(^\s*(CREATE|ALTER)\s+TABLE\b)", kIcase);
   if (!std::regex_search(sql, create)) return sql;
   static const std::regex nested(R"(\[\s*\]\s*\[\s*\])");
   if (std::regex_search(sql, nested)) {

@@ -14,6 +14,7 @@
 
 #include "lingo/ast.h"
 #include "lingo/query.h"
+#include "lingo/schema_change.h"
 #include "lingo/table.h"
 
 namespace lingo {
@@ -69,6 +70,11 @@ class Compiler {
   virtual void create_table(const Table& t, const CreateTableOptions& options, SqlWriter& w) const;
   virtual void create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const;
   virtual void drop_table(const Table& t, bool safe, bool cascade, SqlWriter& w) const;
+  // The statements that make one schema change (lingo/schema_change.h), in
+  // standard SQL: ALTER TABLE ... ADD COLUMN, RENAME COLUMN, ALTER COLUMN ...
+  // TYPE / SET NOT NULL / SET DEFAULT, ADD CONSTRAINT ... FOREIGN KEY, CREATE
+  // and DROP INDEX. A dialect respells what differs.
+  virtual void alter(const SchemaChange& change, std::vector<std::string>& statements) const;
 
   // Pieces a dialect may respell.
   virtual void identifier(std::string_view name, std::string& out) const;  // "name"
@@ -117,6 +123,14 @@ class Compiler {
   void expr_list(const std::vector<ast::NodePtr>& items, SqlWriter& w) const;
   void qualified(const ColumnBase& c, SqlWriter& w) const;
   void column_definition(const ColumnBase& c, bool inline_pk, SqlWriter& w) const;
+  void column_definition(std::string_view name, const Field& f, bool inline_pk, SqlWriter& w) const;
+  // CREATE [UNIQUE] INDEX name ON table [USING method] (columns) [WHERE ...].
+  void index_statement(std::string_view table, std::string_view name, const std::vector<std::string>& columns,
+                       bool unique, std::string_view method, std::string_view where, bool safe,
+                       std::string& out) const;
+  // The type an ALTER COLUMN ... TYPE clause names; the default is
+  // column_type(field). PostgreSQL adds USING, for conversions without a cast.
+  virtual void alter_type_clause(const SchemaChange& change, std::string& out) const;
   [[nodiscard]] static std::string_view action_sql(ReferentialAction a);
   FieldTypes field_types_;
 

@@ -14,6 +14,7 @@
 
 #include "lingo/connection.h"
 #include "lingo/introspection.h"
+#include "lingo/schema_change.h"
 #include "lingo/transaction.h"
 #include "lingo/uri.h"
 
@@ -57,6 +58,20 @@ class Dialect {
   // and a retryable failure rolls back to the savepoint and runs the callback
   // again (CockroachDB's "cockroach_restart" protocol).
   [[nodiscard]] virtual std::optional<std::string> restart_savepoint(const Uri& uri) const;
+
+  // Schema changes (SchemaEditor, lingo/migrate.h). Whether a batch of changes
+  // runs in one transaction, all or nothing (the default), or each change on
+  // its own (CockroachDB, whose schema changes do not roll back with a
+  // transaction the way PostgreSQL's do).
+  [[nodiscard]] virtual bool transactional_ddl() const noexcept { return true; }
+  // Makes one change on the connection (inside the batch's transaction when
+  // transactional_ddl()). The default runs Compiler::alter's statements.
+  virtual void alter(Connection& conn, const SchemaChange& change) const;
+  // Called before a batch's transaction opens and after it ends, whether it
+  // committed or not: SQLite turns foreign key enforcement off for the
+  // table rebuilds, and on again.
+  virtual void before_schema_changes(Connection& /*conn*/) const {}
+  virtual void after_schema_changes(Connection& /*conn*/) const {}
 };
 
 // The NotSupportedError a dialect throws for a transaction option it lacks:

@@ -26,6 +26,10 @@ class CrdbDialect final : public postgres::PgDialect {
  public:
   [[nodiscard]] std::string_view name() const noexcept override { return "cockroachdb"; }
   [[nodiscard]] const Compiler& compiler() const override;
+  // CockroachDB's online schema changes do not roll back with a transaction
+  // as PostgreSQL's do, and its guidance is one schema change per
+  // transaction, never mixed with writes: SchemaEditor runs each alone.
+  [[nodiscard]] bool transactional_ddl() const noexcept override { return false; }
   [[nodiscard]] const Introspector* introspector() const noexcept override;
   // BEGIN TRANSACTION [ISOLATION LEVEL ...][, READ ONLY][, PRIORITY ...][, AS OF SYSTEM TIME ...].
   [[nodiscard]] std::string begin_statement(const TransactionOptions& options) const override;

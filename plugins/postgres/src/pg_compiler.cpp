@@ -32,6 +32,15 @@ PgCompiler::PgCompiler(std::string dialect) : Compiler(std::move(dialect)) {
   field_types_.add("ForeignKeyField", [this](const Field& f) { return scalar_type(f.type(), f); });
 }
 
+void PgCompiler::alter_type_clause(const SchemaChange& change, std::string& out) const {
+  const std::string type = column_type(*change.field);
+  out += type;
+  out += " USING ";
+  identifier(change.column, out);
+  out += "::";
+  out += type;
+}
+
 std::string PgCompiler::scalar_type(ValueType type, const Field& field) const {
   switch (type) {
     case ValueType::text:

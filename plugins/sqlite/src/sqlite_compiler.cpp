@@ -146,4 +146,12 @@ void SqliteCompiler::date(const ast::Date& node, SqlWriter& w) const {
   w.sql += ") AS REAL)";
 }
 
+std::string SqliteCompiler::column_sql(std::string_view name, const Field& field) const {
+  std::string sql;
+  std::vector<Value> no_params;
+  SqlWriter w{sql, no_params};
+  column_definition(name, field, true, w);
+  return sql;
+}
+
 }  // namespace lingo::sqlite

@@ -20,6 +20,9 @@ class SqliteCompiler final : public Compiler {
   // strftime('%Y', x) and friends; datetime(x, 'unixepoch').
   void date(const ast::Date& node, SqlWriter& w) const override;
   [[nodiscard]] bool parenthesize_compound() const noexcept override { return false; }
+  // `"name" TYPE NOT NULL ...`: a column as CREATE TABLE declares it, for the
+  // table rebuild (sqlite_alter.cpp).
+  [[nodiscard]] std::string column_sql(std::string_view name, const Field& field) const;
 };
 
 }  // namespace lingo::sqlite

@@ -107,7 +107,7 @@ using OwnedStatement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const OpenOptions& options) {
+SqliteConnection::SqliteConnection(const OpenOptions& options) : foreign_keys_(options.foreign_keys) {
   const int rc =
       sqlite3_open_v2(options.filename.c_str(), &db_, options.flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {

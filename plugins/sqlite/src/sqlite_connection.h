@@ -35,6 +35,8 @@ class SqliteConnection final : public Connection {
   [[nodiscard]] bool is_usable() const noexcept override { return db_ != nullptr; }
   [[nodiscard]] int server_version() override;
   void close() noexcept override;
+  // Whether the URI asked for foreign key enforcement (on by default).
+  [[nodiscard]] bool foreign_keys() const noexcept { return foreign_keys_; }
 
  protected:
   Result do_execute(std::string_view sql, std::span<const Value> params) override;
@@ -51,6 +53,7 @@ class SqliteConnection final : public Connection {
   };
   using StatementCache = std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>>;
 
+  bool foreign_keys_ = true;
   void require_open(std::string_view sql) const;
   Result prepare_and_run(std::string_view sql, std::span<const Value> params);
   Result run(sqlite3_stmt* stmt, std::string_view sql, std::span<const Value> params,

@@ -17,6 +17,15 @@ class SqliteDialect final : public Dialect {
   [[nodiscard]] const Compiler& compiler() const override;
   // BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE], from lock_type.
   [[nodiscard]] std::string begin_statement(const TransactionOptions& options) const override;
+  // ALTER TABLE where SQLite has it (add a plain column, rename a column or
+  // the table, indexes); every other change through SQLite's table rebuild
+  // (sqlite_alter.cpp).
+  void alter(Connection& conn, const SchemaChange& change) const override;
+  // The rebuild drops a table other tables may reference: foreign key
+  // enforcement is off around the batch (PRAGMA foreign_keys cannot change
+  // inside a transaction), and each rebuild runs foreign_key_check instead.
+  void before_schema_changes(Connection& conn) const override;
+  void after_schema_changes(Connection& conn) const override;
 };
 
 // Reads a sqlite URI:

@@ -17,6 +17,9 @@ class LINGO_POSTGRES_API PgCompiler : public Compiler {
   // E'...', quotes and backslashes doubled: the same text whatever
   // standard_conforming_strings says (off, '\' would end a plain literal early).
   void string_literal(std::string_view s, std::string& out) const override;
+  // TYPE t USING "column"::t: PostgreSQL converts without an assignment cast
+  // (text to integer, say) only when told how.
+  void alter_type_clause(const SchemaChange& change, std::string& out) const override;
 
  protected:
   // The type name of a value type, for array elements and foreign keys.

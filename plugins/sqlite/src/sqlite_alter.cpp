@@ -1,0 +1,396 @@
+// Schema changes on SQLite. ALTER TABLE there adds a plain column and renames
+// columns and tables; everything else goes through the procedure SQLite's
+// documentation gives (lang_altertable.html, "making other kinds of table
+// schema changes"), inside the batch's transaction with foreign key
+// enforcement off:
+//   1. read the table's CREATE TABLE text and edit the one column definition
+//      (or table constraint) the change is about, keeping everything else as
+//      written: other columns, CHECKs, COLLATEs, table constraints;
+//   2. create the edited table under a new name and copy every row into it;
+//   3. drop the old table and give the new one its name;
+//   4. create the table's indexes and triggers again (an index over a dropped
+//      column goes with it, as on PostgreSQL);
+//   5. PRAGMA foreign_key_check: a change that leaves a key dangling fails,
+//      and the batch rolls back.
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "lingo/errors.h"
+#include "sqlite_compiler.h"
+#include "sqlite_connection.h"
+#include "sqlite_dialect.h"
+
+namespace lingo::sqlite {
+namespace {
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  return upper(a) == upper(b);  // SQLite's names compare without regard to ASCII case
+}
+
+std::string quoted(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Where the quoted text starting at `at` ends (one past its closing quote);
+// a quote is escaped by doubling it.
+std::size_t skip_quoted(std::string_view sql, std::size_t at) {
+  const char close = sql[at] == '[' ? ']' : sql[at];
+  for (std::size_t i = at + 1; i < sql.size(); ++i) {
+    if (sql[i] != close) continue;
+    if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
+      ++i;
+      continue;
+    }
+    return i + 1;
+  }
+  return sql.size();
+}
+
+bool opens_quote(char c) { return c == '\'' || c == '"' || c == '`' || c == '['; }
+
+// Where the parenthesized group starting at `at` ends (one past its ')').
+std::size_t skip_group(std::string_view sql, std::size_t at) {
+  int depth = 0;
+  for (std::size_t i = at; i < sql.size();) {
+    if (opens_quote(sql[i])) {
+      i = skip_quoted(sql, i);
+      continue;
+    }
+    if (sql[i] == '(') ++depth;
+    if (sql[i] == ')' && --depth == 0) return i + 1;
+    ++i;
+  }
+  return sql.size();
+}
+
+// The top-level tokens of a column definition or table constraint: quoted
+// names and strings, parenthesized groups and signed numbers are one token each.
+std::vector<std::string> tokens_of(std::string_view part) {
+  std::vector<std::string> tokens;
+  for (std::size_t i = 0; i < part.size();) {
+    const char c = part[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    if (opens_quote(c)) {
+      end = skip_quoted(part, i);
+    } else if (c == '(') {
+      end = skip_group(part, i);
+    } else {
+      while (end < part.size() && !std::isspace(static_cast<unsigned char>(part[end])) && part[end] != '(' &&
+             !opens_quote(part[end]))
+        ++end;
+    }
+    tokens.emplace_back(part.substr(i, end - i));
+    i = end;
+  }
+  return tokens;
+}
+
+std::string join(const std::vector<std::string>& tokens, std::string_view separator = " ") {
+  std::string out;
+  for (const auto& t : tokens) out += (out.empty() ? "" : std::string(separator)) + t;
+  return out;
+}
+
+// A name token without its quotes.
+std::string unquote(std::string_view token) {
+  if (token.empty() || !opens_quote(token[0])) return std::string(token);
+  const char close = token[0] == '[' ? ']' : token[0];
+  std::string out;
+  for (std::size_t i = 1; i + 1 < token.size(); ++i) {
+    out += token[i];
+    if (token[i] == close && close != ']') ++i;
+  }
+  return out;
+}
+
+bool is_table_constraint(const std::vector<std::string>& tokens) {
+  if (tokens.empty()) return false;
+  const std::string first = upper(tokens[0]);
+  return first == "CONSTRAINT" || first == "PRIMARY" || first == "UNIQUE" || first == "CHECK" ||
+         first == "FOREIGN";
+}
+
+bool starts_constraint(std::string_view token) {
+  static const std::array<std::string_view, 11> words{"CONSTRAINT", "PRIMARY", "NOT",        "NULL",
+                                                      "UNIQUE",     "CHECK",   "DEFAULT",    "COLLATE",
+                                                      "REFERENCES", "GENERATED", "AS"};
+  const std::string word = upper(token);
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// CREATE TABLE text split into the definitions between its parentheses.
+struct TableText {
+  std::vector<std::string> parts;
+  std::string suffix;  // after the closing parenthesis: WITHOUT ROWID, STRICT
+};
+
+TableText split_create(std::string_view sql) {
+  std::size_t open = 0;
+  while (open < sql.size() && sql[open] != '(') open = opens_quote(sql[open]) ? skip_quoted(sql, open) : open + 1;
+  const std::size_t close = skip_group(sql, open);  // one past ')'
+  TableText text;
+  text.suffix = std::string(sql.substr(close));
+  std::size_t start = open + 1;
+  for (std::size_t i = start; i + 1 < close;) {
+    if (opens_quote(sql[i])) {
+      i = skip_quoted(sql, i);
+    } else if (sql[i] == '(') {
+      i = skip_group(sql, i);
+    } else if (sql[i] == ',') {
+      text.parts.emplace_back(sql.substr(start, i - start));
+      start = ++i;
+    } else {
+      ++i;
+    }
+  }
+  text.parts.emplace_back(sql.substr(start, close - 1 - start));
+  return text;
+}
+
+// Removes `NOT NULL` (and an ON CONFLICT clause after it); an `IS NOT NULL`
+// inside a CHECK is inside a group token and never seen here.
+void remove_not_null(std::vector<std::string>& tokens) {
+  for (std::size_t i = 1; i + 1 < tokens.size();) {
+    if (upper(tokens[i]) == "NOT" && upper(tokens[i + 1]) == "NULL") {
+      std::size_t end = i + 2;
+      if (end + 1 < tokens.size() && upper(tokens[end]) == "ON" && upper(tokens[end + 1]) == "CONFLICT")
+        end += 3;
+      tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i),
+                   tokens.begin() + static_cast<std::ptrdiff_t>(std::min(end, tokens.size())));
+    } else {
+      ++i;
+    }
+  }
+}
+
+void remove_default(std::vector<std::string>& tokens) {
+  for (std::size_t i = 1; i < tokens.size(); ++i) {
+    if (upper(tokens[i]) != "DEFAULT") continue;
+    const std::size_t end = std::min(tokens.size(), i + 2);
+    tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i), tokens.begin() + static_cast<std::ptrdiff_t>(end));
+    return;
+  }
+}
+
+std::size_t type_end(const std::vector<std::string>& tokens) {
+  std::size_t i = 1;
+  while (i < tokens.size() && !starts_constraint(tokens[i])) ++i;
+  return i;
+}
+
+// Whether a table constraint names the column in its first column list.
+bool constraint_mentions(const std::vector<std::string>& tokens, std::string_view column) {
+  for (const auto& token : tokens) {
+    if (token.empty() || token[0] != '(') continue;
+    const auto inner = split_create("x" + token);  // "(a, b)" as a table body
+    return std::any_of(inner.parts.begin(), inner.parts.end(), [&](const std::string& part) {
+      const auto words = tokens_of(part);
+      return !words.empty() && same_name(unquote(words[0]), column);
+    });
+  }
+  return false;
+}
+
+std::string action_text(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::restrict:
+      return "RESTRICT";
+    case ReferentialAction::cascade:
+      return "CASCADE";
+    case ReferentialAction::set_null:
+      return "SET NULL";
+    case ReferentialAction::set_default:
+      return "SET DEFAULT";
+    default:
+      return "NO ACTION";
+  }
+}
+
+[[noreturn]] void no_such(const SchemaChange& change, const std::string& what) {
+  ErrorInfo info;
+  info.message = std::string(to_string(change.kind)) + ": " + what;
+  info.sqlstate = "42703";  // undefined_column (or table, below)
+  info.dialect = "sqlite";
+  throw_database_error(std::move(info));
+}
+
+std::string literal_sql(const Compiler& compiler, const Value& value) {
+  std::string out;
+  compiler.literal(value, out);
+  return out;
+}
+
+void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChange& change) {
+  using Kind = SchemaChange::Kind;
+  const std::array<Value, 1> table_param{Value(change.table)};
+  const Result found =
+      conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = $1 COLLATE NOCASE",
+                   table_param);
+  if (found.empty()) {
+    ErrorInfo info;
+    info.message = std::string(to_string(change.kind)) + ": no table \"" + change.table + "\"";
+    info.sqlstate = "42P01";
+    info.dialect = "sqlite";
+    throw_database_error(std::move(info));
+  }
+  const std::string table = found[0].get<std::string>(0);
+  TableText text = split_create(found[0].get<std::string>(1));
+
+  std::vector<std::string> copied;  // the columns whose rows are copied, as quoted names
+  bool edited = false;
+  for (auto part = text.parts.begin(); part != text.parts.end();) {
+    auto tokens = tokens_of(*part);
+    if (is_table_constraint(tokens)) {
+      if (change.kind == Kind::drop_column && constraint_mentions(tokens, change.column)) {
+        part = text.parts.erase(part);  // a key over the dropped column goes with it
+        continue;
+      }
+      ++part;
+      continue;
+    }
+    const std::string name = tokens.empty() ? std::string() : unquote(tokens[0]);
+    const bool target = same_name(name, change.column);
+    if (target && change.kind == Kind::drop_column) {
+      edited = true;
+      part = text.parts.erase(part);
+      continue;
+    }
+    copied.push_back(quoted(name));
+    if (target) {
+      edited = true;
+      switch (change.kind) {
+        case Kind::alter_type: {
+          const std::size_t end = type_end(tokens);
+          tokens.erase(tokens.begin() + 1, tokens.begin() + static_cast<std::ptrdiff_t>(end));
+          tokens.insert(tokens.begin() + 1, compiler.column_type(*change.field));
+          break;
+        }
+        case Kind::add_not_null: {
+          remove_not_null(tokens);
+          tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(type_end(tokens)), {"NOT", "NULL"});
+          break;
+        }
+        case Kind::drop_not_null:
+          remove_not_null(tokens);
+          break;
+        case Kind::set_default:
+          remove_default(tokens);
+          tokens.push_back("DEFAULT");
+          tokens.push_back(change.default_value ? literal_sql(compiler, *change.default_value)
+                                                : change.default_sql);
+          break;
+        case Kind::drop_default:
+          remove_default(tokens);
+          break;
+        default:
+          break;
+      }
+      *part = " " + join(tokens);
+    }
+    ++part;
+  }
+  if (change.kind == Kind::add_column) {
+    text.parts.push_back(" " + compiler.column_sql(change.column, *change.field));
+    edited = true;
+  } else if (change.kind == Kind::add_foreign_key) {
+    const auto& ref = change.references;
+    std::string key = " FOREIGN KEY (" + quoted(change.column) + ") REFERENCES " + quoted(ref.table) + " (" +
+                      quoted(ref.column) + ")";
+    if (ref.on_delete != ReferentialAction::no_action) key += " ON DELETE " + action_text(ref.on_delete);
+    if (ref.on_update != ReferentialAction::no_action) key += " ON UPDATE " + action_text(ref.on_update);
+    edited = std::find(copied.begin(), copied.end(), quoted(change.column)) != copied.end();
+    text.parts.push_back(key);
+  }
+  if (!edited) no_such(change, "no column \"" + change.column + "\" in table \"" + table + "\"");
+
+  // The table's indexes and triggers, to be made again; an index over a
+  // dropped column is not.
+  std::vector<std::string> again;
+  for (const Row row : conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = $1 AND type IN "
+                                    "('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
+                                    std::array<Value, 1>{Value(table)})) {
+    if (change.kind == Kind::drop_column && row.get<std::string>(0) == "index") {
+      bool over_dropped = false;
+      for (const Row key : conn.execute("SELECT name FROM pragma_index_info($1)",
+                                        std::array<Value, 1>{Value(row.get<std::string>(1))})) {
+        const auto column = key.get<std::optional<std::string>>(0);
+        over_dropped = over_dropped || (column && same_name(*column, change.column));
+      }
+      if (over_dropped) continue;
+    }
+    again.push_back(row.get<std::string>(2));
+  }
+
+  const std::string fresh = "lingo_rebuild_" + table;
+  std::string create = "CREATE TABLE " + quoted(fresh) + " (";
+  for (std::size_t i = 0; i < text.parts.size(); ++i) create += (i ? "," : "") + text.parts[i];
+  create += ")" + text.suffix;
+  conn.execute(create, {});
+  const std::string columns = join(copied, ", ");
+  conn.execute("INSERT INTO " + quoted(fresh) + " (" + columns + ") SELECT " + columns + " FROM " + quoted(table),
+               {});
+  conn.execute("DROP TABLE " + quoted(table), {});
+  conn.execute("ALTER TABLE " + quoted(fresh) + " RENAME TO " + quoted(table), {});
+  for (const auto& sql : again) conn.execute(sql, {});
+  const Result dangling = conn.execute("PRAGMA foreign_key_check", {});
+  if (!dangling.empty()) {
+    ErrorInfo info;
+    info.message = std::string(to_string(change.kind)) + " on table \"" + table + "\" would leave row " +
+                   dangling[0].get<Value>(1).to_string() + " of table \"" + dangling[0].get<std::string>(0) +
+                   "\" referring to a row of \"" + dangling[0].get<std::string>(2) +
+                   "\" that does not exist; nothing was changed";
+    info.sqlstate = "23503";  // foreign_key_violation
+    info.dialect = "sqlite";
+    throw_database_error(std::move(info));
+  }
+}
+
+}  // namespace
+
+void SqliteDialect::alter(Connection& conn, const SchemaChange& change) const {
+  using Kind = SchemaChange::Kind;
+  const auto& sqlite_compiler = static_cast<const SqliteCompiler&>(compiler());
+  switch (change.kind) {
+    case Kind::add_column:
+      // ALTER TABLE ADD COLUMN takes neither a key nor a UNIQUE column.
+      if (change.field->is_primary_key() || change.field->is_unique()) {
+        rebuild(conn, sqlite_compiler, change);
+        return;
+      }
+      Dialect::alter(conn, change);
+      return;
+    case Kind::rename_column:
+    case Kind::rename_table:
+    case Kind::add_index:
+    case Kind::drop_index:
+      Dialect::alter(conn, change);
+      return;
+    default:
+      rebuild(conn, sqlite_compiler, change);
+      return;
+  }
+}
+
+void SqliteDialect::before_schema_changes(Connection& conn) const {
+  conn.execute("PRAGMA foreign_keys = OFF", {});
+}
+
+void SqliteDialect::after_schema_changes(Connection& conn) const {
+  const auto* sqlite = dynamic_cast<const SqliteConnection*>(&conn);
+  if (sqlite && sqlite->foreign_keys() && conn.is_usable()) conn.execute("PRAGMA foreign_keys = ON", {});
+}
+
+}  // namespace lingo::sqlite
