@@ -4,6 +4,8 @@
 // writes the text.
 #include "lingo/codegen.h"
 
+#include "cpp_text.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -17,49 +19,13 @@
 namespace lingo {
 namespace {
 
-bool is_keyword(std::string_view word) {
-  static const std::set<std::string_view> keywords{
-      "alignas",   "alignof",      "and",          "and_eq",     "asm",          "auto",      "bitand",
-      "bitor",     "bool",         "break",        "case",       "catch",        "char",      "char8_t",
-      "char16_t",  "char32_t",     "class",        "compl",      "concept",      "const",     "consteval",
-      "constexpr", "constinit",    "const_cast",   "continue",   "co_await",     "co_return", "co_yield",
-      "decltype",  "default",      "delete",       "do",         "double",       "dynamic_cast", "else",
-      "enum",      "explicit",     "export",       "extern",     "false",        "float",     "for",
-      "friend",    "goto",         "if",           "inline",     "int",          "long",      "mutable",
-      "namespace", "new",          "noexcept",     "not",        "not_eq",       "nullptr",   "operator",
-      "or",        "or_eq",        "private",      "protected",  "public",       "register",  "reinterpret_cast",
-      "requires",  "return",       "short",        "signed",     "sizeof",       "static",    "static_assert",
-      "static_cast", "struct",     "switch",       "template",   "this",         "thread_local", "throw",
-      "true",      "try",          "typedef",      "typeid",     "typename",     "union",     "unsigned",
-      "using",     "virtual",      "void",         "volatile",   "wchar_t",      "while",     "xor",
-      "xor_eq",    "final",        "override",     "import",     "module"};
-  return keywords.count(word) > 0;
-}
+using codegen::cpp_string;
+using codegen::identifier_from;
+using codegen::is_identifier;
+using codegen::is_key_kind;
+using codegen::is_keyword;
+using codegen::kind_code;
 
-bool is_identifier(std::string_view word) {
-  if (word.empty() || (word[0] >= '0' && word[0] <= '9')) return false;
-  return std::all_of(word.begin(), word.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-// A C++ identifier made from a database name: other characters become '_',
-// a leading digit gets a prefix, a keyword a trailing '_'. Never starts with
-// '_' followed by a capital, nor holds "__" (both reserved to the compiler).
-std::string identifier_from(std::string_view name, std::string_view fallback) {
-  std::string out;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    const char next = ok ? c : '_';
-    if (next == '_' && (out.empty() || out.back() == '_')) continue;
-    out += next;
-  }
-  while (!out.empty() && out.back() == '_') out.pop_back();
-  if (out.empty()) return std::string(fallback);
-  if (out[0] >= '0' && out[0] <= '9') out = std::string(fallback) + "_" + out;
-  if (is_keyword(out)) out += '_';
-  return out;
-}
 
 // "order_item" -> "OrderItem".
 std::string type_name_from(std::string_view instance) {
@@ -82,27 +48,6 @@ std::string unique_in(std::set<std::string>& taken, std::string base) {
   std::string name = base;
   for (int n = 2; !taken.insert(name).second; ++n) name = base + "_" + std::to_string(n);
   return name;
-}
-
-// A C++ string literal holding exactly the bytes of `text`: quotes and
-// backslashes escaped, anything outside printable ASCII as a three-digit
-// octal escape (which, unlike \x, cannot run into the next character).
-std::string cpp_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte >= 0x7f || c == '?') {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\%03o", byte);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 // A line comment may hold any text but a line break or a trailing backslash.
@@ -148,14 +93,6 @@ std::string cpp_type(ValueType type) {
     default:
       return "lingo::Value";
   }
-}
-
-std::string_view value_type_enumerator(ValueType type) {
-  return to_string(type);  // "int32", "text", ...: the enumerators' own names
-}
-
-bool is_key_kind(std::string_view kind) {
-  return kind == "AutoField" || kind == "BigAutoField" || kind == "RowIDField" || kind == "UUIDKeyField";
 }
 
 std::string action_enumerator(std::string_view action) {
@@ -405,15 +342,8 @@ class Generator {
     std::string out;
     if (!c.references.empty()) {
       out = "lingo::ForeignKeyField{" + c.references + "}";
-    } else if (s.kind == "CharField") {
-      out = "lingo::CharField{" + std::to_string(s.length) + "}";
-    } else if (s.kind == "DecimalField") {
-      out = "lingo::DecimalField{" + std::to_string(s.precision) + ", " + std::to_string(s.scale) + "}";
-    } else if (s.kind == "ArrayField") {
-      out = "lingo::ArrayField{lingo::ValueType::" + std::string(value_type_enumerator(s.element_type)) +
-            (s.dimensions > 1 ? ", " + std::to_string(s.dimensions) : "") + "}";
     } else {
-      out = "lingo::" + s.kind + "{}";
+      out = kind_code(field_of(s));
     }
     if (is_key_kind(s.kind)) return out;  // their constraints are their own
     if (t.primary_key.size() == 1 && t.primary_key[0] == c.meta.name) out += ".primary_key()";

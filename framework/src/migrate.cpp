@@ -74,7 +74,7 @@ SchemaEditor& SchemaEditor::add(SchemaChange change) {
   }
   // A kind the dialect cannot store is refused now, before anything is sent.
   if (change.field) (void)db_->compiler().column_type(*change.field);
-  changes_.push_back(std::move(change));
+  record(std::move(change));
   return *this;
 }
 
@@ -161,6 +161,7 @@ void SchemaEditor::apply() {
     if (dialect.transactional_ddl()) {
       db_->atomic([&] {
         for (const auto& change : changes_) dialect.alter(db_->connection(), change);
+        dialect.check_schema_changes(db_->connection());
       });
       applied_ = changes_.size();
     } else {

@@ -6,6 +6,7 @@
 //   lingo tables [--views] URI  the tables (or views) of the default schema, one a line
 //   lingo describe URI TABLE    a table's columns, indexes and foreign keys
 //   lingo gen URI [options]     C++ model headers from the schema (lingo/codegen.h)
+//   lingo migrate ...           versioned migrations (lingo/migrations.h)
 //
 // Exit status: 0 on success, 2 on a usage error, 1 on any database or
 // configuration error, with the message on stderr.
@@ -17,8 +18,11 @@
 #include <string>
 #include <vector>
 
+#include <Poco/SharedLibrary.h>
+
 #include "lingo/codegen.h"
 #include "lingo/lingo.h"
+#include "lingo/migrations.h"
 #include "table_printer.h"
 
 namespace {
@@ -34,6 +38,8 @@ constexpr const char* kUsageText =
     "       lingo tables [--views] URI\n"
     "       lingo describe URI TABLE\n"
     "       lingo gen URI [--tables T1,T2] [--schema S] [--namespace NS] [-o DIR | --check DIR]\n"
+    "       lingo migrate [--from LIBRARY]... URI status|up [ID]|down [N]|diff|unlock\n"
+    "       lingo migrate create NAME [--dir DIR]      (lingo migrate --help for more)\n"
     "       lingo --help | --version\n"
     "\n"
     "URIs name their dialect by scheme: postgresql://user:pw@host:5432/db, sqlite:///app.db,\n"
@@ -274,6 +280,30 @@ int cmd_gen(const std::vector<std::string>& args) {
   return kOk;
 }
 
+// `lingo migrate`: loads each --from library, whose migrations and models
+// register themselves as it loads, then runs the migrate command line.
+int cmd_migrate(const std::vector<std::string>& args) {
+  std::vector<std::string> rest{"lingo migrate"};
+  static std::vector<std::unique_ptr<Poco::SharedLibrary>> libraries;  // kept loaded until exit
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--from") {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 == args.size()) return usage("'migrate': --from needs a library");
+    const std::string& path = args[++i];
+    try {
+      libraries.push_back(std::make_unique<Poco::SharedLibrary>(path));
+    } catch (const Poco::Exception& e) {
+      std::cerr << "lingo: cannot load the migrations library " << path << ": " << e.displayText() << "\n";
+      return kFailed;
+    }
+  }
+  std::vector<const char*> argv;
+  for (const auto& a : rest) argv.push_back(a.c_str());
+  return lingo::migrate_main(static_cast<int>(argv.size()), argv.data());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -296,6 +326,7 @@ int main(int argc, char** argv) {
     if (command == "tables") return cmd_tables(args);
     if (command == "describe") return cmd_describe(args);
     if (command == "gen") return cmd_gen(args);
+    if (command == "migrate") return cmd_migrate(args);
     return usage("unknown command '" + command + "'");
   } catch (const lingo::Error& e) {
     std::cerr << "lingo: " << e.what() << "\n";

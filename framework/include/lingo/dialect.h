@@ -72,6 +72,10 @@ class Dialect {
   // table rebuilds, and on again.
   virtual void before_schema_changes(Connection& /*conn*/) const {}
   virtual void after_schema_changes(Connection& /*conn*/) const {}
+  // Called inside the batch's transaction, before it commits (when
+  // transactional_ddl()): SQLite checks every foreign key, since enforcement
+  // was off while the batch ran.
+  virtual void check_schema_changes(Connection& /*conn*/) const {}
 };
 
 // The NotSupportedError a dialect throws for a transaction option it lacks:

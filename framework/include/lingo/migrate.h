@@ -65,6 +65,10 @@ class SchemaEditor {
                                 std::string dest_column, ReferentialAction on_delete = ReferentialAction::no_action,
                                 ReferentialAction on_update = ReferentialAction::no_action, std::string name = {});
 
+  virtual ~SchemaEditor() = default;
+  SchemaEditor(const SchemaEditor&) = delete;
+  SchemaEditor& operator=(const SchemaEditor&) = delete;
+
   [[nodiscard]] const std::vector<SchemaChange>& changes() const noexcept { return changes_; }
   // Makes the changes, as the dialect does them (above). Outside any
   // transaction only: InterfaceError inside atomic() or transaction().
@@ -72,6 +76,10 @@ class SchemaEditor {
   void apply();
   // How many changes are in place after apply(), whether it threw or not.
   [[nodiscard]] std::size_t applied() const noexcept { return applied_; }
+
+ protected:
+  // Where a checked change goes: changes() here; a MigrationPlan's steps there.
+  virtual void record(SchemaChange change) { changes_.push_back(std::move(change)); }
 
  private:
   SchemaEditor& add(SchemaChange change);

@@ -233,6 +233,20 @@ std::string literal_sql(const Compiler& compiler, const Value& value) {
   return out;
 }
 
+// PRAGMA foreign_key_check over the whole database: IntegrityError naming the
+// first row whose key refers to nothing.
+void check_foreign_keys(Connection& conn, const std::string& what) {
+  const Result dangling = conn.execute("PRAGMA foreign_key_check", {});
+  if (dangling.empty()) return;
+  ErrorInfo info;
+  info.message = what + " would leave row " + dangling[0].get<Value>(1).to_string() + " of table \"" +
+                 dangling[0].get<std::string>(0) + "\" referring to a row of \"" +
+                 dangling[0].get<std::string>(2) + "\" that does not exist; nothing was changed";
+  info.sqlstate = "23503";  // foreign_key_violation
+  info.dialect = "sqlite";
+  throw_database_error(std::move(info));
+}
+
 void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChange& change) {
   using Kind = SchemaChange::Kind;
   const std::array<Value, 1> table_param{Value(change.table)};
@@ -345,17 +359,7 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   conn.execute("DROP TABLE " + quoted(table), {});
   conn.execute("ALTER TABLE " + quoted(fresh) + " RENAME TO " + quoted(table), {});
   for (const auto& sql : again) conn.execute(sql, {});
-  const Result dangling = conn.execute("PRAGMA foreign_key_check", {});
-  if (!dangling.empty()) {
-    ErrorInfo info;
-    info.message = std::string(to_string(change.kind)) + " on table \"" + table + "\" would leave row " +
-                   dangling[0].get<Value>(1).to_string() + " of table \"" + dangling[0].get<std::string>(0) +
-                   "\" referring to a row of \"" + dangling[0].get<std::string>(2) +
-                   "\" that does not exist; nothing was changed";
-    info.sqlstate = "23503";  // foreign_key_violation
-    info.dialect = "sqlite";
-    throw_database_error(std::move(info));
-  }
+  check_foreign_keys(conn, std::string(to_string(change.kind)) + " on table \"" + table + "\"");
 }
 
 }  // namespace
@@ -386,6 +390,10 @@ void SqliteDialect::alter(Connection& conn, const SchemaChange& change) const {
 
 void SqliteDialect::before_schema_changes(Connection& conn) const {
   conn.execute("PRAGMA foreign_keys = OFF", {});
+}
+
+void SqliteDialect::check_schema_changes(Connection& conn) const {
+  check_foreign_keys(conn, "the schema changes");
 }
 
 void SqliteDialect::after_schema_changes(Connection& conn) const {

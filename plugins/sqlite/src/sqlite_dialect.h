@@ -26,6 +26,7 @@ class SqliteDialect final : public Dialect {
   // inside a transaction), and each rebuild runs foreign_key_check instead.
   void before_schema_changes(Connection& conn) const override;
   void after_schema_changes(Connection& conn) const override;
+  void check_schema_changes(Connection& conn) const override;
 };
 
 // Reads a sqlite URI:

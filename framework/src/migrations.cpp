@@ -1,0 +1,382 @@
+// Versioned migrations: the history table, the lock row, and running a
+// migration's plan in the transactions the dialect allows.
+#include "lingo/migrations.h"
+
+#include <unistd.h>
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Environment.h>
+#include <Poco/Timestamp.h>
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "lingo/compiler.h"
+#include "lingo/database.h"
+#include "lingo/dialect.h"
+#include "lingo/errors.h"
+#include "lingo/table.h"
+
+namespace lingo {
+namespace {
+
+constexpr const char* kHistory = "lingo_migrations";
+constexpr const char* kLock = "lingo_migrations_lock";
+
+// The history: one row per migration applied, or in the middle of being
+// applied or reverted (CockroachDB, where a migration's steps commit one by one).
+struct History : Table {
+  Column<std::string> id = column("id", CharField{255}.primary_key());
+  Column<std::string> state = column("state", CharField{16});  // applied, partial, reverting
+  Column<std::string> applied_at = column("applied_at", CharField{40});
+  Column<std::int64_t> steps_done = column("steps_done", BigIntegerField{});
+  Column<std::int64_t> steps_total = column("steps_total", BigIntegerField{});
+  Column<std::optional<std::string>> error = column("error", TextField{}.null());
+  History() : Table(kHistory) {}
+};
+
+// At most one row: the runner that holds the lock.
+struct LockRow : Table {
+  Column<std::int64_t> id = column("id", BigIntegerField{}.primary_key());
+  Column<std::string> holder = column("holder", TextField{});
+  Column<std::string> since = column("since", CharField{40});
+  LockRow() : Table(kLock) {}
+};
+
+const History& history_table() {
+  static const History table;
+  return table;
+}
+const LockRow& lock_table() {
+  static const LockRow table;
+  return table;
+}
+
+std::string now_iso() {
+  return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
+}
+
+MigrationStatus::State state_named(const std::string& name) {
+  if (name == "partial") return MigrationStatus::State::partial;
+  if (name == "reverting") return MigrationStatus::State::reverting;
+  return MigrationStatus::State::applied;
+}
+
+bool has_history(Database& db) {
+  const auto tables = db.get_tables();
+  return std::find(tables.begin(), tables.end(), kHistory) != tables.end();
+}
+
+void ensure_tables(Database& db) {
+  if (has_history(db)) return;
+  try {
+    db.create_tables({&history_table(), &lock_table()}, /*safe=*/true);
+  } catch (const DatabaseError&) {
+    // Another runner created them at the same moment (PostgreSQL can refuse
+    // the second IF NOT EXISTS with a unique violation); they exist now.
+    if (!has_history(db)) throw;
+  }
+}
+
+std::map<std::string, MigrationStatus> read_history(Database& db) {
+  std::map<std::string, MigrationStatus> rows;
+  if (!has_history(db)) return rows;
+  const Result result = db.execute_sql(
+      "SELECT id, state, applied_at, steps_done, steps_total, error FROM lingo_migrations ORDER BY id");
+  for (const Row row : result) {
+    MigrationStatus s;
+    s.id = row.get<std::string>(0);
+    s.state = state_named(row.get<std::string>(1));
+    s.applied_at = row.get<std::string>(2);
+    s.steps_done = static_cast<int>(row.get<std::int64_t>(3));
+    s.steps_total = static_cast<int>(row.get<std::int64_t>(4));
+    s.error = row.get<std::optional<std::string>>(5).value_or("");
+    rows.emplace(s.id, std::move(s));
+  }
+  return rows;
+}
+
+// The lock row, held for the life of the object.
+class RunnerLock {
+ public:
+  RunnerLock(Database& db, std::chrono::milliseconds wait) : db_(db) {
+    holder_ = Poco::Environment::nodeName() + " pid " + std::to_string(::getpid()) + " since " + now_iso();
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (true) {
+      try {
+        db_.execute_sql("INSERT INTO lingo_migrations_lock (id, holder, since) VALUES (1, $1, $2)",
+                        {Value(holder_), Value(now_iso())});
+        return;
+      } catch (const IntegrityError&) {
+        if (std::chrono::steady_clock::now() >= deadline) refuse(wait);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+  ~RunnerLock() {
+    try {
+      db_.execute_sql("DELETE FROM lingo_migrations_lock WHERE id = 1 AND holder = $1", {Value(holder_)});
+    } catch (const Error&) {  // the connection is gone: `unlock` removes the row
+    }
+  }
+  RunnerLock(const RunnerLock&) = delete;
+  RunnerLock& operator=(const RunnerLock&) = delete;
+
+ private:
+  [[noreturn]] void refuse(std::chrono::milliseconds waited) {
+    std::string other = "another runner";
+    const Result held = db_.execute_sql("SELECT holder FROM lingo_migrations_lock WHERE id = 1");
+    if (!held.empty()) other = held[0].get<std::string>(0);
+    ErrorInfo info;
+    info.message = "another migration runner holds the lock (" + other + "); waited " +
+                   std::to_string(waited.count()) +
+                   " ms. If no runner is alive, `lingo migrate URI unlock` removes the lock row";
+    info.sqlstate = "55P03";  // lock_not_available
+    throw OperationalError(std::move(info));
+  }
+
+  Database& db_;
+  std::string holder_;
+};
+
+std::string quoted_name(Database& db, const std::string& name) {
+  std::string out;
+  db.compiler().identifier(name, out);
+  return out;
+}
+
+void run_step(Database& db, const MigrationPlan::Step& step) {
+  std::visit(
+      [&](const auto& s) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, SchemaChange>) {
+          db.dialect().alter(db.connection(), s);
+        } else if constexpr (std::is_same_v<S, MigrationPlan::CreateTable>) {
+          db.create_tables({s.table});
+        } else if constexpr (std::is_same_v<S, MigrationPlan::DropTable>) {
+          db.execute_sql("DROP TABLE " + quoted_name(db, s.name));
+        } else if constexpr (std::is_same_v<S, MigrationPlan::Sql>) {
+          db.execute_sql(s.statement);
+        } else {
+          s.code(db);
+        }
+      },
+      step);
+}
+
+bool is_schema_step(const MigrationPlan::Step& step) {
+  return !std::holds_alternative<MigrationPlan::Sql>(step) && !std::holds_alternative<MigrationPlan::Code>(step);
+}
+
+enum class Direction { up, down };
+
+// One migration, one direction. `done` steps are already in place (a partial
+// migration on CockroachDB); the history row is written with the steps.
+void run_migration(Database& db, const Migration& m, Direction direction, int done) {
+  MigrationPlan plan(db);
+  (direction == Direction::up ? m.up : m.down)(plan);
+  const auto& steps = plan.steps();
+  const auto total = static_cast<std::int64_t>(steps.size());
+  const Dialect& dialect = db.dialect();
+  if (dialect.transactional_ddl()) {
+    dialect.before_schema_changes(db.connection());
+    try {
+      db.atomic([&] {
+        for (const auto& step : steps) run_step(db, step);
+        dialect.check_schema_changes(db.connection());
+        if (direction == Direction::up) {
+          db.execute_sql(
+              "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) "
+              "VALUES ($1, 'applied', $2, $3, $3)",
+              {Value(m.id), Value(now_iso()), Value(total)});
+        } else {
+          db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
+        }
+      });
+    } catch (...) {
+      dialect.after_schema_changes(db.connection());
+      throw;
+    }
+    dialect.after_schema_changes(db.connection());
+    return;
+  }
+  // Step by step: the row says how far it got after every step.
+  const std::string state = direction == Direction::up ? "partial" : "reverting";
+  db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
+  db.execute_sql(
+      "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, $5)",
+      {Value(m.id), Value(state), Value(now_iso()), Value(std::int64_t{done}), Value(total)});
+  for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
+    try {
+      if (is_schema_step(steps[k]))
+        run_step(db, steps[k]);
+      else
+        db.atomic([&] { run_step(db, steps[k]); });
+    } catch (const std::exception& e) {
+      db.execute_sql("UPDATE lingo_migrations SET error = $1 WHERE id = $2",
+                     {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
+                      Value(m.id)});
+      throw;
+    }
+    db.execute_sql("UPDATE lingo_migrations SET steps_done = $1, error = NULL WHERE id = $2",
+                   {Value(static_cast<std::int64_t>(k + 1)), Value(m.id)});
+  }
+  if (direction == Direction::up) {
+    db.execute_sql("UPDATE lingo_migrations SET state = 'applied', applied_at = $1 WHERE id = $2",
+                   {Value(now_iso()), Value(m.id)});
+  } else {
+    db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
+  }
+}
+
+void refuse_in_transaction(Database& db, const char* what) {
+  if (!db.in_transaction()) return;
+  throw InterfaceError(ErrorInfo{std::string("Migrations::") + what +
+                                 " inside a transaction: migrations run in transactions of their own"});
+}
+
+}  // namespace
+
+MigrationPlan::MigrationPlan(Database& db) : recorder_(db, steps_) {}
+
+MigrationPlan& MigrationPlan::create_table(const Table& table) {
+  table.check();
+  steps_.emplace_back(CreateTable{&table});
+  return *this;
+}
+
+MigrationPlan& MigrationPlan::drop_table(std::string name) {
+  if (name.empty()) throw InterfaceError(ErrorInfo{"MigrationPlan::drop_table: no table named"});
+  steps_.emplace_back(DropTable{std::move(name)});
+  return *this;
+}
+
+MigrationPlan& MigrationPlan::sql(std::string statement) {
+  steps_.emplace_back(Sql{std::move(statement)});
+  return *this;
+}
+
+MigrationPlan& MigrationPlan::run(std::function<void(Database&)> code) {
+  steps_.emplace_back(Code{std::move(code)});
+  return *this;
+}
+
+Migrations& Migrations::registered() {
+  static Migrations instance;
+  return instance;
+}
+
+Migrations& Migrations::add(Migration migration) {
+  if (migration.id.empty()) throw InterfaceError(ErrorInfo{"a migration needs an id"});
+  if (migration.id.size() > 255) throw InterfaceError(ErrorInfo{"migration ids are at most 255 bytes"});
+  if (!migration.up) throw InterfaceError(ErrorInfo{"migration " + migration.id + " has no up function"});
+  const auto at = std::lower_bound(migrations_.begin(), migrations_.end(), migration.id,
+                                   [](const Migration& m, const std::string& id) { return m.id < id; });
+  if (at != migrations_.end() && at->id == migration.id)
+    throw InterfaceError(ErrorInfo{"two migrations have the id " + migration.id});
+  migrations_.insert(at, std::move(migration));
+  return *this;
+}
+
+std::vector<MigrationStatus> Migrations::status(Database& db) const {
+  auto history = read_history(db);
+  std::vector<MigrationStatus> out;
+  for (const auto& m : migrations_) {
+    const auto found = history.find(m.id);
+    if (found == history.end()) {
+      out.push_back({.id = m.id});
+    } else {
+      out.push_back(found->second);
+      history.erase(found);
+    }
+  }
+  for (auto& [id, row] : history) out.push_back(std::move(row));  // applied by code this program lacks
+  return out;
+}
+
+std::vector<std::string> Migrations::up(Database& db, const std::string& target,
+                                        const MigrateOptions& options) const {
+  refuse_in_transaction(db, "up");
+  if (!target.empty() && std::none_of(migrations_.begin(), migrations_.end(),
+                                      [&](const Migration& m) { return m.id == target; }))
+    throw InterfaceError(ErrorInfo{"no migration " + target});
+  ensure_tables(db);
+  RunnerLock lock(db, options.lock_wait);
+  const auto history = read_history(db);  // read under the lock: another runner may have just finished
+  std::vector<std::string> applied;
+  for (const auto& m : migrations_) {
+    const auto found = history.find(m.id);
+    int done = 0;
+    if (found != history.end()) {
+      const auto& row = found->second;
+      if (row.state == MigrationStatus::State::reverting) {
+        throw InterfaceError(ErrorInfo{"migration " + m.id + " was being reverted and stopped after " +
+                                       std::to_string(row.steps_done) + " of " + std::to_string(row.steps_total) +
+                                       " steps (" + row.error + "): run down to finish reverting it first"});
+      }
+      if (row.state == MigrationStatus::State::applied) {
+        if (m.id == target) break;
+        continue;
+      }
+      done = row.steps_done;  // partial: resume at the step that failed
+    }
+    run_migration(db, m, Direction::up, done);
+    applied.push_back(m.id);
+    if (m.id == target) break;
+  }
+  return applied;
+}
+
+std::vector<std::string> Migrations::down(Database& db, int count, const MigrateOptions& options) const {
+  refuse_in_transaction(db, "down");
+  if (count < 1) throw InterfaceError(ErrorInfo{"down: the number of migrations to revert must be at least 1"});
+  if (!has_history(db)) return {};
+  RunnerLock lock(db, options.lock_wait);
+  const auto history = read_history(db);
+  std::vector<std::string> reverted;
+  for (auto it = history.rbegin(); it != history.rend() && static_cast<int>(reverted.size()) < count; ++it) {
+    const auto& row = it->second;
+    const auto m = std::find_if(migrations_.begin(), migrations_.end(),
+                                [&](const Migration& known) { return known.id == row.id; });
+    if (m == migrations_.end())
+      throw InterfaceError(ErrorInfo{"migration " + row.id + " is applied but this program does not have it"});
+    if (row.state == MigrationStatus::State::partial) {
+      throw InterfaceError(ErrorInfo{"migration " + row.id + " is partly applied (" +
+                                     std::to_string(row.steps_done) + " of " + std::to_string(row.steps_total) +
+                                     " steps; " + row.error + "): run up to finish it first"});
+    }
+    if (!m->down) throw InterfaceError(ErrorInfo{"migration " + row.id + " cannot be reverted: it has no down"});
+    run_migration(db, *m, Direction::down, row.state == MigrationStatus::State::reverting ? row.steps_done : 0);
+    reverted.push_back(row.id);
+  }
+  return reverted;
+}
+
+bool Migrations::unlock(Database& db) {
+  if (!has_history(db)) return false;
+  return db.execute_sql("DELETE FROM lingo_migrations_lock WHERE id = 1").rows_affected() > 0;
+}
+
+RegisterMigration::RegisterMigration(std::string id, std::function<void(MigrationPlan&)> up,
+                                     std::function<void(MigrationPlan&)> down) {
+  Migrations::registered().add({std::move(id), std::move(up), std::move(down)});
+}
+
+namespace {
+std::vector<const Table*>& models_list() {
+  static std::vector<const Table*> models;
+  return models;
+}
+}  // namespace
+
+RegisterModels::RegisterModels(std::vector<const Table*> tables) {
+  auto& models = models_list();
+  models.insert(models.end(), tables.begin(), tables.end());
+}
+
+const std::vector<const Table*>& registered_models() {
+  return models_list();
+}
+
+}  // namespace lingo
