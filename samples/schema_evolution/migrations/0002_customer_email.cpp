@@ -7,6 +7,7 @@
 
 namespace {
 
+// [snippet: migration]
 const lingo::RegisterMigration migration{
     "20261201_100000_customer_email",
     [](lingo::MigrationPlan& m) {
@@ -19,5 +20,6 @@ const lingo::RegisterMigration migration{
       m.schema().drop_index("shop_customer", "shop_customer_email");
       m.schema().drop_column("shop_customer", "email");
     }};
+// [/snippet]
 
 }  // namespace
