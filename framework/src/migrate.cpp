@@ -50,8 +50,8 @@ void Dialect::alter(Connection& conn, const SchemaChange& change) const {
 namespace {
 
 [[noreturn]] void refuse(const SchemaChange& change, const std::string& why) {
-  throw InterfaceError(ErrorInfo{std::string(to_string(change.kind)) + " on table \"" + change.table +
-                                 "\": " + why});
+  throw InterfaceError(
+      ErrorInfo{std::string(to_string(change.kind)) + " on table \"" + change.table + "\": " + why});
 }
 
 }  // namespace
@@ -59,8 +59,8 @@ namespace {
 SchemaEditor& SchemaEditor::add(SchemaChange change) {
   using Kind = SchemaChange::Kind;
   if (change.table.empty()) refuse(change, "no table named");
-  const bool needs_column = change.kind != Kind::rename_table && change.kind != Kind::add_index &&
-                            change.kind != Kind::drop_index;
+  const bool needs_column =
+      change.kind != Kind::rename_table && change.kind != Kind::add_index && change.kind != Kind::drop_index;
   if (needs_column && change.column.empty()) refuse(change, "no column named");
   if ((change.kind == Kind::rename_column || change.kind == Kind::rename_table) && change.new_name.empty())
     refuse(change, "no new name given");
@@ -79,7 +79,9 @@ SchemaEditor& SchemaEditor::add(SchemaChange change) {
 }
 
 SchemaEditor& SchemaEditor::add_column(std::string table, std::string column, Field field) {
-  return add({.kind = SchemaChange::Kind::add_column, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::add_column,
+              .table = std::move(table),
+              .column = std::move(column),
               .field = std::move(field)});
 }
 
@@ -88,48 +90,66 @@ SchemaEditor& SchemaEditor::add_column(const ColumnBase& column) {
 }
 
 SchemaEditor& SchemaEditor::drop_column(std::string table, std::string column) {
-  return add({.kind = SchemaChange::Kind::drop_column, .table = std::move(table), .column = std::move(column)});
+  return add(
+      {.kind = SchemaChange::Kind::drop_column, .table = std::move(table), .column = std::move(column)});
 }
 
 SchemaEditor& SchemaEditor::rename_column(std::string table, std::string column, std::string new_name) {
-  return add({.kind = SchemaChange::Kind::rename_column, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::rename_column,
+              .table = std::move(table),
+              .column = std::move(column),
               .new_name = std::move(new_name)});
 }
 
 SchemaEditor& SchemaEditor::rename_table(std::string table, std::string new_name) {
-  return add({.kind = SchemaChange::Kind::rename_table, .table = std::move(table), .new_name = std::move(new_name)});
+  return add(
+      {.kind = SchemaChange::Kind::rename_table, .table = std::move(table), .new_name = std::move(new_name)});
 }
 
 SchemaEditor& SchemaEditor::alter_column_type(std::string table, std::string column, Field field) {
-  return add({.kind = SchemaChange::Kind::alter_type, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::alter_type,
+              .table = std::move(table),
+              .column = std::move(column),
               .field = std::move(field)});
 }
 
 SchemaEditor& SchemaEditor::add_not_null(std::string table, std::string column) {
-  return add({.kind = SchemaChange::Kind::add_not_null, .table = std::move(table), .column = std::move(column)});
+  return add(
+      {.kind = SchemaChange::Kind::add_not_null, .table = std::move(table), .column = std::move(column)});
 }
 
 SchemaEditor& SchemaEditor::drop_not_null(std::string table, std::string column) {
-  return add({.kind = SchemaChange::Kind::drop_not_null, .table = std::move(table), .column = std::move(column)});
+  return add(
+      {.kind = SchemaChange::Kind::drop_not_null, .table = std::move(table), .column = std::move(column)});
 }
 
 SchemaEditor& SchemaEditor::set_default(std::string table, std::string column, Value value) {
-  return add({.kind = SchemaChange::Kind::set_default, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::set_default,
+              .table = std::move(table),
+              .column = std::move(column),
               .default_value = std::move(value)});
 }
 
 SchemaEditor& SchemaEditor::set_default_sql(std::string table, std::string column, std::string sql) {
-  return add({.kind = SchemaChange::Kind::set_default, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::set_default,
+              .table = std::move(table),
+              .column = std::move(column),
               .default_sql = std::move(sql)});
 }
 
 SchemaEditor& SchemaEditor::drop_default(std::string table, std::string column) {
-  return add({.kind = SchemaChange::Kind::drop_default, .table = std::move(table), .column = std::move(column)});
+  return add(
+      {.kind = SchemaChange::Kind::drop_default, .table = std::move(table), .column = std::move(column)});
 }
 
-SchemaEditor& SchemaEditor::add_index(std::string table, std::vector<std::string> columns, IndexOptions options) {
-  return add({.kind = SchemaChange::Kind::add_index, .table = std::move(table), .name = std::move(options.name),
-              .columns = std::move(columns), .unique = options.unique, .method = std::move(options.method),
+SchemaEditor& SchemaEditor::add_index(std::string table, std::vector<std::string> columns,
+                                      IndexOptions options) {
+  return add({.kind = SchemaChange::Kind::add_index,
+              .table = std::move(table),
+              .name = std::move(options.name),
+              .columns = std::move(columns),
+              .unique = options.unique,
+              .method = std::move(options.method),
               .where = std::move(options.where)});
 }
 
@@ -140,7 +160,9 @@ SchemaEditor& SchemaEditor::drop_index(std::string table, std::string name) {
 SchemaEditor& SchemaEditor::add_foreign_key(std::string table, std::string column, std::string dest_table,
                                             std::string dest_column, ReferentialAction on_delete,
                                             ReferentialAction on_update, std::string name) {
-  return add({.kind = SchemaChange::Kind::add_foreign_key, .table = std::move(table), .column = std::move(column),
+  return add({.kind = SchemaChange::Kind::add_foreign_key,
+              .table = std::move(table),
+              .column = std::move(column),
               .name = std::move(name),
               .references = {std::move(dest_table), std::move(dest_column), on_delete, on_update}});
 }

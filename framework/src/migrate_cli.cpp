@@ -119,21 +119,26 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
   for (const ColumnBase* c : t.columns()) {
     modelled.insert(c->name());
     const Field& f = c->field();
-    const auto found = std::find_if(live.begin(), live.end(), [&](const ColumnMetadata& m) { return m.name == c->name(); });
+    const auto found =
+        std::find_if(live.begin(), live.end(), [&](const ColumnMetadata& m) { return m.name == c->name(); });
     const std::string column = cpp_string(c->name());
     if (found == live.end()) {
       out.code.push_back(call("add_column", {table, column, field_code(f) + default_code(compiler, f)}));
       if (const auto& ref = f.references()) {
-        out.code.push_back(call("add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column)}));
+        out.code.push_back(
+            call("add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column)}));
       }
       continue;
     }
     const bool sole_key = keys.size() == 1 && keys[0] == found->name;
     const FieldSpec spec = introspector.field_spec(*found, sole_key);
-    const bool keys_alike = codegen::is_key_kind(spec.kind) && codegen::is_key_kind(f.kind()) && spec.values == f.type();
+    const bool keys_alike =
+        codegen::is_key_kind(spec.kind) && codegen::is_key_kind(f.kind()) && spec.values == f.type();
     const std::string model_type = compiler.column_type(f.custom() ? f.custom()->storage : f);
-    if (!keys_alike && spec.kind != f.kind() && model_type != live_type(compiler, introspector, *found, sole_key)) {
-      out.code.push_back(call("alter_column_type", {table, column, codegen::kind_code(f.custom() ? f.custom()->storage : f)}));
+    if (!keys_alike && spec.kind != f.kind() &&
+        model_type != live_type(compiler, introspector, *found, sole_key)) {
+      out.code.push_back(call("alter_column_type",
+                              {table, column, codegen::kind_code(f.custom() ? f.custom()->storage : f)}));
     }
     if (!f.is_primary_key() && !codegen::is_key_kind(f.kind())) {
       if (!f.is_nullable() && found->nullable) out.code.push_back(call("add_not_null", {table, column}));
@@ -144,7 +149,8 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
     if (modelled.count(c.name)) continue;
     out.warnings.push_back("column " + cpp_string(c.name) + " of table " + table +
                            " is in the database but not in the model; it is not dropped (write m.schema()."
-                           "drop_column(" + table + ", " + cpp_string(c.name) + ") if that is meant)");
+                           "drop_column(" +
+                           table + ", " + cpp_string(c.name) + ") if that is meant)");
   }
   std::set<std::string> live_indexes;
   for (const auto& index : db.get_indexes(t.name())) live_indexes.insert(index.name);
@@ -244,8 +250,9 @@ int cmd_create(const std::vector<std::string>& args) {
 
 SchemaDiff diff_schema(Database& db, const std::vector<const Table*>& models) {
   if (!db.dialect().introspector()) {
-    throw NotSupportedError(ErrorInfo{"the " + std::string(db.dialect_name()) + " dialect cannot describe its schemas",
-                                      "0A000", std::string(db.dialect_name())});
+    throw NotSupportedError(
+        ErrorInfo{"the " + std::string(db.dialect_name()) + " dialect cannot describe its schemas", "0A000",
+                  std::string(db.dialect_name())});
   }
   SchemaDiff out;
   std::set<std::string> modelled{"lingo_migrations", "lingo_migrations_lock"};
@@ -256,9 +263,10 @@ SchemaDiff diff_schema(Database& db, const std::vector<const Table*>& models) {
   }
   for (const auto& table : db.get_tables()) {
     if (modelled.count(table)) continue;
-    out.warnings.push_back("table " + cpp_string(table) +
-                           " is in the database but not in the models; it is not dropped (write m.drop_table(" +
-                           cpp_string(table) + ") if that is meant)");
+    out.warnings.push_back(
+        "table " + cpp_string(table) +
+        " is in the database but not in the models; it is not dropped (write m.drop_table(" +
+        cpp_string(table) + ") if that is meant)");
   }
   return out;
 }
@@ -283,7 +291,8 @@ int migrate_main(int argc, const char* const* argv) {
     if (rest.size() > 1) return usage("'" + command + "' takes at most one argument");
     int count = 1;
     if (command == "down" && !rest.empty()) {
-      if (rest[0].empty() || rest[0].find_first_not_of("0123456789") != std::string::npos || rest[0].size() > 6)
+      if (rest[0].empty() || rest[0].find_first_not_of("0123456789") != std::string::npos ||
+          rest[0].size() > 6)
         return usage("'down' takes a number of migrations");
       count = std::stoi(rest[0]);
     }

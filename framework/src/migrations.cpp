@@ -166,7 +166,8 @@ void run_step(Database& db, const MigrationPlan::Step& step) {
 }
 
 bool is_schema_step(const MigrationPlan::Step& step) {
-  return !std::holds_alternative<MigrationPlan::Sql>(step) && !std::holds_alternative<MigrationPlan::Code>(step);
+  return !std::holds_alternative<MigrationPlan::Sql>(step) &&
+         !std::holds_alternative<MigrationPlan::Code>(step);
 }
 
 enum class Direction { up, down };
@@ -205,7 +206,8 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
   const std::string state = direction == Direction::up ? "partial" : "reverting";
   db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
   db.execute_sql(
-      "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, $5)",
+      "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, "
+      "$5)",
       {Value(m.id), Value(state), Value(now_iso()), Value(std::int64_t{done}), Value(total)});
   for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
     try {
@@ -214,9 +216,10 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
       else
         db.atomic([&] { run_step(db, steps[k]); });
     } catch (const std::exception& e) {
-      db.execute_sql("UPDATE lingo_migrations SET error = $1 WHERE id = $2",
-                     {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
-                      Value(m.id)});
+      db.execute_sql(
+          "UPDATE lingo_migrations SET error = $1 WHERE id = $2",
+          {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
+           Value(m.id)});
       throw;
     }
     db.execute_sql("UPDATE lingo_migrations SET steps_done = $1, error = NULL WHERE id = $2",
@@ -312,8 +315,9 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
       const auto& row = found->second;
       if (row.state == MigrationStatus::State::reverting) {
         throw InterfaceError(ErrorInfo{"migration " + m.id + " was being reverted and stopped after " +
-                                       std::to_string(row.steps_done) + " of " + std::to_string(row.steps_total) +
-                                       " steps (" + row.error + "): run down to finish reverting it first"});
+                                       std::to_string(row.steps_done) + " of " +
+                                       std::to_string(row.steps_total) + " steps (" + row.error +
+                                       "): run down to finish reverting it first"});
       }
       if (row.state == MigrationStatus::State::applied) {
         if (m.id == target) break;
@@ -330,7 +334,8 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
 
 std::vector<std::string> Migrations::down(Database& db, int count, const MigrateOptions& options) const {
   refuse_in_transaction(db, "down");
-  if (count < 1) throw InterfaceError(ErrorInfo{"down: the number of migrations to revert must be at least 1"});
+  if (count < 1)
+    throw InterfaceError(ErrorInfo{"down: the number of migrations to revert must be at least 1"});
   if (!has_history(db)) return {};
   RunnerLock lock(db, options.lock_wait);
   const auto history = read_history(db);
@@ -340,14 +345,17 @@ std::vector<std::string> Migrations::down(Database& db, int count, const Migrate
     const auto m = std::find_if(migrations_.begin(), migrations_.end(),
                                 [&](const Migration& known) { return known.id == row.id; });
     if (m == migrations_.end())
-      throw InterfaceError(ErrorInfo{"migration " + row.id + " is applied but this program does not have it"});
+      throw InterfaceError(
+          ErrorInfo{"migration " + row.id + " is applied but this program does not have it"});
     if (row.state == MigrationStatus::State::partial) {
-      throw InterfaceError(ErrorInfo{"migration " + row.id + " is partly applied (" +
-                                     std::to_string(row.steps_done) + " of " + std::to_string(row.steps_total) +
-                                     " steps; " + row.error + "): run up to finish it first"});
+      throw InterfaceError(ErrorInfo{
+          "migration " + row.id + " is partly applied (" + std::to_string(row.steps_done) + " of " +
+          std::to_string(row.steps_total) + " steps; " + row.error + "): run up to finish it first"});
     }
-    if (!m->down) throw InterfaceError(ErrorInfo{"migration " + row.id + " cannot be reverted: it has no down"});
-    run_migration(db, *m, Direction::down, row.state == MigrationStatus::State::reverting ? row.steps_done : 0);
+    if (!m->down)
+      throw InterfaceError(ErrorInfo{"migration " + row.id + " cannot be reverted: it has no down"});
+    run_migration(db, *m, Direction::down,
+                  row.state == MigrationStatus::State::reverting ? row.steps_done : 0);
     reverted.push_back(row.id);
   }
   return reverted;

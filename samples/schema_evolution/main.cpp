@@ -31,12 +31,17 @@ int main(int argc, char** argv) {
     const auto& migrations = lingo::Migrations::registered();
     for (const auto& id : migrations.up(db)) std::cout << "applied " << id << "\n";
     for (const auto& s : migrations.status(db))
-      std::cout << (s.state == lingo::MigrationStatus::State::applied ? "  applied  " : "  pending  ") << s.id << "\n";
+      std::cout << (s.state == lingo::MigrationStatus::State::applied ? "  applied  " : "  pending  ") << s.id
+                << "\n";
 
     using namespace shop;
     db.delete_from(order).execute();
     db.delete_from(customer).execute();
-    db.insert(customer).set(customer.id, 1).set(customer.name, "Ada").set(customer.email, "ada@example.com").execute();
+    db.insert(customer)
+        .set(customer.id, 1)
+        .set(customer.name, "Ada")
+        .set(customer.email, "ada@example.com")
+        .execute();
     db.insert(order).set(order.id, 1).set(order.customer_id, 1).set(order.cents, 4200).execute();
     for (const auto row : db.select(customer.name, customer.email, order.cents)
                               .from(customer)
@@ -45,7 +50,8 @@ int main(int argc, char** argv) {
                 << " cents\n";
     }
     const auto diff = lingo::diff_schema(db, lingo::registered_models());
-    std::cout << (diff.code.empty() ? "the models and the schema agree\n" : "the schema differs from the models\n");
+    std::cout << (diff.code.empty() ? "the models and the schema agree\n"
+                                    : "the schema differs from the models\n");
     return diff.code.empty() ? 0 : 1;
   } catch (const lingo::Error& e) {
     std::cerr << "schema_evolution: " << e.what() << "\n";

@@ -77,7 +77,8 @@ struct PgKinds : Table {
   Column<float> real = column("real", FloatField{});
   Column<std::optional<boost::json::value>> doc = column("doc", BinaryJSONField{}.null());
   Column<std::vector<std::int32_t>> scores = column("scores", ArrayField(ValueType::int32));
-  Column<std::optional<std::vector<std::string>>> grid = column("grid", ArrayField(ValueType::text, 2).null());
+  Column<std::optional<std::vector<std::string>>> grid =
+      column("grid", ArrayField(ValueType::text, 2).null());
   PgKinds() : Table("gen_pg_kinds") { index({&doc}, {.name = "gen_pg_kinds_doc", .method = "GIN"}); }
 };
 inline const PgKinds pg_kinds;
@@ -252,7 +253,8 @@ class GenSuite : public CppUnit::TestFixture {
                                 quote(LINGO_BOOST_JSON_LIB) + " -Wl,-rpath," +
                                 std::filesystem::path(LINGO_LIB).parent_path().string();
     const Run compiled = run_shell(compile);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated headers do not compile:\n" + compiled.out, 0, compiled.status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated headers do not compile:\n" + compiled.out, 0,
+                                 compiled.status);
 
     if constexpr (kBackend == Backend::crdb) drop_all(*db_);
     FreshDatabase fresh(dir_, uri_);
@@ -275,11 +277,12 @@ class GenSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(text, "GenOddName() : Table(\"gen \\\"odd\\\\ name\\077\")");
     LINGO_ASSERT_CONTAINS(text, "lingo::Column<std::optional<std::string>> class_ = column(\"class\"");
     // CockroachDB's INTEGER is 64-bit, and the model says so.
-    LINGO_ASSERT_CONTAINS(text, kBackend == Backend::crdb
-                                    ? "lingo::Column<std::optional<std::int64_t>> column_1st = column(\"1st\", "
-                                      "lingo::BigIntegerField{}"
-                                    : "lingo::Column<std::optional<std::int32_t>> column_1st = column(\"1st\", "
-                                      "lingo::IntegerField{}");
+    LINGO_ASSERT_CONTAINS(text,
+                          kBackend == Backend::crdb
+                              ? "lingo::Column<std::optional<std::int64_t>> column_1st = column(\"1st\", "
+                                "lingo::BigIntegerField{}"
+                              : "lingo::Column<std::optional<std::int32_t>> column_1st = column(\"1st\", "
+                                "lingo::IntegerField{}");
     LINGO_ASSERT_CONTAINS(text, "lingo::Column<std::optional<std::string>> index_ = column(\"index\"");
     LINGO_ASSERT_CONTAINS(text, "primary_key({&a, &b});");
     LINGO_ASSERT_CONTAINS(file_named(models, "models.h").text, "all_tables{&gen_odd_name}");
@@ -295,25 +298,29 @@ class GenSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(text, "// column \"addr\" (" + type + ") left out");
     CPPUNIT_ASSERT(text.find("column(\"addr\"") == std::string::npos);
     // SQLite lets a key other than the rowid hold NULL unless NOT NULL is declared, and says so.
-    LINGO_ASSERT_CONTAINS(text, kBackend == Backend::sqlite
-                                    ? "<std::optional<std::int64_t>> id = column(\"id\", "
-                                      "lingo::BigIntegerField{}.primary_key().null())"
-                                    : "<std::int64_t> id = column(\"id\", lingo::BigIntegerField{}.primary_key())");
+    LINGO_ASSERT_CONTAINS(text,
+                          kBackend == Backend::sqlite
+                              ? "<std::optional<std::int64_t>> id = column(\"id\", "
+                                "lingo::BigIntegerField{}.primary_key().null())"
+                              : "<std::int64_t> id = column(\"id\", lingo::BigIntegerField{}.primary_key())");
   }
 
   void testForeignKeyCycleIsBrokenWithANote() {
     db_->execute_sql("CREATE TABLE gen_cycle_a (id BIGINT PRIMARY KEY, b_id BIGINT)");
-    db_->execute_sql("CREATE TABLE gen_cycle_b (id BIGINT PRIMARY KEY, a_id BIGINT REFERENCES gen_cycle_a (id))");
+    db_->execute_sql(
+        "CREATE TABLE gen_cycle_b (id BIGINT PRIMARY KEY, a_id BIGINT REFERENCES gen_cycle_a (id))");
     if constexpr (kBackend == Backend::sqlite) {
       // SQLite adds a foreign key only by rebuilding the table.
       db_->execute_sql("DROP TABLE gen_cycle_a");
-      db_->execute_sql("CREATE TABLE gen_cycle_a (id BIGINT PRIMARY KEY, b_id BIGINT REFERENCES gen_cycle_b (id))");
+      db_->execute_sql(
+          "CREATE TABLE gen_cycle_a (id BIGINT PRIMARY KEY, b_id BIGINT REFERENCES gen_cycle_b (id))");
     } else {
       db_->execute_sql("ALTER TABLE gen_cycle_a ADD FOREIGN KEY (b_id) REFERENCES gen_cycle_b (id)");
     }
     const auto models = generate_models(*db_, {.tables = {"gen_cycle_a", "gen_cycle_b"}});
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, models.notes.size());
-    LINGO_ASSERT_CONTAINS(models.notes[0], "table \"gen_cycle_a\": column \"b_id\" references \"gen_cycle_b\"");
+    LINGO_ASSERT_CONTAINS(models.notes[0],
+                          "table \"gen_cycle_a\": column \"b_id\" references \"gen_cycle_b\"");
     LINGO_ASSERT_CONTAINS(models.notes[0], "form a cycle");
     LINGO_ASSERT_CONTAINS(file_named(models, "gen_cycle_b.h").text,
                           "lingo::ForeignKeyField{::models::gen_cycle_a.id}");
@@ -406,7 +413,8 @@ class GenSuite : public CppUnit::TestFixture {
     for (const auto& table : suite_tables(db)) {
       std::string quoted = "\"";
       for (const char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-      db.execute_sql("DROP TABLE IF EXISTS " + quoted + "\"" + (kBackend == Backend::sqlite ? "" : " CASCADE"));
+      db.execute_sql("DROP TABLE IF EXISTS " + quoted + "\"" +
+                     (kBackend == Backend::sqlite ? "" : " CASCADE"));
     }
   }
 

@@ -21,9 +21,9 @@ struct BookV1 : lingo::Table {
 };
 const BookV1 book_v1;
 
-const lingo::RegisterMigration create_book{
-    "0001_create_book", [](lingo::MigrationPlan& m) { m.create_table(book_v1); },
-    [](lingo::MigrationPlan& m) { m.drop_table("libmig_book"); }};
+const lingo::RegisterMigration create_book{"0001_create_book",
+                                           [](lingo::MigrationPlan& m) { m.create_table(book_v1); },
+                                           [](lingo::MigrationPlan& m) { m.drop_table("libmig_book"); }};
 
 const lingo::RegisterMigration add_isbn{
     "0002_add_isbn",

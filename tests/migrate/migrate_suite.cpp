@@ -105,11 +105,10 @@ class MigrateSuite : public CppUnit::TestFixture {
         .apply();
     auto columns = db_->get_columns("mig \"pet\"");
     CPPUNIT_ASSERT(column_named(columns, "color") && column_named(columns, "tag"));
-    CPPUNIT_ASSERT_EQUAL(std::string("brown"), value("SELECT color FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("brown"),
+                         value("SELECT color FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::string>());
     expect_throw<IntegrityError>(
-        [&] {
-          db_->execute_sql("UPDATE \"mig \"\"pet\"\"\" SET tag = 'x' WHERE id IN (1, 2)");
-        },
+        [&] { db_->execute_sql("UPDATE \"mig \"\"pet\"\"\" SET tag = 'x' WHERE id IN (1, 2)"); },
         "the added column is unique");
 
     SchemaEditor(*db_).drop_column("mig \"pet\"", "color").drop_column("mig \"pet\"", "age").apply();
@@ -129,9 +128,13 @@ class MigrateSuite : public CppUnit::TestFixture {
     const auto columns = db_->get_columns("mig_animal");
     CPPUNIT_ASSERT(column_named(columns, "owner_ref"));
     CPPUNIT_ASSERT(db_->get_columns("mig \"pet\"").empty());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, value("SELECT count(*) FROM mig_animal WHERE owner_ref IS NOT NULL")
-                                              .as<std::int64_t>());
-    SchemaEditor(*db_).rename_table("mig_animal", "mig \"pet\"").rename_column("mig \"pet\"", "owner_ref", "owner id").apply();
+    CPPUNIT_ASSERT_EQUAL(
+        std::int64_t{5},
+        value("SELECT count(*) FROM mig_animal WHERE owner_ref IS NOT NULL").as<std::int64_t>());
+    SchemaEditor(*db_)
+        .rename_table("mig_animal", "mig \"pet\"")
+        .rename_column("mig \"pet\"", "owner_ref", "owner id")
+        .apply();
   }
 
   void testNotNullAndDefaults() {
@@ -143,7 +146,8 @@ class MigrateSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!age.nullable);
     LINGO_ASSERT_CONTAINS(age.default_sql.value_or(""), "1");
     db_->execute_sql("INSERT INTO \"mig \"\"pet\"\"\" (id, \"na\"\"me\") VALUES (6, 'six')");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 6").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 6").as<std::int64_t>());
 
     SchemaEditor(*db_).drop_not_null("mig \"pet\"", "age").drop_default("mig \"pet\"", "age").apply();
     age = *column_named(db_->get_columns("mig \"pet\""), "age");
@@ -151,7 +155,8 @@ class MigrateSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!age.default_sql);
     SchemaEditor(*db_).set_default_sql("mig \"pet\"", "age", "(2 + 3)").apply();
     db_->execute_sql("INSERT INTO \"mig \"\"pet\"\"\" (id, \"na\"\"me\") VALUES (7, 'seven')");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 7").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{5},
+                         value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 7").as<std::int64_t>());
     // The CHECK on another column survived every rebuild.
     expect_throw<IntegrityError>(
         [&] { db_->execute_sql("INSERT INTO \"mig \"\"pet\"\"\" (id, \"na\"\"me\") VALUES (8, '')"); },
@@ -163,9 +168,11 @@ class MigrateSuite : public CppUnit::TestFixture {
     const auto age = *column_named(db_->get_columns("mig \"pet\""), "age");
     LINGO_ASSERT_CONTAINS(age.data_type, kBackend == Backend::sqlite ? "TEXT" : "text");
     CPPUNIT_ASSERT(age.nullable);
-    CPPUNIT_ASSERT_EQUAL(std::string("8"), value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("8"),
+                         value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::string>());
     SchemaEditor(*db_).alter_column_type("mig \"pet\"", "age", BigIntegerField{}).apply();
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{8}, value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{8},
+                         value("SELECT age FROM \"mig \"\"pet\"\"\" WHERE id = 4").as<std::int64_t>());
     check_rows_kept({"id", "\"na\"\"me\"", "age", "\"owner id\""});
   }
 
@@ -186,9 +193,11 @@ class MigrateSuite : public CppUnit::TestFixture {
         [&] { db_->execute_sql("UPDATE \"mig \"\"pet\"\"\" SET \"owner id\" = 99 WHERE id = 1"); },
         "the key is enforced");
     db_->execute_sql("DELETE FROM mig_owner WHERE id = 1");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, value("SELECT count(*) FROM \"mig \"\"pet\"\"\"").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
+                         value("SELECT count(*) FROM \"mig \"\"pet\"\"\"").as<std::int64_t>());
     SchemaEditor(*db_).drop_index("mig \"pet\"", "mig_pet_name_age").apply();
-    for (const auto& index : db_->get_indexes("mig \"pet\"")) CPPUNIT_ASSERT(index.name != "mig_pet_name_age");
+    for (const auto& index : db_->get_indexes("mig \"pet\""))
+      CPPUNIT_ASSERT(index.name != "mig_pet_name_age");
   }
 
   void testForeignKeyOverDanglingRowsIsRefused() {
@@ -198,7 +207,8 @@ class MigrateSuite : public CppUnit::TestFixture {
         [&] { SchemaEditor(*db_).add_foreign_key("mig \"pet\"", "owner id", "mig_owner", "id").apply(); },
         "pet 2's owner does not exist");
     CPPUNIT_ASSERT_EQUAL(before, describe(*db_));
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, value("SELECT count(*) FROM \"mig \"\"pet\"\"\"").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{5},
+                         value("SELECT count(*) FROM \"mig \"\"pet\"\"\"").as<std::int64_t>());
   }
 
   void testUpThenDownReturnsTheSchema() {
@@ -248,8 +258,9 @@ class MigrateSuite : public CppUnit::TestFixture {
     expect_throw<InterfaceError>([&] { editor.add_index("mig_owner", {}); }, "an index needs columns");
     expect_throw<InterfaceError>([&] { editor.drop_column("", "name"); }, "no table");
     if constexpr (kBackend != Backend::postgres) {
-      expect_throw<NotSupportedError>([&] { editor.add_column("mig_owner", "xs", ArrayField(ValueType::int32, 2)); },
-                                      "a kind the dialect cannot store");
+      expect_throw<NotSupportedError>(
+          [&] { editor.add_column("mig_owner", "xs", ArrayField(ValueType::int32, 2)); },
+          "a kind the dialect cannot store");
     }
     CPPUNIT_ASSERT(editor.changes().empty());
     const auto error = expect_throw<DatabaseError>(
@@ -261,7 +272,8 @@ class MigrateSuite : public CppUnit::TestFixture {
     auto txn = db_->atomic();
     db_->execute_sql("SELECT 1");
     const auto error = expect_throw<InterfaceError>(
-        [&] { SchemaEditor(*db_).add_column("mig_owner", "email", TextField{}.null()).apply(); }, "inside atomic");
+        [&] { SchemaEditor(*db_).add_column("mig_owner", "email", TextField{}.null()).apply(); },
+        "inside atomic");
     LINGO_ASSERT_CONTAINS(error.what(), "schema changes run in transactions of their own");
     txn.rollback();
     CPPUNIT_ASSERT(!column_named(db_->get_columns("mig_owner"), "email"));
@@ -278,7 +290,8 @@ class MigrateSuite : public CppUnit::TestFixture {
   void check_rows_kept(const std::vector<std::string>& columns) {
     std::string list;
     for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c;
-    const Result rows = db_->execute_sql("SELECT " + list + " FROM \"mig \"\"pet\"\"\" WHERE id <= 5 ORDER BY id");
+    const Result rows =
+        db_->execute_sql("SELECT " + list + " FROM \"mig \"\"pet\"\"\" WHERE id <= 5 ORDER BY id");
     CPPUNIT_ASSERT_EQUAL(std::size_t{5}, rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::int64_t id = static_cast<std::int64_t>(i) + 1;

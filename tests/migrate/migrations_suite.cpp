@@ -61,7 +61,8 @@ Migrations three_migrations() {
            p.sql("DELETE FROM migv_shelf WHERE id = 1");
            p.schema().drop_column("migv_shelf", "color");
          }});
-  m.add({"0003_index", [](MigrationPlan& p) { p.schema().add_index("migv_shelf", {"label"}, {.name = "migv_label"}); },
+  m.add({"0003_index",
+         [](MigrationPlan& p) { p.schema().add_index("migv_shelf", {"label"}, {.name = "migv_label"}); },
          [](MigrationPlan& p) { p.schema().drop_index("migv_shelf", "migv_label"); }});
   return m;
 }
@@ -157,20 +158,24 @@ class MigrationsSuite : public CppUnit::TestFixture {
                          ids_in(status, MigrationStatus::State::applied));
     CPPUNIT_ASSERT(!status[0].applied_at.empty());
     CPPUNIT_ASSERT(has_column(*db_, "migv_shelf", "color"));
-    CPPUNIT_ASSERT_EQUAL(std::string("red"), scalar("SELECT color FROM migv_shelf WHERE id = 1").as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("red"),
+                         scalar("SELECT color FROM migv_shelf WHERE id = 1").as<std::string>());
     CPPUNIT_ASSERT(migrations.up(*db_).empty());  // nothing twice
 
     CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}), migrations.down(*db_));
-    CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}), ids_in(migrations.status(*db_), MigrationStatus::State::pending));
+    CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}),
+                         ids_in(migrations.status(*db_), MigrationStatus::State::pending));
     CPPUNIT_ASSERT_EQUAL((Ids{"0002_color", "0001_shelf"}), migrations.down(*db_, 5));
     CPPUNIT_ASSERT_EQUAL(start, describe(*db_));
-    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, ids_in(migrations.status(*db_), MigrationStatus::State::pending).size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3},
+                         ids_in(migrations.status(*db_), MigrationStatus::State::pending).size());
   }
 
   void testUpToATarget() {
     const Migrations migrations = three_migrations();
     CPPUNIT_ASSERT_EQUAL((Ids{"0001_shelf", "0002_color"}), migrations.up(*db_, "0002_color"));
-    CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}), ids_in(migrations.status(*db_), MigrationStatus::State::pending));
+    CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}),
+                         ids_in(migrations.status(*db_), MigrationStatus::State::pending));
     expect_throw<InterfaceError>([&] { (void)migrations.up(*db_, "0009_nothing"); }, "unknown target");
   }
 
@@ -198,7 +203,8 @@ class MigrationsSuite : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(3, status[3].steps_total);
       LINGO_ASSERT_CONTAINS(status[3].error, "step 2 of 3: ");
       CPPUNIT_ASSERT(has_column(*db_, "migv_shelf", "name"));
-      expect_throw<InterfaceError>([&] { (void)migrations.down(*db_); }, "a partial migration is not reverted");
+      expect_throw<InterfaceError>([&] { (void)migrations.down(*db_); },
+                                   "a partial migration is not reverted");
     } else {
       // One transaction: nothing of it happened.
       CPPUNIT_ASSERT(status[3].state == MigrationStatus::State::pending);
@@ -209,7 +215,8 @@ class MigrationsSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL((Ids{"0004_rename_then_fail"}), migrations.up(*db_));  // resumes, or runs whole
     CPPUNIT_ASSERT(has_column(*db_, "migv_shelf", "name") && has_column(*db_, "migv_shelf", "width"));
     CPPUNIT_ASSERT(!has_column(*db_, "migv_shelf", "label"));
-    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, ids_in(migrations.status(*db_), MigrationStatus::State::applied).size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4},
+                         ids_in(migrations.status(*db_), MigrationStatus::State::applied).size());
     // It has no down: refused, nothing reverted.
     const auto refused = expect_throw<InterfaceError>([&] { (void)migrations.down(*db_); }, "no down");
     LINGO_ASSERT_CONTAINS(refused.what(), "cannot be reverted");
@@ -242,15 +249,18 @@ class MigrationsSuite : public CppUnit::TestFixture {
     std::set<std::string> all(first.begin(), first.end());
     for (const auto& id : second) CPPUNIT_ASSERT_MESSAGE(id + " applied twice", all.insert(id).second);
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, all.size());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, scalar("SELECT count(*) FROM migv_shelf WHERE id = 2").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                         scalar("SELECT count(*) FROM migv_shelf WHERE id = 2").as<std::int64_t>());
   }
 
   void testLockHeldByAnotherRunnerFailsClearly() {
     const Migrations migrations = three_migrations();
     (void)migrations.up(*db_, "0001_shelf");
-    db_->execute_sql("INSERT INTO lingo_migrations_lock (id, holder, since) VALUES (1, 'host9 pid 42', 'then')");
+    db_->execute_sql(
+        "INSERT INTO lingo_migrations_lock (id, holder, since) VALUES (1, 'host9 pid 42', 'then')");
     const auto error = expect_throw<OperationalError>(
-        [&] { (void)migrations.up(*db_, {}, {.lock_wait = std::chrono::milliseconds(300)}); }, "the lock is held");
+        [&] { (void)migrations.up(*db_, {}, {.lock_wait = std::chrono::milliseconds(300)}); },
+        "the lock is held");
     LINGO_ASSERT_CONTAINS(error.what(), "another migration runner holds the lock (host9 pid 42)");
     LINGO_ASSERT_CONTAINS(error.what(), "`lingo migrate URI unlock`");
     CPPUNIT_ASSERT_EQUAL(std::string("55P03"), error.sqlstate());
@@ -274,7 +284,10 @@ class MigrationsSuite : public CppUnit::TestFixture {
   void testDiffProposesChangesAndNeverDrops() {
     db_->create_tables({&shelf});
     CPPUNIT_ASSERT(diff_schema(*db_, {&shelf}).code.empty());
-    SchemaEditor(*db_).drop_column("migv_shelf", "label").add_column("migv_shelf", "extra", TextField{}.null()).apply();
+    SchemaEditor(*db_)
+        .drop_column("migv_shelf", "label")
+        .add_column("migv_shelf", "extra", TextField{}.null())
+        .apply();
     db_->execute_sql("CREATE TABLE migv_stray (id BIGINT PRIMARY KEY)");
     const auto diff = diff_schema(*db_, {&shelf});
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, diff.code.size());
@@ -282,18 +295,21 @@ class MigrationsSuite : public CppUnit::TestFixture {
                          diff.code[0]);
     std::string warnings;
     for (const auto& w : diff.warnings) warnings += w + "\n";
-    LINGO_ASSERT_CONTAINS(warnings, "column \"extra\" of table \"migv_shelf\" is in the database but not in the "
-                                    "model; it is not dropped");
-    LINGO_ASSERT_CONTAINS(warnings, "table \"migv_stray\" is in the database but not in the models; it is not dropped");
+    LINGO_ASSERT_CONTAINS(warnings,
+                          "column \"extra\" of table \"migv_shelf\" is in the database but not in the "
+                          "model; it is not dropped");
+    LINGO_ASSERT_CONTAINS(warnings,
+                          "table \"migv_stray\" is in the database but not in the models; it is not dropped");
   }
 
   void testCommandLineOverALibrary() {
     const std::string lib = LINGO_MIGRATIONS_LIB;
     Run r = run_lingo({"migrate", "--from", lib, uri_, "status"});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 1, r.status);  // pending: a deploy gate
-    CPPUNIT_ASSERT_EQUAL(std::string("pending  0001_create_book\npending  0002_add_isbn\npending  0003_index_title\n"
-                                     "3 migration(s) to apply\n"),
-                         r.out);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("pending  0001_create_book\npending  0002_add_isbn\npending  0003_index_title\n"
+                    "3 migration(s) to apply\n"),
+        r.out);
     r = run_lingo({"migrate", "--from", lib, uri_, "diff"});
     CPPUNIT_ASSERT_EQUAL(1, r.status);
     LINGO_ASSERT_CONTAINS(r.out, "m.create_table(libmig_book);  // the model of table \"libmig_book\"");
@@ -315,8 +331,8 @@ class MigrationsSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(r.out, "the models and the schema agree");
     r = run_lingo({"migrate", "--from", lib, uri_, "down", "3"});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 0, r.status);
-    CPPUNIT_ASSERT_EQUAL(std::string("reverted 0003_index_title\nreverted 0002_add_isbn\nreverted 0001_create_book\n"),
-                         r.out);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("reverted 0003_index_title\nreverted 0002_add_isbn\nreverted 0001_create_book\n"), r.out);
     CPPUNIT_ASSERT(db_->get_columns("libmig_book").empty());
 
     // create, usage errors, a library that is not there.
@@ -338,7 +354,8 @@ class MigrationsSuite : public CppUnit::TestFixture {
     return result[0].get<Value>(0);
   }
   void clean() {
-    for (const char* table : {"migv_shelf", "migv_stray", "libmig_book", "lingo_migrations", "lingo_migrations_lock"})
+    for (const char* table :
+         {"migv_shelf", "migv_stray", "libmig_book", "lingo_migrations", "lingo_migrations_lock"})
       db_->execute_sql(std::string("DROP TABLE IF EXISTS ") + table);
   }
 

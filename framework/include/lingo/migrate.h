@@ -62,8 +62,10 @@ class SchemaEditor {
   SchemaEditor& add_index(std::string table, std::vector<std::string> columns, IndexOptions options = {});
   SchemaEditor& drop_index(std::string table, std::string name);
   SchemaEditor& add_foreign_key(std::string table, std::string column, std::string dest_table,
-                                std::string dest_column, ReferentialAction on_delete = ReferentialAction::no_action,
-                                ReferentialAction on_update = ReferentialAction::no_action, std::string name = {});
+                                std::string dest_column,
+                                ReferentialAction on_delete = ReferentialAction::no_action,
+                                ReferentialAction on_update = ReferentialAction::no_action,
+                                std::string name = {});
 
   virtual ~SchemaEditor() = default;
   SchemaEditor(const SchemaEditor&) = delete;

@@ -105,7 +105,7 @@ struct MigrationStatus {
   std::string applied_at{};  // ISO 8601, UTC; empty when pending
   int steps_done = 0;        // partial migrations: the steps in place
   int steps_total = 0;
-  std::string error{};       // partial migrations: why the next step failed
+  std::string error{};  // partial migrations: why the next step failed
 };
 
 struct MigrateOptions {

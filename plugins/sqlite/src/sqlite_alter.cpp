@@ -55,7 +55,9 @@ std::size_t skip_quoted(std::string_view sql, std::size_t at) {
   return sql.size();
 }
 
-bool opens_quote(char c) { return c == '\'' || c == '"' || c == '`' || c == '['; }
+bool opens_quote(char c) {
+  return c == '\'' || c == '"' || c == '`' || c == '[';
+}
 
 // Where the parenthesized group starting at `at` ends (one past its ')').
 std::size_t skip_group(std::string_view sql, std::size_t at) {
@@ -124,8 +126,8 @@ bool is_table_constraint(const std::vector<std::string>& tokens) {
 }
 
 bool starts_constraint(std::string_view token) {
-  static const std::array<std::string_view, 11> words{"CONSTRAINT", "PRIMARY", "NOT",        "NULL",
-                                                      "UNIQUE",     "CHECK",   "DEFAULT",    "COLLATE",
+  static const std::array<std::string_view, 11> words{"CONSTRAINT", "PRIMARY",   "NOT",     "NULL",
+                                                      "UNIQUE",     "CHECK",     "DEFAULT", "COLLATE",
                                                       "REFERENCES", "GENERATED", "AS"};
   const std::string word = upper(token);
   return std::find(words.begin(), words.end(), word) != words.end();
@@ -139,7 +141,8 @@ struct TableText {
 
 TableText split_create(std::string_view sql) {
   std::size_t open = 0;
-  while (open < sql.size() && sql[open] != '(') open = opens_quote(sql[open]) ? skip_quoted(sql, open) : open + 1;
+  while (open < sql.size() && sql[open] != '(')
+    open = opens_quote(sql[open]) ? skip_quoted(sql, open) : open + 1;
   const std::size_t close = skip_group(sql, open);  // one past ')'
   TableText text;
   text.suffix = std::string(sql.substr(close));
@@ -180,7 +183,8 @@ void remove_default(std::vector<std::string>& tokens) {
   for (std::size_t i = 1; i < tokens.size(); ++i) {
     if (upper(tokens[i]) != "DEFAULT") continue;
     const std::size_t end = std::min(tokens.size(), i + 2);
-    tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i), tokens.begin() + static_cast<std::ptrdiff_t>(end));
+    tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i),
+                 tokens.begin() + static_cast<std::ptrdiff_t>(end));
     return;
   }
 }
@@ -250,9 +254,8 @@ void check_foreign_keys(Connection& conn, const std::string& what) {
 void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChange& change) {
   using Kind = SchemaChange::Kind;
   const std::array<Value, 1> table_param{Value(change.table)};
-  const Result found =
-      conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = $1 COLLATE NOCASE",
-                   table_param);
+  const Result found = conn.execute(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = $1 COLLATE NOCASE", table_param);
   if (found.empty()) {
     ErrorInfo info;
     info.message = std::string(to_string(change.kind)) + ": no table \"" + change.table + "\"";
@@ -333,9 +336,10 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   // The table's indexes and triggers, to be made again; an index over a
   // dropped column is not.
   std::vector<std::string> again;
-  for (const Row row : conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = $1 AND type IN "
-                                    "('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
-                                    std::array<Value, 1>{Value(table)})) {
+  for (const Row row :
+       conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = $1 AND type IN "
+                    "('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
+                    std::array<Value, 1>{Value(table)})) {
     if (change.kind == Kind::drop_column && row.get<std::string>(0) == "index") {
       bool over_dropped = false;
       for (const Row key : conn.execute("SELECT name FROM pragma_index_info($1)",
@@ -354,8 +358,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   create += ")" + text.suffix;
   conn.execute(create, {});
   const std::string columns = join(copied, ", ");
-  conn.execute("INSERT INTO " + quoted(fresh) + " (" + columns + ") SELECT " + columns + " FROM " + quoted(table),
-               {});
+  conn.execute(
+      "INSERT INTO " + quoted(fresh) + " (" + columns + ") SELECT " + columns + " FROM " + quoted(table), {});
   conn.execute("DROP TABLE " + quoted(table), {});
   conn.execute("ALTER TABLE " + quoted(fresh) + " RENAME TO " + quoted(table), {});
   for (const auto& sql : again) conn.execute(sql, {});

@@ -21,15 +21,14 @@ struct Order : lingo::Table {
 };
 const Order order;
 
-const lingo::RegisterMigration migration{
-    "20261201_090000_create_tables",
-    [](lingo::MigrationPlan& m) {
-      m.create_table(customer);
-      m.create_table(order);
-    },
-    [](lingo::MigrationPlan& m) {
-      m.drop_table("shop_order");
-      m.drop_table("shop_customer");
-    }};
+const lingo::RegisterMigration migration{"20261201_090000_create_tables",
+                                         [](lingo::MigrationPlan& m) {
+                                           m.create_table(customer);
+                                           m.create_table(order);
+                                         },
+                                         [](lingo::MigrationPlan& m) {
+                                           m.drop_table("shop_order");
+                                           m.drop_table("shop_customer");
+                                         }};
 
 }  // namespace
