@@ -20,6 +20,7 @@ namespace lingo {
 namespace {
 
 using codegen::cpp_string;
+using codegen::field_of;
 using codegen::identifier_from;
 using codegen::is_identifier;
 using codegen::is_key_kind;
@@ -100,17 +101,6 @@ std::string action_enumerator(std::string_view action) {
   if (action == "SET NULL") return "set_null";
   if (action == "SET DEFAULT") return "set_default";
   return "no_action";
-}
-
-// The Field a spec stands for, enough for Compiler::column_type.
-Field field_of(const FieldSpec& spec) {
-  Field field(spec.kind, spec.values);
-  field.length = spec.length;
-  field.precision = spec.precision;
-  field.scale = spec.scale;
-  field.element_type = spec.element_type;
-  field.dimensions = spec.dimensions;
-  return field;
 }
 
 std::string column_type_or_empty(const Compiler& compiler, const Field& field) {

@@ -21,6 +21,12 @@ std::string Compiler::column_type(const Field& field) const {
   throw NotSupportedError(std::move(info));
 }
 
+std::string Compiler::default_index_name(std::string_view table, const std::vector<std::string>& columns) {
+  std::string name(table);
+  for (const auto& c : columns) name += "_" + c;
+  return name;
+}
+
 std::string_view Compiler::action_sql(ReferentialAction a) {
   switch (a) {
     case ReferentialAction::no_action:
@@ -156,11 +162,7 @@ void Compiler::create_table(const Table& t, const CreateTableOptions& options, S
 void Compiler::create_index(const Table& t, const IndexDef& index, bool safe, SqlWriter& w) const {
   std::vector<std::string> columns;
   for (const ColumnBase* c : index.columns) columns.push_back(c->name());
-  std::string name = index.name;
-  if (name.empty()) {
-    name = t.name();
-    for (const auto& c : columns) name += "_" + c;
-  }
+  const std::string name = index.name.empty() ? default_index_name(t.name(), columns) : index.name;
   index_statement(t.name(), name, columns, index.unique, index.method, index.where, safe, w.sql);
 }
 

@@ -75,6 +75,16 @@ bool is_key_kind(std::string_view kind) {
   return kind == "AutoField" || kind == "BigAutoField" || kind == "RowIDField" || kind == "UUIDKeyField";
 }
 
+Field field_of(const FieldSpec& spec) {
+  Field field(spec.kind, spec.values);
+  field.length = spec.length;
+  field.precision = spec.precision;
+  field.scale = spec.scale;
+  field.element_type = spec.element_type;
+  field.dimensions = spec.dimensions;
+  return field;
+}
+
 std::string kind_code(const Field& field) {
   const std::string& kind = field.kind();
   if (kind == "CharField") return "lingo::CharField{" + std::to_string(field.length) + "}";

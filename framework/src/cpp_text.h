@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "lingo/field.h"
+#include "lingo/introspection.h"
 
 namespace lingo::codegen {
 
@@ -19,6 +20,8 @@ namespace lingo::codegen {
 [[nodiscard]] std::string cpp_string(std::string_view text);
 // The generated keys: AutoField, BigAutoField, RowIDField, UUIDKeyField.
 [[nodiscard]] bool is_key_kind(std::string_view kind);
+// The Field a spec stands for: its kind and parameters, no constraints.
+[[nodiscard]] Field field_of(const FieldSpec& spec);
 // The kind's constructor with its parameters: "lingo::CharField{40}",
 // "lingo::ArrayField{lingo::ValueType::int32, 2}", "lingo::TextField{}".
 [[nodiscard]] std::string kind_code(const Field& field);

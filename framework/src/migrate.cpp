@@ -68,10 +68,8 @@ SchemaEditor& SchemaEditor::add(SchemaChange change) {
   if (change.kind == Kind::drop_index && change.name.empty()) refuse(change, "no index named");
   if (change.kind == Kind::set_default && !change.default_value && change.default_sql.empty())
     refuse(change, "no default given");
-  if (change.kind == Kind::add_index && change.name.empty()) {
-    change.name = change.table;
-    for (const auto& c : change.columns) change.name += "_" + c;
-  }
+  if (change.kind == Kind::add_index && change.name.empty())
+    change.name = Compiler::default_index_name(change.table, change.columns);
   // A kind the dialect cannot store is refused now, before anything is sent.
   if (change.field) (void)db_->compiler().column_type(*change.field);
   record(std::move(change));

@@ -91,12 +91,7 @@ std::string live_type(const Compiler& compiler, const Introspector& introspector
                       bool sole_key) {
   const FieldSpec spec = introspector.field_spec(c, sole_key);
   if (spec.kind.empty()) return c.data_type;
-  Field field(spec.kind, spec.values);
-  field.length = spec.length;
-  field.precision = spec.precision;
-  field.scale = spec.scale;
-  field.element_type = spec.element_type;
-  field.dimensions = spec.dimensions;
+  const Field field = codegen::field_of(spec);
   try {
     return compiler.column_type(field);
   } catch (const Error&) {
@@ -157,11 +152,7 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
   for (const IndexDef& index : t.indexes()) {
     std::vector<std::string> columns;
     for (const ColumnBase* c : index.columns) columns.push_back(c->name());
-    std::string name = index.name;
-    if (name.empty()) {
-      name = t.name();
-      for (const auto& c : columns) name += "_" + c;
-    }
+    const std::string name = index.name.empty() ? Compiler::default_index_name(t.name(), columns) : index.name;
     if (live_indexes.count(name)) continue;
     std::string options = "{.name = " + cpp_string(name);
     if (index.unique) options += ", .unique = true";

@@ -68,14 +68,26 @@ bool has_history(Database& db) {
   return std::find(tables.begin(), tables.end(), kHistory) != tables.end();
 }
 
+bool has_tables(Database& db) {
+  const auto tables = db.get_tables();
+  return std::find(tables.begin(), tables.end(), kHistory) != tables.end() &&
+         std::find(tables.begin(), tables.end(), kLock) != tables.end();
+}
+
+// Creates the history and lock tables if they are not there. Two runners may
+// both find them missing: the second CREATE TABLE IF NOT EXISTS can then fail
+// (PostgreSQL refuses it with a unique violation in its catalog) or find one
+// table made and the other not yet; it looks again until both are there.
 void ensure_tables(Database& db) {
-  if (has_history(db)) return;
-  try {
-    db.create_tables({&history_table(), &lock_table()}, /*safe=*/true);
-  } catch (const DatabaseError&) {
-    // Another runner created them at the same moment (PostgreSQL can refuse
-    // the second IF NOT EXISTS with a unique violation); they exist now.
-    if (!has_history(db)) throw;
+  for (int attempt = 0;; ++attempt) {
+    if (has_tables(db)) return;
+    try {
+      db.create_tables({&history_table(), &lock_table()}, /*safe=*/true);
+      return;
+    } catch (const DatabaseError&) {
+      if (attempt == 5) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+    }
   }
 }
 

@@ -12,35 +12,8 @@
 
 namespace {
 
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run run_lingo(const std::vector<std::string>& args) {
-  const std::string err_file = lingo_test::temp_dir() + "/stderr";
-  std::string cmd = quote(LINGO_CLI);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_file);
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  CPPUNIT_ASSERT(pipe != nullptr);
-  Run run{};
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-  const int raw = ::pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  run.err = ss.str();
-  return run;
+lingo_test::CommandRun run_lingo(const std::vector<std::string>& args) {
+  return lingo_test::run_command(LINGO_CLI, args);
 }
 
 }  // namespace

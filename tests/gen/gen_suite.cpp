@@ -144,11 +144,7 @@ void write_models(const GeneratedModels& models, const std::filesystem::path& di
   for (const auto& file : models.files) std::ofstream(dir / file.name, std::ios::binary) << file.text;
 }
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using lingo_test::shell_quote;
 
 struct Run {
   int status;
@@ -166,10 +162,10 @@ Run run_shell(const std::string& command) {
   return run;
 }
 
+// `lingo` with args; stdout and stderr together, as the assertions read them.
 Run run_lingo(const std::vector<std::string>& args) {
-  std::string command = quote(LINGO_CLI);
-  for (const auto& a : args) command += " " + quote(a);
-  return run_shell(command);
+  const auto run = lingo_test::run_command(LINGO_CLI, args);
+  return {run.status, run.out + run.err};
 }
 
 // A database no test has touched: a new SQLite file, a new PostgreSQL
@@ -247,10 +243,10 @@ class GenSuite : public CppUnit::TestFixture {
                                            "}\n";
     const std::string program = (gen_dir / "create_tables").string();
     const std::string compile = std::string(LINGO_CXX) + " -std=c++20 " + LINGO_GEN_FLAGS +
-                                " -Wall -Wextra -Wpedantic -Wshadow -Werror -I" + quote(gen_dir.string()) +
-                                " -I" + quote(LINGO_INCLUDE) + " " + quote((gen_dir / "main.cpp").string()) +
-                                " -o " + quote(program) + " " + quote(LINGO_LIB) + " " +
-                                quote(LINGO_BOOST_JSON_LIB) + " -Wl,-rpath," +
+                                " -Wall -Wextra -Wpedantic -Wshadow -Werror -I" + shell_quote(gen_dir.string()) +
+                                " -I" + shell_quote(LINGO_INCLUDE) + " " + shell_quote((gen_dir / "main.cpp").string()) +
+                                " -o " + shell_quote(program) + " " + shell_quote(LINGO_LIB) + " " +
+                                shell_quote(LINGO_BOOST_JSON_LIB) + " -Wl,-rpath," +
                                 std::filesystem::path(LINGO_LIB).parent_path().string();
     const Run compiled = run_shell(compile);
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated headers do not compile:\n" + compiled.out, 0,
@@ -258,7 +254,7 @@ class GenSuite : public CppUnit::TestFixture {
 
     if constexpr (kBackend == Backend::crdb) drop_all(*db_);
     FreshDatabase fresh(dir_, uri_);
-    const Run created = run_shell(quote(program) + " " + quote(fresh.uri()));
+    const Run created = run_shell(shell_quote(program) + " " + shell_quote(fresh.uri()));
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated program failed:\n" + created.out, 0, created.status);
     auto again = connect(fresh.uri());
     const std::string after = describe_schema(again);

@@ -91,34 +91,8 @@ struct CppUnit::assertion_traits<Ids> {
 
 namespace {
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Run run_lingo(const std::vector<std::string>& args) {
-  const std::string err_file = lingo_test::temp_dir() + "/stderr";
-  std::string command = quote(LINGO_CLI);
-  for (const auto& a : args) command += " " + quote(a);
-  FILE* pipe = ::popen((command + " 2>" + quote(err_file)).c_str(), "r");
-  CPPUNIT_ASSERT(pipe != nullptr);
-  Run run{};
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-  const int raw = ::pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream in(err_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  run.err = text.str();
-  return run;
+lingo_test::CommandRun run_lingo(const std::vector<std::string>& args) {
+  return lingo_test::run_command(LINGO_CLI, args);
 }
 
 }  // namespace
@@ -304,7 +278,7 @@ class MigrationsSuite : public CppUnit::TestFixture {
 
   void testCommandLineOverALibrary() {
     const std::string lib = LINGO_MIGRATIONS_LIB;
-    Run r = run_lingo({"migrate", "--from", lib, uri_, "status"});
+    auto r = run_lingo({"migrate", "--from", lib, uri_, "status"});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.out + r.err, 1, r.status);  // pending: a deploy gate
     CPPUNIT_ASSERT_EQUAL(
         std::string("pending  0001_create_book\npending  0002_add_isbn\npending  0003_index_title\n"

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "lingo/database.h"
@@ -187,6 +189,31 @@ std::thread terminate_during_commit(std::atomic<int>& victim) {
     }
     admin.execute_sql("SELECT pg_terminate_backend($1)", {victim.load()});
   });
+}
+
+std::string shell_quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+CommandRun run_command(const std::string& program, const std::vector<std::string>& args) {
+  const std::string err_file = temp_dir() + "/stderr";
+  std::string command = shell_quote(program);
+  for (const auto& a : args) command += " " + shell_quote(a);
+  command += " 2>" + shell_quote(err_file);
+  FILE* pipe = ::popen(command.c_str(), "r");
+  CPPUNIT_ASSERT(pipe != nullptr);
+  CommandRun run{};
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
+  const int raw = ::pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::ifstream in(err_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  run.err = text.str();
+  return run;
 }
 
 }  // namespace lingo_test

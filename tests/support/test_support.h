@@ -85,6 +85,18 @@ class CrdbCluster {
 // that backend with pg_terminate_backend: a connection lost mid-commit.
 std::thread terminate_during_commit(std::atomic<int>& victim);
 
+// A command run through the shell, as a user would run it: its exit status
+// (-1 when it did not exit), stdout and stderr.
+struct CommandRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+// The argument in single quotes, for sh.
+std::string shell_quote(const std::string& arg);
+// `program` with `args`, each quoted.
+CommandRun run_command(const std::string& program, const std::vector<std::string>& args);
+
 // Runs fn, which must throw E; returns the exception for further checks.
 template <class E>
 E expect_throw(const std::function<void()>& fn, const std::string& what) {

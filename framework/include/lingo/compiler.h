@@ -109,6 +109,12 @@ class Compiler {
   // Whether the members of a UNION are written in parentheses (SQLite forbids them).
   [[nodiscard]] virtual bool parenthesize_compound() const noexcept { return true; }
 
+  // "CASCADE", "SET NULL", ...
+  [[nodiscard]] static std::string_view action_sql(ReferentialAction a);
+  // An index's name when none is given: <table>_<column>_<column>.
+  [[nodiscard]] static std::string default_index_name(std::string_view table,
+                                                      const std::vector<std::string>& columns);
+
   // Throws NotSupportedError naming the construct and this dialect.
   [[noreturn]] void not_supported(std::string_view construct, std::string_view advice = {}) const;
 
@@ -131,7 +137,6 @@ class Compiler {
   // The type an ALTER COLUMN ... TYPE clause names; the default is
   // column_type(field). PostgreSQL adds USING, for conversions without a cast.
   virtual void alter_type_clause(const SchemaChange& change, std::string& out) const;
-  [[nodiscard]] static std::string_view action_sql(ReferentialAction a);
   FieldTypes field_types_;
 
  private:

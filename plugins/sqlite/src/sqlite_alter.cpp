@@ -208,21 +208,6 @@ bool constraint_mentions(const std::vector<std::string>& tokens, std::string_vie
   return false;
 }
 
-std::string action_text(ReferentialAction action) {
-  switch (action) {
-    case ReferentialAction::restrict:
-      return "RESTRICT";
-    case ReferentialAction::cascade:
-      return "CASCADE";
-    case ReferentialAction::set_null:
-      return "SET NULL";
-    case ReferentialAction::set_default:
-      return "SET DEFAULT";
-    default:
-      return "NO ACTION";
-  }
-}
-
 [[noreturn]] void no_such(const SchemaChange& change, const std::string& what) {
   ErrorInfo info;
   info.message = std::string(to_string(change.kind)) + ": " + what;
@@ -326,8 +311,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
     const auto& ref = change.references;
     std::string key = " FOREIGN KEY (" + quoted(change.column) + ") REFERENCES " + quoted(ref.table) + " (" +
                       quoted(ref.column) + ")";
-    if (ref.on_delete != ReferentialAction::no_action) key += " ON DELETE " + action_text(ref.on_delete);
-    if (ref.on_update != ReferentialAction::no_action) key += " ON UPDATE " + action_text(ref.on_update);
+    if (ref.on_delete != ReferentialAction::no_action) key += " ON DELETE " + std::string(Compiler::action_sql(ref.on_delete));
+    if (ref.on_update != ReferentialAction::no_action) key += " ON UPDATE " + std::string(Compiler::action_sql(ref.on_update));
     edited = std::find(copied.begin(), copied.end(), quoted(change.column)) != copied.end();
     text.parts.push_back(key);
   }
