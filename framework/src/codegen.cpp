@@ -7,6 +7,7 @@
 #include "cpp_text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -117,11 +118,38 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// A partial index's condition, from its CREATE INDEX text: what follows the
-// column list's ") WHERE ".
+// A partial index's condition, from its CREATE INDEX text: what follows
+// WHERE after the column list (the first parenthesized group outside quotes
+// and comments), however it is spaced or cased. Empty when there is none.
 std::string index_condition(std::string_view sql) {
-  const auto at = lower(sql).find(") where ");
-  return at == std::string::npos ? std::string() : std::string(sql.substr(at + 8));
+  std::size_t i = 0;
+  int depth = 0;
+  bool list_seen = false;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      const auto end = sql.find(close, i + 1);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) {
+      list_seen = true;
+      ++i;
+      break;
+    }
+    ++i;
+  }
+  if (!list_seen) return {};
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  if (lower(sql.substr(i, 5)) != "where") return {};
+  i += 5;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  std::string condition(sql.substr(i));
+  while (!condition.empty() && (std::isspace(static_cast<unsigned char>(condition.back())) || condition.back() == ';'))
+    condition.pop_back();
+  return condition;
 }
 
 struct GenColumn {
@@ -213,7 +241,7 @@ class Generator {
     const Introspector* introspector = db_.dialect().introspector();
     // Members are named after columns; the struct's own name and the Table
     // members its constructor calls are not available to them.
-    const std::set<std::string> reserved{t.type, "column", "index", "unique_index", "primary_key"};
+    const std::set<std::string> reserved{t.type, "Table", "column", "index", "unique_index", "primary_key"};
     std::set<std::string> members;
     for (const auto& meta : columns) {
       const bool sole_key = t.primary_key.size() == 1 && t.primary_key[0] == meta.name;

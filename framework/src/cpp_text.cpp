@@ -22,7 +22,10 @@ bool is_keyword(std::string_view word) {
       "static_cast", "struct",    "switch",     "template",  "this",     "thread_local", "throw",
       "true",        "try",       "typedef",    "typeid",    "typename", "union",        "unsigned",
       "using",       "virtual",   "void",       "volatile",  "wchar_t",  "while",        "xor",
-      "xor_eq",      "final",     "override",   "import",    "module"};
+      "xor_eq",      "final",     "override",   "import",    "module",
+      // Macros every program here sees: GNU C++'s predefined ones, and the C library's.
+      "linux", "unix", "i386", "NULL", "EOF", "errno", "stdin", "stdout", "stderr", "assert", "offsetof",
+      "BUFSIZ", "SEEK_SET", "SEEK_CUR", "SEEK_END", "EXIT_SUCCESS", "EXIT_FAILURE"};
   return keywords.count(word) > 0;
 }
 

@@ -38,7 +38,7 @@ constexpr const char* kUsageText =
     "  status  each migration: applied (when), pending, or partial (CockroachDB: steps done,\n"
     "          and why the next failed); exits 1 when any is pending or partial\n"
     "  up      applies the pending migrations in id order (up to ID), finishing a partial one\n"
-    "  down    reverts the N (default 1) most recent migrations, newest first\n"
+    "  down    reverts the N (default 1) applied migrations with the highest ids, highest first\n"
     "  diff    the schema changes the registered models need, as C++ for a migration;\n"
     "          a table or column the models lack is reported, never dropped; exits 1 when\n"
     "          the models and the schema differ\n"
@@ -50,9 +50,43 @@ int usage(const std::string& problem) {
   return kUsage;
 }
 
+// The kind a ForeignKeyField stores its values as: the plain kind of its
+// target's value type.
+std::string reference_kind(ValueType type) {
+  switch (type) {
+    case ValueType::int16:
+      return "lingo::SmallIntegerField{}";
+    case ValueType::int32:
+      return "lingo::IntegerField{}";
+    case ValueType::int64:
+      return "lingo::BigIntegerField{}";
+    case ValueType::uuid:
+      return "lingo::UUIDField{}";
+    case ValueType::text:
+      return "lingo::TextField{}";
+    default:
+      return "lingo::BigIntegerField{}";
+  }
+}
+
+std::string action_code(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::restrict:
+      return "lingo::ReferentialAction::restrict";
+    case ReferentialAction::cascade:
+      return "lingo::ReferentialAction::cascade";
+    case ReferentialAction::set_null:
+      return "lingo::ReferentialAction::set_null";
+    case ReferentialAction::set_default:
+      return "lingo::ReferentialAction::set_default";
+    default:
+      return "lingo::ReferentialAction::no_action";
+  }
+}
+
 std::string field_code(const Field& f) {
   const Field& stored = f.custom() ? f.custom()->storage : f;
-  std::string out = codegen::kind_code(stored);
+  std::string out = f.references() ? reference_kind(f.type()) : codegen::kind_code(stored);
   if (codegen::is_key_kind(stored.kind())) return out;
   if (f.is_primary_key()) out += ".primary_key()";
   if (f.is_nullable()) out += ".null()";
@@ -121,7 +155,8 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
       out.code.push_back(call("add_column", {table, column, field_code(f) + default_code(compiler, f)}));
       if (const auto& ref = f.references()) {
         out.code.push_back(
-            call("add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column)}));
+            call("add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column),
+                                     action_code(ref->on_delete), action_code(ref->on_update)}));
       }
       continue;
     }

@@ -63,15 +63,24 @@ MigrationStatus::State state_named(const std::string& name) {
   return MigrationStatus::State::applied;
 }
 
+// Whether a table is there, looked up as the statements that use it look it
+// up (through the search path on PostgreSQL, wherever it points), not in
+// the dialect's default schema.
+bool table_exists(Database& db, const char* table) {
+  try {
+    (void)db.execute_sql(std::string("SELECT 1 FROM ") + table + " WHERE 1 = 0");
+    return true;
+  } catch (const ProgrammingError&) {  // 42P01: no such table
+    return false;
+  }
+}
+
 bool has_history(Database& db) {
-  const auto tables = db.get_tables();
-  return std::find(tables.begin(), tables.end(), kHistory) != tables.end();
+  return table_exists(db, kHistory);
 }
 
 bool has_tables(Database& db) {
-  const auto tables = db.get_tables();
-  return std::find(tables.begin(), tables.end(), kHistory) != tables.end() &&
-         std::find(tables.begin(), tables.end(), kLock) != tables.end();
+  return table_exists(db, kHistory) && table_exists(db, kLock);
 }
 
 // Creates the history and lock tables if they are not there. Two runners may
@@ -120,10 +129,13 @@ class RunnerLock {
         db_.execute_sql("INSERT INTO lingo_migrations_lock (id, holder, since) VALUES (1, $1, $2)",
                         {Value(holder_), Value(now_iso())});
         return;
-      } catch (const IntegrityError&) {
+      } catch (const IntegrityError&) {  // the row is there: another runner holds the lock
         if (std::chrono::steady_clock::now() >= deadline) refuse(wait);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      } catch (const OperationalError& e) {
+        // SQLite: the database is locked while the holder writes (55P03).
+        if (e.sqlstate() != "55P03" || std::chrono::steady_clock::now() >= deadline) throw;
       }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
   ~RunnerLock() {
@@ -186,11 +198,18 @@ enum class Direction { up, down };
 
 // One migration, one direction. `done` steps are already in place (a partial
 // migration on CockroachDB); the history row is written with the steps.
-void run_migration(Database& db, const Migration& m, Direction direction, int done) {
+void run_migration(Database& db, const Migration& m, Direction direction, int done, int recorded_total) {
   MigrationPlan plan(db);
   (direction == Direction::up ? m.up : m.down)(plan);
   const auto& steps = plan.steps();
   const auto total = static_cast<std::int64_t>(steps.size());
+  if (recorded_total > 0 && recorded_total != static_cast<int>(total)) {
+    throw InterfaceError(ErrorInfo{"migration " + m.id + " stopped after step " + std::to_string(done) + " of " +
+                                   std::to_string(recorded_total) + ", but its code now has " +
+                                   std::to_string(total) +
+                                   " steps: resuming would start at the wrong one. Keep the steps that ran as "
+                                   "they were and fix the ones after them"});
+  }
   const Dialect& dialect = db.dialect();
   if (dialect.transactional_ddl()) {
     dialect.before_schema_changes(db.connection());
@@ -214,28 +233,48 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
     dialect.after_schema_changes(db.connection());
     return;
   }
-  // Step by step: the row says how far it got after every step.
+  // Step by step: the row says how far it got after every step. It is
+  // updated in place, never deleted and inserted again, so that no moment
+  // exists when a crash would leave no record of the migration.
   const std::string state = direction == Direction::up ? "partial" : "reverting";
-  db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
-  db.execute_sql(
-      "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, "
-      "$5)",
-      {Value(m.id), Value(state), Value(now_iso()), Value(std::int64_t{done}), Value(total)});
-  for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
-    try {
-      if (is_schema_step(steps[k]))
-        run_step(db, steps[k]);
-      else
-        db.atomic([&] { run_step(db, steps[k]); });
-    } catch (const std::exception& e) {
-      db.execute_sql(
-          "UPDATE lingo_migrations SET error = $1 WHERE id = $2",
-          {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
-           Value(m.id)});
-      throw;
-    }
+  const bool recorded = !db.execute_sql("SELECT 1 FROM lingo_migrations WHERE id = $1", {Value(m.id)}).empty();
+  if (recorded) {
+    db.execute_sql("UPDATE lingo_migrations SET state = $1, steps_done = $2, steps_total = $3 WHERE id = $4",
+                   {Value(state), Value(std::int64_t{done}), Value(total), Value(m.id)});
+  } else {
+    db.execute_sql(
+        "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, "
+        "$5)",
+        {Value(m.id), Value(state), Value(now_iso()), Value(std::int64_t{done}), Value(total)});
+  }
+  auto count_step = [&](std::size_t k) {
     db.execute_sql("UPDATE lingo_migrations SET steps_done = $1, error = NULL WHERE id = $2",
                    {Value(static_cast<std::int64_t>(k + 1)), Value(m.id)});
+  };
+  for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
+    try {
+      if (is_schema_step(steps[k])) {
+        // A step resumed after a failure may have been half made (a table
+        // whose index failed): tables are then created if not there.
+        const bool resumed = k == static_cast<std::size_t>(done) && done > 0;
+        if (resumed && std::holds_alternative<MigrationPlan::CreateTable>(steps[k]))
+          db.create_tables({std::get<MigrationPlan::CreateTable>(steps[k]).table}, /*safe=*/true);
+        else
+          run_step(db, steps[k]);
+        count_step(k);
+      } else {
+        // A write and its count commit together: a crash cannot make it run twice.
+        db.atomic([&] {
+          run_step(db, steps[k]);
+          count_step(k);
+        });
+      }
+    } catch (const std::exception& e) {
+      db.execute_sql("UPDATE lingo_migrations SET error = $1 WHERE id = $2",
+                     {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
+                      Value(m.id)});
+      throw;
+    }
   }
   if (direction == Direction::up) {
     db.execute_sql("UPDATE lingo_migrations SET state = 'applied', applied_at = $1 WHERE id = $2",
@@ -323,6 +362,7 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
   for (const auto& m : migrations_) {
     const auto found = history.find(m.id);
     int done = 0;
+    int total = 0;
     if (found != history.end()) {
       const auto& row = found->second;
       if (row.state == MigrationStatus::State::reverting) {
@@ -336,8 +376,9 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
         continue;
       }
       done = row.steps_done;  // partial: resume at the step that failed
+      total = row.steps_total;
     }
-    run_migration(db, m, Direction::up, done);
+    run_migration(db, m, Direction::up, done, total);
     applied.push_back(m.id);
     if (m.id == target) break;
   }

@@ -67,6 +67,8 @@ struct Hostile : Table {
   Column<std::optional<std::string>> kw = column("class", TextField{}.null());
   Column<std::optional<std::int32_t>> num = column("1st", IntegerField{}.null());
   Column<std::optional<std::string>> idx = column("index", TextField{}.null());
+  Column<std::optional<std::string>> table_word = column("Table", TextField{}.null());
+  Column<std::optional<std::string>> macro = column("linux", TextField{}.null());
   Hostile() : Table("gen \"odd\\ name?") { primary_key({&a, &b}); }
 };
 inline const Hostile hostile;
@@ -214,6 +216,7 @@ class GenSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCheckExitsOneAndPrintsTheDrift);
   CPPUNIT_TEST(testUnknownTableAndBadNamespaceAreRefused);
   CPPUNIT_TEST(testUnifiedDiff);
+  CPPUNIT_TEST(testPartialIndexAndUnconstrainedNumeric);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -242,7 +245,8 @@ class GenSuite : public CppUnit::TestFixture {
                                            "  db.create_tables(models::all_tables);\n"
                                            "}\n";
     const std::string program = (gen_dir / "create_tables").string();
-    const std::string compile = std::string(LINGO_CXX) + " -std=c++20 " + LINGO_GEN_FLAGS +
+    // gnu++20, CMake's default for C++20, under which `linux` and `unix` are macros.
+    const std::string compile = std::string(LINGO_CXX) + " -std=gnu++20 " + LINGO_GEN_FLAGS +
                                 " -Wall -Wextra -Wpedantic -Wshadow -Werror -I" + shell_quote(gen_dir.string()) +
                                 " -I" + shell_quote(LINGO_INCLUDE) + " " + shell_quote((gen_dir / "main.cpp").string()) +
                                 " -o " + shell_quote(program) + " " + shell_quote(LINGO_LIB) + " " +
@@ -280,6 +284,8 @@ class GenSuite : public CppUnit::TestFixture {
                               : "lingo::Column<std::optional<std::int32_t>> column_1st = column(\"1st\", "
                                 "lingo::IntegerField{}");
     LINGO_ASSERT_CONTAINS(text, "lingo::Column<std::optional<std::string>> index_ = column(\"index\"");
+    LINGO_ASSERT_CONTAINS(text, "lingo::Column<std::optional<std::string>> Table_ = column(\"Table\"");
+    LINGO_ASSERT_CONTAINS(text, "lingo::Column<std::optional<std::string>> linux_ = column(\"linux\"");
     LINGO_ASSERT_CONTAINS(text, "primary_key({&a, &b});");
     LINGO_ASSERT_CONTAINS(file_named(models, "models.h").text, "all_tables{&gen_odd_name}");
   }
@@ -384,6 +390,22 @@ class GenSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("--- a\n+++ b\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n"
                                      "@@ -17,4 +17,4 @@\n 17\n 18\n 19\n-20\n+twenty\n"),
                          unified_diff("a", from, "b", to));
+  }
+
+  // A partial index's condition however the CREATE INDEX spells it, and a
+  // NUMERIC without precision (PostgreSQL family).
+  void testPartialIndexAndUnconstrainedNumeric() {
+    const std::string numeric = kBackend == Backend::sqlite ? "REAL" : "NUMERIC";
+    db_->execute_sql("CREATE TABLE gen_part (id BIGINT PRIMARY KEY, a BIGINT, b BIGINT, n " + numeric + ")");
+    db_->execute_sql("CREATE INDEX gen_part_a ON gen_part (a)\n  where(b IS NULL)");
+    const auto models = generate_models(*db_, {.tables = {"gen_part"}});
+    const std::string& text = file_named(models, "gen_part.h").text;
+    LINGO_ASSERT_CONTAINS(text, "index({&a}, {.name = \"gen_part_a\", .where = \"");
+    LINGO_ASSERT_CONTAINS(text, "b IS NULL");
+    if constexpr (kBackend != Backend::sqlite) {
+      LINGO_ASSERT_CONTAINS(text, "column(\"n\", lingo::DecimalField{0, 0}.null())");
+      CPPUNIT_ASSERT_EQUAL(std::string("NUMERIC"), db_->compiler().column_type(DecimalField{0, 0}));
+    }
   }
 
  private:

@@ -74,6 +74,7 @@ class MigrateSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBatchFailingHalfway);
   CPPUNIT_TEST(testMistakesAreRefusedBeforeAnythingIsSent);
   CPPUNIT_TEST(testApplyInsideATransactionIsRefused);
+  CPPUNIT_TEST(testSqliteRebuildKeepsWhatItDoesNotTouch);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -277,6 +278,55 @@ class MigrateSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(error.what(), "schema changes run in transactions of their own");
     txn.rollback();
     CPPUNIT_ASSERT(!column_named(db_->get_columns("mig_owner"), "email"));
+  }
+
+  // SQLite's rebuild edits one definition of a hand-written CREATE TABLE and
+  // keeps the rest: comments, a blob default, a SET DEFAULT action, an ON
+  // CONFLICT clause, a generated column, a view over the table, and an
+  // AUTOINCREMENT counter. (Other dialects: nothing to rebuild.)
+  void testSqliteRebuildKeepsWhatItDoesNotTouch() {
+    if constexpr (kBackend != Backend::sqlite) return;
+    db_->execute_sql("DROP VIEW IF EXISTS mig_view");
+    db_->execute_sql("DROP TABLE IF EXISTS mig_hand");
+    db_->execute_sql(
+        "CREATE TABLE mig_hand (\n"
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT, -- the key, (really)\n"
+        "  owner_id INTEGER REFERENCES mig_owner (id) ON DELETE SET DEFAULT DEFAULT 1,\n"
+        "  b BLOB DEFAULT X'00' /* a blob, with a comma */,\n"
+        "  code TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'none',\n"
+        "  note TEXT,\n"
+        "  twice INTEGER GENERATED ALWAYS AS (id * 2))");
+    db_->execute_sql("CREATE VIEW mig_view AS SELECT id, note FROM mig_hand");
+    for (int i = 1; i <= 10; ++i)
+      db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, $1)", {Value("n" + std::to_string(i))});
+    db_->execute_sql("DELETE FROM mig_hand WHERE id > 5");
+
+    SchemaEditor(*db_)
+        .drop_default("mig_hand", "owner_id")
+        .add_not_null("mig_hand", "code")
+        .drop_default("mig_hand", "b")
+        .add_not_null("mig_hand", "note")
+        .apply();
+
+    const auto columns = db_->get_columns("mig_hand");
+    CPPUNIT_ASSERT_EQUAL(std::string("BLOB"), column_named(columns, "b")->data_type);
+    CPPUNIT_ASSERT(!column_named(columns, "b")->default_sql);
+    CPPUNIT_ASSERT(!column_named(columns, "owner_id")->default_sql);
+    CPPUNIT_ASSERT(!column_named(columns, "note")->nullable);
+    const auto keys = db_->get_foreign_keys("mig_hand");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, keys.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("SET DEFAULT"), keys[0].on_delete);
+    const std::string sql = value("SELECT sql FROM sqlite_master WHERE name = 'mig_hand'").as<std::string>();
+    LINGO_ASSERT_CONTAINS(sql, "NOT NULL ON CONFLICT REPLACE");
+    LINGO_ASSERT_CONTAINS(sql, "GENERATED ALWAYS AS (id * 2)");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, value("SELECT count(*) FROM mig_view").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{8}, value("SELECT twice FROM mig_hand WHERE id = 4").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::string("n4"), value("SELECT note FROM mig_hand WHERE id = 4").as<std::string>());
+    // The AUTOINCREMENT counter is where it was: deleted keys do not come back.
+    db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, 'new')");
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{11}, value("SELECT max(id) FROM mig_hand").as<std::int64_t>());
+    db_->execute_sql("DROP VIEW mig_view");
+    db_->execute_sql("DROP TABLE mig_hand");
   }
 
  private:

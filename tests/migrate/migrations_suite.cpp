@@ -107,6 +107,7 @@ class MigrationsSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMistakesAreRefused);
   CPPUNIT_TEST(testDiffProposesChangesAndNeverDrops);
   CPPUNIT_TEST(testCommandLineOverALibrary);
+  CPPUNIT_TEST(testHistoryFollowsTheSearchPath);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -179,6 +180,11 @@ class MigrationsSuite : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(has_column(*db_, "migv_shelf", "name"));
       expect_throw<InterfaceError>([&] { (void)migrations.down(*db_); },
                                    "a partial migration is not reverted");
+      // Its code changed since it stopped: resuming would start at the wrong step.
+      Migrations edited = three_migrations();
+      edited.add({"0004_rename_then_fail", [](MigrationPlan& p) { p.sql("SELECT 1"); }, {}});
+      const auto changed = expect_throw<InterfaceError>([&] { (void)edited.up(*db_); }, "step count changed");
+      LINGO_ASSERT_CONTAINS(changed.what(), "stopped after step 1 of 3, but its code now has 1 steps");
     } else {
       // One transaction: nothing of it happened.
       CPPUNIT_ASSERT(status[3].state == MigrationStatus::State::pending);
@@ -274,6 +280,24 @@ class MigrationsSuite : public CppUnit::TestFixture {
                           "model; it is not dropped");
     LINGO_ASSERT_CONTAINS(warnings,
                           "table \"migv_stray\" is in the database but not in the models; it is not dropped");
+
+    // A foreign key column the database lacks: its stored kind, then the key with its actions.
+    struct Box : Table {
+      Column<std::int64_t> id = column("id", BigIntegerField{}.primary_key());
+      Column<std::optional<std::int64_t>> shelf_id =
+          column("shelf_id", ForeignKeyField{shelf.id}.null().on_delete(ReferentialAction::cascade));
+      Box() : Table("migv_box") {}
+    } box;
+    db_->execute_sql("CREATE TABLE migv_box (id BIGINT PRIMARY KEY)");
+    const auto box_diff = diff_schema(*db_, {&box});
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, box_diff.code.size());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("m.schema().add_column(\"migv_box\", \"shelf_id\", lingo::BigIntegerField{}.null());"),
+        box_diff.code[0]);
+    CPPUNIT_ASSERT_EQUAL(std::string("m.schema().add_foreign_key(\"migv_box\", \"shelf_id\", \"migv_shelf\", \"id\", "
+                                     "lingo::ReferentialAction::cascade, lingo::ReferentialAction::no_action);"),
+                         box_diff.code[1]);
+    db_->execute_sql("DROP TABLE migv_box");
   }
 
   void testCommandLineOverALibrary() {
@@ -319,6 +343,23 @@ class MigrationsSuite : public CppUnit::TestFixture {
     r = run_lingo({"migrate", "--from", dir_ + "/nothing.so", uri_, "status"});
     CPPUNIT_ASSERT_EQUAL(1, r.status);
     LINGO_ASSERT_CONTAINS(r.err, "cannot load the migrations library");
+  }
+
+  // The history table is found where the statements using it find it: in
+  // the first schema of the search path, not necessarily public.
+  void testHistoryFollowsTheSearchPath() {
+    if constexpr (kBackend != Backend::postgres) return;
+    db_->execute_sql("DROP SCHEMA IF EXISTS migv_app CASCADE");
+    db_->execute_sql("CREATE SCHEMA migv_app");
+    db_->execute_sql("SET search_path TO migv_app");
+    const Migrations migrations = three_migrations();
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, migrations.up(*db_).size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, ids_in(migrations.status(*db_), MigrationStatus::State::applied).size());
+    CPPUNIT_ASSERT(migrations.up(*db_).empty());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, scalar("SELECT count(*) FROM migv_shelf").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}), migrations.down(*db_));
+    db_->execute_sql("SET search_path TO public");
+    db_->execute_sql("DROP SCHEMA migv_app CASCADE");
   }
 
  private:

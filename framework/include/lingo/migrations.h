@@ -129,8 +129,9 @@ class Migrations {
   // up to and including `target` when given; returns the ids applied.
   std::vector<std::string> up(Database& db, const std::string& target = {},
                               const MigrateOptions& options = {}) const;
-  // Reverts the `count` most recently applied migrations, newest first;
-  // returns their ids. InterfaceError when one cannot be reverted.
+  // Reverts the `count` applied migrations with the highest ids, highest
+  // first (the reverse of up's order); returns their ids. InterfaceError
+  // when one cannot be reverted.
   std::vector<std::string> down(Database& db, int count = 1, const MigrateOptions& options = {}) const;
   // Removes a lock row left by a runner that died; returns whether one was there.
   static bool unlock(Database& db);

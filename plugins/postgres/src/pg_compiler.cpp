@@ -10,7 +10,10 @@ PgCompiler::PgCompiler(std::string dialect) : Compiler(std::move(dialect)) {
   field_types_.add("BigIntegerField", "BIGINT");
   field_types_.add("FloatField", "REAL");
   field_types_.add("DoubleField", "DOUBLE PRECISION");
+  // DecimalField{0, 0}: NUMERIC without a precision, any number of digits
+  // (what `lingo gen` writes for such a column).
   field_types_.add("DecimalField", [](const Field& f) {
+    if (f.precision <= 0) return std::string("NUMERIC");
     return "NUMERIC(" + std::to_string(f.precision) + ", " + std::to_string(f.scale) + ")";
   });
   field_types_.add("BooleanField", "BOOLEAN");

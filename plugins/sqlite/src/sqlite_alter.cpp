@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include "lingo/errors.h"
 #include "sqlite_compiler.h"
@@ -59,12 +60,30 @@ bool opens_quote(char c) {
   return c == '\'' || c == '"' || c == '`' || c == '[';
 }
 
+// Where the comment starting at `at` ends (`-- ...` to the line's end,
+// `/* ... */`), or `at` when none starts there.
+std::size_t skip_comment(std::string_view sql, std::size_t at) {
+  if (sql.substr(at, 2) == "--") {
+    const auto end = sql.find('\n', at);
+    return end == std::string_view::npos ? sql.size() : end + 1;
+  }
+  if (sql.substr(at, 2) == "/*") {
+    const auto end = sql.find("*/", at + 2);
+    return end == std::string_view::npos ? sql.size() : end + 2;
+  }
+  return at;
+}
+
 // Where the parenthesized group starting at `at` ends (one past its ')').
 std::size_t skip_group(std::string_view sql, std::size_t at) {
   int depth = 0;
   for (std::size_t i = at; i < sql.size();) {
     if (opens_quote(sql[i])) {
       i = skip_quoted(sql, i);
+      continue;
+    }
+    if (const auto end = skip_comment(sql, i); end != i) {
+      i = end;
       continue;
     }
     if (sql[i] == '(') ++depth;
@@ -75,7 +94,8 @@ std::size_t skip_group(std::string_view sql, std::size_t at) {
 }
 
 // The top-level tokens of a column definition or table constraint: quoted
-// names and strings, parenthesized groups and signed numbers are one token each.
+// names and strings (a blob literal X'..' too), parenthesized groups and
+// signed numbers are one token each; comments are left out.
 std::vector<std::string> tokens_of(std::string_view part) {
   std::vector<std::string> tokens;
   for (std::size_t i = 0; i < part.size();) {
@@ -84,14 +104,20 @@ std::vector<std::string> tokens_of(std::string_view part) {
       ++i;
       continue;
     }
+    if (const auto end = skip_comment(part, i); end != i) {
+      i = end;
+      continue;
+    }
     std::size_t end = i + 1;
-    if (opens_quote(c)) {
+    if ((c == 'x' || c == 'X') && i + 1 < part.size() && part[i + 1] == '\'') {
+      end = skip_quoted(part, i + 1);
+    } else if (opens_quote(c)) {
       end = skip_quoted(part, i);
     } else if (c == '(') {
       end = skip_group(part, i);
     } else {
       while (end < part.size() && !std::isspace(static_cast<unsigned char>(part[end])) && part[end] != '(' &&
-             !opens_quote(part[end]))
+             !opens_quote(part[end]) && skip_comment(part, end) == end)
         ++end;
     }
     tokens.emplace_back(part.substr(i, end - i));
@@ -141,8 +167,14 @@ struct TableText {
 
 TableText split_create(std::string_view sql) {
   std::size_t open = 0;
-  while (open < sql.size() && sql[open] != '(')
-    open = opens_quote(sql[open]) ? skip_quoted(sql, open) : open + 1;
+  while (open < sql.size() && sql[open] != '(') {
+    if (opens_quote(sql[open]))
+      open = skip_quoted(sql, open);
+    else if (const auto end = skip_comment(sql, open); end != open)
+      open = end;
+    else
+      ++open;
+  }
   const std::size_t close = skip_group(sql, open);  // one past ')'
   TableText text;
   text.suffix = std::string(sql.substr(close));
@@ -150,6 +182,8 @@ TableText split_create(std::string_view sql) {
   for (std::size_t i = start; i + 1 < close;) {
     if (opens_quote(sql[i])) {
       i = skip_quoted(sql, i);
+    } else if (const auto end = skip_comment(sql, i); end != i) {
+      i = end;
     } else if (sql[i] == '(') {
       i = skip_group(sql, i);
     } else if (sql[i] == ',') {
@@ -179,9 +213,11 @@ void remove_not_null(std::vector<std::string>& tokens) {
   }
 }
 
+// Removes `DEFAULT value`; the DEFAULT of `ON DELETE SET DEFAULT` is an
+// action, not a default, and stays.
 void remove_default(std::vector<std::string>& tokens) {
   for (std::size_t i = 1; i < tokens.size(); ++i) {
-    if (upper(tokens[i]) != "DEFAULT") continue;
+    if (upper(tokens[i]) != "DEFAULT" || upper(tokens[i - 1]) == "SET") continue;
     const std::size_t end = std::min(tokens.size(), i + 2);
     tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i),
                  tokens.begin() + static_cast<std::ptrdiff_t>(end));
@@ -250,8 +286,14 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   }
   const std::string table = found[0].get<std::string>(0);
   TableText text = split_create(found[0].get<std::string>(1));
+  // Generated columns are computed, never copied (SQLite refuses to insert them).
+  std::vector<std::string> generated;
+  for (const Row row : conn.execute("SELECT name FROM pragma_table_xinfo($1) WHERE hidden IN (2, 3)",
+                                    std::array<Value, 1>{Value(table)}))
+    generated.push_back(row.get<std::string>(0));
 
   std::vector<std::string> copied;  // the columns whose rows are copied, as quoted names
+  bool has_column = false;          // add_foreign_key: the column is there
   bool edited = false;
   for (auto part = text.parts.begin(); part != text.parts.end();) {
     auto tokens = tokens_of(*part);
@@ -270,7 +312,9 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
       part = text.parts.erase(part);
       continue;
     }
-    copied.push_back(quoted(name));
+    if (std::none_of(generated.begin(), generated.end(), [&](const std::string& g) { return same_name(g, name); }))
+      copied.push_back(quoted(name));
+    has_column = has_column || target;
     if (target) {
       edited = true;
       switch (change.kind) {
@@ -281,8 +325,12 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
           break;
         }
         case Kind::add_not_null: {
-          remove_not_null(tokens);
-          tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(type_end(tokens)), {"NOT", "NULL"});
+          // Already NOT NULL (perhaps with an ON CONFLICT clause): kept as written.
+          bool present = false;
+          for (std::size_t t = 1; t + 1 < tokens.size(); ++t)
+            present = present || (upper(tokens[t]) == "NOT" && upper(tokens[t + 1]) == "NULL");
+          if (!present)
+            tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(type_end(tokens)), {"NOT", "NULL"});
           break;
         }
         case Kind::drop_not_null:
@@ -313,7 +361,7 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
                       quoted(ref.column) + ")";
     if (ref.on_delete != ReferentialAction::no_action) key += " ON DELETE " + std::string(Compiler::action_sql(ref.on_delete));
     if (ref.on_update != ReferentialAction::no_action) key += " ON UPDATE " + std::string(Compiler::action_sql(ref.on_update));
-    edited = std::find(copied.begin(), copied.end(), quoted(change.column)) != copied.end();
+    edited = has_column;
     text.parts.push_back(key);
   }
   if (!edited) no_such(change, "no column \"" + change.column + "\" in table \"" + table + "\"");
@@ -337,6 +385,11 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
     again.push_back(row.get<std::string>(2));
   }
 
+  std::optional<Value> sequence;
+  if (!conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'", {}).empty()) {
+    const Result seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = $1", std::array<Value, 1>{Value(table)});
+    if (!seq.empty()) sequence = seq[0].get<Value>(0);
+  }
   const std::string fresh = "lingo_rebuild_" + table;
   std::string create = "CREATE TABLE " + quoted(fresh) + " (";
   for (std::size_t i = 0; i < text.parts.size(); ++i) create += (i ? "," : "") + text.parts[i];
@@ -346,7 +399,21 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   conn.execute(
       "INSERT INTO " + quoted(fresh) + " (" + columns + ") SELECT " + columns + " FROM " + quoted(table), {});
   conn.execute("DROP TABLE " + quoted(table), {});
-  conn.execute("ALTER TABLE " + quoted(fresh) + " RENAME TO " + quoted(table), {});
+  // Views and other tables' triggers that name the table still do: with
+  // legacy_alter_table off, SQLite (>= 3.26) would check them during the
+  // rename and fail, since the table they name is gone for the moment.
+  conn.execute("PRAGMA legacy_alter_table = ON", {});
+  try {
+    conn.execute("ALTER TABLE " + quoted(fresh) + " RENAME TO " + quoted(table), {});
+  } catch (...) {
+    conn.execute("PRAGMA legacy_alter_table = OFF", {});
+    throw;
+  }
+  conn.execute("PRAGMA legacy_alter_table = OFF", {});
+  // An AUTOINCREMENT table's counter is kept: the copy would set it to the
+  // largest key still there, and a deleted key could come back.
+  if (sequence)
+    conn.execute("UPDATE sqlite_sequence SET seq = $1 WHERE name = $2", std::array<Value, 2>{*sequence, Value(table)});
   for (const auto& sql : again) conn.execute(sql, {});
   check_foreign_keys(conn, std::string(to_string(change.kind)) + " on table \"" + table + "\"");
 }
