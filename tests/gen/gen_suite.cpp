@@ -170,40 +170,6 @@ Run run_lingo(const std::vector<std::string>& args) {
   return {run.status, run.out + run.err};
 }
 
-// A database no test has touched: a new SQLite file, a new PostgreSQL
-// database; on the simulator (which installs CockroachDB's functions in the
-// database it serves) the same database with the suite's tables dropped.
-class FreshDatabase {
- public:
-  FreshDatabase(const std::string& dir, const std::string& uri) {
-    if constexpr (kBackend == Backend::sqlite) {
-      uri_ = "sqlite:///" + dir + "/fresh.db";
-    } else if constexpr (kBackend == Backend::postgres) {
-      name_ = lingo_test::unique_name("gen_fresh");
-      auto admin = connect(lingo_test::pg_uri());
-      admin.execute_sql("CREATE DATABASE " + name_);
-      uri_ = lingo_test::pg_uri();
-      uri_ = uri_.substr(0, uri_.rfind('/') + 1) + name_;
-    } else {
-      uri_ = uri;
-    }
-  }
-  ~FreshDatabase() {
-    if (name_.empty()) return;
-    try {
-      auto admin = connect(lingo_test::pg_uri());
-      admin.execute_sql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {  // a leftover database in a throwaway cluster
-    }
-  }
-  FreshDatabase(const FreshDatabase&) = delete;
-  FreshDatabase& operator=(const FreshDatabase&) = delete;
-  [[nodiscard]] const std::string& uri() const { return uri_; }
-
- private:
-  std::string uri_;
-  std::string name_;
-};
 
 }  // namespace
 
@@ -256,11 +222,15 @@ class GenSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated headers do not compile:\n" + compiled.out, 0,
                                  compiled.status);
 
+    // On the simulator, the same database with the tables dropped: the
+    // simulator installs CockroachDB's functions (unique_rowid) in the
+    // database it serves, which a new one would lack.
     if constexpr (kBackend == Backend::crdb) drop_all(*db_);
-    FreshDatabase fresh(dir_, uri_);
-    const Run created = run_shell(shell_quote(program) + " " + shell_quote(fresh.uri()));
+    lingo_test::FreshDatabase fresh(dir_);
+    const std::string fresh_uri = kBackend == Backend::crdb ? uri_ : fresh.uri();
+    const Run created = run_shell(shell_quote(program) + " " + shell_quote(fresh_uri));
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated program failed:\n" + created.out, 0, created.status);
-    auto again = connect(fresh.uri());
+    auto again = connect(fresh_uri);
     const std::string after = describe_schema(again);
     CPPUNIT_ASSERT_MESSAGE("the schema the generated models create differs:\n" +
                                unified_diff("original", before, "from generated models", after),
