@@ -147,7 +147,8 @@ std::string index_condition(std::string_view sql) {
   i += 5;
   while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
   std::string condition(sql.substr(i));
-  while (!condition.empty() && (std::isspace(static_cast<unsigned char>(condition.back())) || condition.back() == ';'))
+  while (!condition.empty() &&
+         (std::isspace(static_cast<unsigned char>(condition.back())) || condition.back() == ';'))
     condition.pop_back();
   return condition;
 }

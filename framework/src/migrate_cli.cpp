@@ -187,7 +187,8 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
   for (const IndexDef& index : t.indexes()) {
     std::vector<std::string> columns;
     for (const ColumnBase* c : index.columns) columns.push_back(c->name());
-    const std::string name = index.name.empty() ? Compiler::default_index_name(t.name(), columns) : index.name;
+    const std::string name =
+        index.name.empty() ? Compiler::default_index_name(t.name(), columns) : index.name;
     if (live_indexes.count(name)) continue;
     std::string options = "{.name = " + cpp_string(name);
     if (index.unique) options += ", .unique = true";

@@ -204,11 +204,11 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
   const auto& steps = plan.steps();
   const auto total = static_cast<std::int64_t>(steps.size());
   if (recorded_total > 0 && recorded_total != static_cast<int>(total)) {
-    throw InterfaceError(ErrorInfo{"migration " + m.id + " stopped after step " + std::to_string(done) + " of " +
-                                   std::to_string(recorded_total) + ", but its code now has " +
-                                   std::to_string(total) +
-                                   " steps: resuming would start at the wrong one. Keep the steps that ran as "
-                                   "they were and fix the ones after them"});
+    throw InterfaceError(
+        ErrorInfo{"migration " + m.id + " stopped after step " + std::to_string(done) + " of " +
+                  std::to_string(recorded_total) + ", but its code now has " + std::to_string(total) +
+                  " steps: resuming would start at the wrong one. Keep the steps that ran as "
+                  "they were and fix the ones after them"});
   }
   const Dialect& dialect = db.dialect();
   if (dialect.transactional_ddl()) {
@@ -237,13 +237,15 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
   // updated in place, never deleted and inserted again, so that no moment
   // exists when a crash would leave no record of the migration.
   const std::string state = direction == Direction::up ? "partial" : "reverting";
-  const bool recorded = !db.execute_sql("SELECT 1 FROM lingo_migrations WHERE id = $1", {Value(m.id)}).empty();
+  const bool recorded =
+      !db.execute_sql("SELECT 1 FROM lingo_migrations WHERE id = $1", {Value(m.id)}).empty();
   if (recorded) {
     db.execute_sql("UPDATE lingo_migrations SET state = $1, steps_done = $2, steps_total = $3 WHERE id = $4",
                    {Value(state), Value(std::int64_t{done}), Value(total), Value(m.id)});
   } else {
     db.execute_sql(
-        "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, $4, "
+        "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) VALUES ($1, $2, $3, "
+        "$4, "
         "$5)",
         {Value(m.id), Value(state), Value(now_iso()), Value(std::int64_t{done}), Value(total)});
   }
@@ -270,9 +272,10 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
         });
       }
     } catch (const std::exception& e) {
-      db.execute_sql("UPDATE lingo_migrations SET error = $1 WHERE id = $2",
-                     {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
-                      Value(m.id)});
+      db.execute_sql(
+          "UPDATE lingo_migrations SET error = $1 WHERE id = $2",
+          {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
+           Value(m.id)});
       throw;
     }
   }
@@ -407,8 +410,8 @@ std::vector<std::string> Migrations::down(Database& db, int count, const Migrate
     }
     if (!m->down)
       throw InterfaceError(ErrorInfo{"migration " + row.id + " cannot be reverted: it has no down"});
-    run_migration(db, *m, Direction::down,
-                  row.state == MigrationStatus::State::reverting ? row.steps_done : 0);
+    const bool resuming = row.state == MigrationStatus::State::reverting;
+    run_migration(db, *m, Direction::down, resuming ? row.steps_done : 0, resuming ? row.steps_total : 0);
     reverted.push_back(row.id);
   }
   return reverted;

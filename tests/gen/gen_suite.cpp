@@ -170,7 +170,6 @@ Run run_lingo(const std::vector<std::string>& args) {
   return {run.status, run.out + run.err};
 }
 
-
 }  // namespace
 
 class GenSuite : public CppUnit::TestFixture {
@@ -213,11 +212,11 @@ class GenSuite : public CppUnit::TestFixture {
     const std::string program = (gen_dir / "create_tables").string();
     // gnu++20, CMake's default for C++20, under which `linux` and `unix` are macros.
     const std::string compile = std::string(LINGO_CXX) + " -std=gnu++20 " + LINGO_GEN_FLAGS +
-                                " -Wall -Wextra -Wpedantic -Wshadow -Werror -I" + shell_quote(gen_dir.string()) +
-                                " -I" + shell_quote(LINGO_INCLUDE) + " " + shell_quote((gen_dir / "main.cpp").string()) +
-                                " -o " + shell_quote(program) + " " + shell_quote(LINGO_LIB) + " " +
-                                shell_quote(LINGO_BOOST_JSON_LIB) + " -Wl,-rpath," +
-                                std::filesystem::path(LINGO_LIB).parent_path().string();
+                                " -Wall -Wextra -Wpedantic -Wshadow -Werror -I" +
+                                shell_quote(gen_dir.string()) + " -I" + shell_quote(LINGO_INCLUDE) + " " +
+                                shell_quote((gen_dir / "main.cpp").string()) + " -o " + shell_quote(program) +
+                                " " + shell_quote(LINGO_LIB) + " " + shell_quote(LINGO_BOOST_JSON_LIB) +
+                                " -Wl,-rpath," + std::filesystem::path(LINGO_LIB).parent_path().string();
     const Run compiled = run_shell(compile);
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated headers do not compile:\n" + compiled.out, 0,
                                  compiled.status);

@@ -298,7 +298,8 @@ class MigrateSuite : public CppUnit::TestFixture {
         "  twice INTEGER GENERATED ALWAYS AS (id * 2))");
     db_->execute_sql("CREATE VIEW mig_view AS SELECT id, note FROM mig_hand");
     for (int i = 1; i <= 10; ++i)
-      db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, $1)", {Value("n" + std::to_string(i))});
+      db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, $1)",
+                       {Value("n" + std::to_string(i))});
     db_->execute_sql("DELETE FROM mig_hand WHERE id > 5");
 
     SchemaEditor(*db_)
@@ -320,8 +321,10 @@ class MigrateSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(sql, "NOT NULL ON CONFLICT REPLACE");
     LINGO_ASSERT_CONTAINS(sql, "GENERATED ALWAYS AS (id * 2)");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, value("SELECT count(*) FROM mig_view").as<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{8}, value("SELECT twice FROM mig_hand WHERE id = 4").as<std::int64_t>());
-    CPPUNIT_ASSERT_EQUAL(std::string("n4"), value("SELECT note FROM mig_hand WHERE id = 4").as<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{8},
+                         value("SELECT twice FROM mig_hand WHERE id = 4").as<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::string("n4"),
+                         value("SELECT note FROM mig_hand WHERE id = 4").as<std::string>());
     // The AUTOINCREMENT counter is where it was: deleted keys do not come back.
     db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, 'new')");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{11}, value("SELECT max(id) FROM mig_hand").as<std::int64_t>());

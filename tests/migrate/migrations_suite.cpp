@@ -294,9 +294,10 @@ class MigrationsSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(
         std::string("m.schema().add_column(\"migv_box\", \"shelf_id\", lingo::BigIntegerField{}.null());"),
         box_diff.code[0]);
-    CPPUNIT_ASSERT_EQUAL(std::string("m.schema().add_foreign_key(\"migv_box\", \"shelf_id\", \"migv_shelf\", \"id\", "
-                                     "lingo::ReferentialAction::cascade, lingo::ReferentialAction::no_action);"),
-                         box_diff.code[1]);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("m.schema().add_foreign_key(\"migv_box\", \"shelf_id\", \"migv_shelf\", \"id\", "
+                    "lingo::ReferentialAction::cascade, lingo::ReferentialAction::no_action);"),
+        box_diff.code[1]);
     db_->execute_sql("DROP TABLE migv_box");
   }
 
@@ -358,7 +359,8 @@ class MigrationsSuite : public CppUnit::TestFixture {
     db_->execute_sql("SET search_path TO migv_app");
     const Migrations migrations = three_migrations();
     CPPUNIT_ASSERT_EQUAL(std::size_t{3}, migrations.up(*db_).size());
-    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, ids_in(migrations.status(*db_), MigrationStatus::State::applied).size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3},
+                         ids_in(migrations.status(*db_), MigrationStatus::State::applied).size());
     CPPUNIT_ASSERT(migrations.up(*db_).empty());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, scalar("SELECT count(*) FROM migv_shelf").as<std::int64_t>());
     CPPUNIT_ASSERT_EQUAL((Ids{"0003_index"}), migrations.down(*db_));

@@ -312,7 +312,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
       part = text.parts.erase(part);
       continue;
     }
-    if (std::none_of(generated.begin(), generated.end(), [&](const std::string& g) { return same_name(g, name); }))
+    if (std::none_of(generated.begin(), generated.end(),
+                     [&](const std::string& g) { return same_name(g, name); }))
       copied.push_back(quoted(name));
     has_column = has_column || target;
     if (target) {
@@ -359,8 +360,10 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
     const auto& ref = change.references;
     std::string key = " FOREIGN KEY (" + quoted(change.column) + ") REFERENCES " + quoted(ref.table) + " (" +
                       quoted(ref.column) + ")";
-    if (ref.on_delete != ReferentialAction::no_action) key += " ON DELETE " + std::string(Compiler::action_sql(ref.on_delete));
-    if (ref.on_update != ReferentialAction::no_action) key += " ON UPDATE " + std::string(Compiler::action_sql(ref.on_update));
+    if (ref.on_delete != ReferentialAction::no_action)
+      key += " ON DELETE " + std::string(Compiler::action_sql(ref.on_delete));
+    if (ref.on_update != ReferentialAction::no_action)
+      key += " ON UPDATE " + std::string(Compiler::action_sql(ref.on_update));
     edited = has_column;
     text.parts.push_back(key);
   }
@@ -387,7 +390,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
 
   std::optional<Value> sequence;
   if (!conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'", {}).empty()) {
-    const Result seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = $1", std::array<Value, 1>{Value(table)});
+    const Result seq =
+        conn.execute("SELECT seq FROM sqlite_sequence WHERE name = $1", std::array<Value, 1>{Value(table)});
     if (!seq.empty()) sequence = seq[0].get<Value>(0);
   }
   const std::string fresh = "lingo_rebuild_" + table;
@@ -413,7 +417,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   // An AUTOINCREMENT table's counter is kept: the copy would set it to the
   // largest key still there, and a deleted key could come back.
   if (sequence)
-    conn.execute("UPDATE sqlite_sequence SET seq = $1 WHERE name = $2", std::array<Value, 2>{*sequence, Value(table)});
+    conn.execute("UPDATE sqlite_sequence SET seq = $1 WHERE name = $2",
+                 std::array<Value, 2>{*sequence, Value(table)});
   for (const auto& sql : again) conn.execute(sql, {});
   check_foreign_keys(conn, std::string(to_string(change.kind)) + " on table \"" + table + "\"");
 }
