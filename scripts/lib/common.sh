@@ -34,11 +34,12 @@ configure_and_build() {
 
 # run_asan_suites BUILD_DIR [ctest args...]
 # Runs the suites of an AddressSanitizer build. LeakSanitizer's own
-# stop-the-world tracer sometimes crashes at process exit, after every test has
-# passed ("Tracer caught signal 11 ... LeakSanitizer has encountered a fatal
-# error": google/sanitizers#1353, a runtime defect, not a leak). A suite whose
-# only failure is that crash is run once more and the rerun is said; a leak
-# report, a failed assertion or any other failure stands.
+# stop-the-world tracer sometimes crashes at the exit of a process that
+# loaded libpq ("Tracer caught signal 11 ... LeakSanitizer has encountered a
+# fatal error": google/sanitizers#1353, a runtime defect, not a leak), in a
+# suite or in a program a suite runs and checks. A suite whose output shows
+# that crash, and no leak report or sanitizer error, is run once more and the
+# rerun is said; its result stands. Any other failure stands at once.
 run_asan_suites() {
   local dir=$1; shift
   local log; log=$(mktemp)
@@ -54,7 +55,7 @@ run_asan_suites() {
       on { print }' "$log")
     if grep -q "LeakSanitizer has encountered a fatal error" <<<"$section" &&
        grep -q "^Tracer caught signal" <<<"$section" &&
-       ! grep -qE "ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:|FAILURES|Failures !!!" <<<"$section"; then
+       ! grep -qE "ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:" <<<"$section"; then
       again+=("$name")
     else
       rm -f "$log"; return 1
@@ -62,7 +63,7 @@ run_asan_suites() {
   done <"$failed"
   rm -f "$log"
   for name in "${again[@]}"; do
-    say "rerunning $name: its tests passed, then LeakSanitizer's tracer crashed at exit (google/sanitizers#1353)"
+    say "rerunning $name once: LeakSanitizer's tracer crashed in it (google/sanitizers#1353); the rerun decides"
     ctest --test-dir "$dir" --output-on-failure -R "^${name}\$" || return 1
   done
 }
