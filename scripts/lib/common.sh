@@ -31,39 +31,3 @@ configure_and_build() {
   cmake -S "$LINGO_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)"
 }
-
-# run_asan_suites BUILD_DIR [ctest args...]
-# Runs the suites of an AddressSanitizer build. LeakSanitizer's own
-# stop-the-world tracer sometimes crashes at the exit of a process that
-# loaded libpq ("Tracer caught signal 11 ... LeakSanitizer has encountered a
-# fatal error": google/sanitizers#1353, a runtime defect, not a leak), in a
-# suite or in a program a suite runs and checks. A suite whose output shows
-# that crash, and no leak report or sanitizer error, is run once more and the
-# rerun is said; its result stands. Any other failure stands at once.
-run_asan_suites() {
-  local dir=$1; shift
-  local log; log=$(mktemp)
-  local rc=0
-  ctest --test-dir "$dir" --output-on-failure "$@" 2>&1 | tee "$log" || rc=$?
-  if [ "$rc" -eq 0 ]; then rm -f "$log"; return 0; fi
-  local failed="$dir/Testing/Temporary/LastTestsFailed.log" name section again=()
-  [ -f "$failed" ] || { rm -f "$log"; return 1; }
-  while IFS=: read -r _ name; do
-    section=$(awk -v name="$name" '
-      $0 ~ ("Test +#[0-9]+: " name " ") && /\*\*\*/ { on = 1; next }
-      on && /^ +Start +[0-9]+: / { exit }
-      on { print }' "$log")
-    if grep -q "LeakSanitizer has encountered a fatal error" <<<"$section" &&
-       grep -q "^Tracer caught signal" <<<"$section" &&
-       ! grep -qE "ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:" <<<"$section"; then
-      again+=("$name")
-    else
-      rm -f "$log"; return 1
-    fi
-  done <"$failed"
-  rm -f "$log"
-  for name in "${again[@]}"; do
-    say "rerunning $name once: LeakSanitizer's tracer crashed in it (google/sanitizers#1353); the rerun decides"
-    ctest --test-dir "$dir" --output-on-failure -R "^${name}\$" || return 1
-  done
-}

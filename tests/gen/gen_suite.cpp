@@ -227,8 +227,7 @@ class GenSuite : public CppUnit::TestFixture {
     if constexpr (kBackend == Backend::crdb) drop_all(*db_);
     lingo_test::FreshDatabase fresh(dir_);
     const std::string fresh_uri = kBackend == Backend::crdb ? uri_ : fresh.uri();
-    const Run created =
-        run_shell(lingo_test::without_leak_check() + shell_quote(program) + " " + shell_quote(fresh_uri));
+    const Run created = run_shell(shell_quote(program) + " " + shell_quote(fresh_uri));
     CPPUNIT_ASSERT_EQUAL_MESSAGE("the generated program failed:\n" + created.out, 0, created.status);
     auto again = connect(fresh_uri);
     const std::string after = describe_schema(again);

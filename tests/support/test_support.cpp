@@ -197,13 +197,9 @@ std::string shell_quote(const std::string& arg) {
   return q + "'";
 }
 
-std::string without_leak_check() {
-  return "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" ";
-}
-
 CommandRun run_command(const std::string& program, const std::vector<std::string>& args) {
   const std::string err_file = temp_dir() + "/stderr";
-  std::string command = without_leak_check() + shell_quote(program);
+  std::string command = shell_quote(program);
   for (const auto& a : args) command += " " + shell_quote(a);
   command += " 2>" + shell_quote(err_file);
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -94,14 +94,8 @@ struct CommandRun {
 };
 // The argument in single quotes, for sh.
 std::string shell_quote(const std::string& arg);
-// `program` with `args`, each quoted. In a sanitizer build the child runs
-// without LeakSanitizer: its tracer crashes now and then at the exit of a
-// process that loaded libpq (google/sanitizers#1353, "Tracer caught signal
-// 11"), failing a test that asserts the child's exit status. The library code
-// a child runs is leak-checked in the test processes themselves.
+// `program` with `args`, each quoted.
 CommandRun run_command(const std::string& program, const std::vector<std::string>& args);
-// The shell prefix that does the same for a command line of one's own.
-std::string without_leak_check();
 
 // Runs fn, which must throw E; returns the exception for further checks.
 template <class E>
