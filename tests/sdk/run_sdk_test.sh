@@ -157,6 +157,7 @@ pc_version=$(pkg-config --modversion lingo) || fail "pkg-config finds no lingo i
 [ "$pc_version" = "$version" ] || fail "pkg-config --modversion lingo says '$pc_version', expected $version"
 pc_flags=$(pkg-config --cflags --libs lingo)
 expect_in "$pc_flags" "-llingo" "pkg-config --libs lingo"
+expect_in "$pc_flags" "-std=c++20" "pkg-config --cflags lingo (the headers are C++20)"
 expect_in "$(pkg-config --libs lingo-postgres)" "-llingo-postgres" "pkg-config --libs lingo-postgres"
 if [ "$sanitize" = ON ]; then
   expect_in "$pc_flags" "-fsanitize=address,undefined" "pkg-config lingo (sanitized core)"
@@ -177,7 +178,7 @@ int main() {
 }
 EOF
 # shellcheck disable=SC2086  # pc_flags is a list of flags
-"$cxx" -std=c++20 "$tmp/consumer.cpp" -o "$tmp/consumer" $pc_flags "-Wl,-rpath,$prefix/$libdir" 2>&1 ||
+"$cxx" "$tmp/consumer.cpp" -o "$tmp/consumer" $pc_flags "-Wl,-rpath,$prefix/$libdir" 2>&1 ||
   fail "compiling with \$(pkg-config --cflags --libs lingo)"
 consumer_out=$(env -u LINGO_PLUGIN_PATH "$tmp/consumer" 2>&1) ||
   fail "the pkg-config program failed: $consumer_out"
