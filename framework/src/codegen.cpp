@@ -20,6 +20,9 @@
 namespace lingo {
 namespace {
 
+using codegen::action_code;
+using codegen::action_named;
+using codegen::column_type_or_empty;
 using codegen::cpp_string;
 using codegen::field_of;
 using codegen::identifier_from;
@@ -93,22 +96,6 @@ std::string cpp_type(ValueType type) {
       return "boost::json::value";
     default:
       return "lingo::Value";
-  }
-}
-
-std::string action_enumerator(std::string_view action) {
-  if (action == "RESTRICT") return "restrict";
-  if (action == "CASCADE") return "cascade";
-  if (action == "SET NULL") return "set_null";
-  if (action == "SET DEFAULT") return "set_default";
-  return "no_action";
-}
-
-std::string column_type_or_empty(const Compiler& compiler, const Field& field) {
-  try {
-    return compiler.column_type(field);
-  } catch (const Error&) {
-    return {};
   }
 }
 
@@ -373,10 +360,10 @@ class Generator {
     if (c.meta.default_sql && !s.default_implied)
       out += ".default_sql(" + cpp_string(*c.meta.default_sql) + ")";
     if (!c.references.empty()) {
-      if (c.key->on_delete != "NO ACTION")
-        out += ".on_delete(lingo::ReferentialAction::" + action_enumerator(c.key->on_delete) + ")";
-      if (c.key->on_update != "NO ACTION")
-        out += ".on_update(lingo::ReferentialAction::" + action_enumerator(c.key->on_update) + ")";
+      if (const auto action = action_named(c.key->on_delete); action != ReferentialAction::no_action)
+        out += ".on_delete(" + action_code(action) + ")";
+      if (const auto action = action_named(c.key->on_update); action != ReferentialAction::no_action)
+        out += ".on_update(" + action_code(action) + ")";
     }
     return out;
   }

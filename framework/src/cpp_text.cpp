@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <set>
 
+#include "lingo/compiler.h"
+#include "lingo/errors.h"
+
 namespace lingo::codegen {
 
 bool is_keyword(std::string_view word) {
@@ -72,6 +75,37 @@ std::string cpp_string(std::string_view text) {
 
 bool is_key_kind(std::string_view kind) {
   return kind == "AutoField" || kind == "BigAutoField" || kind == "RowIDField" || kind == "UUIDKeyField";
+}
+
+std::string action_code(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::restrict:
+      return "lingo::ReferentialAction::restrict";
+    case ReferentialAction::cascade:
+      return "lingo::ReferentialAction::cascade";
+    case ReferentialAction::set_null:
+      return "lingo::ReferentialAction::set_null";
+    case ReferentialAction::set_default:
+      return "lingo::ReferentialAction::set_default";
+    default:
+      return "lingo::ReferentialAction::no_action";
+  }
+}
+
+ReferentialAction action_named(std::string_view sql) {
+  for (const auto action : {ReferentialAction::restrict, ReferentialAction::cascade,
+                            ReferentialAction::set_null, ReferentialAction::set_default}) {
+    if (Compiler::action_sql(action) == sql) return action;
+  }
+  return ReferentialAction::no_action;
+}
+
+std::string column_type_or_empty(const Compiler& compiler, const Field& field) {
+  try {
+    return compiler.column_type(field);
+  } catch (const Error&) {
+    return {};
+  }
 }
 
 Field field_of(const FieldSpec& spec) {

@@ -8,6 +8,10 @@
 #include "lingo/field.h"
 #include "lingo/introspection.h"
 
+namespace lingo {
+class Compiler;
+}
+
 namespace lingo::codegen {
 
 [[nodiscard]] bool is_keyword(std::string_view word);
@@ -22,6 +26,13 @@ namespace lingo::codegen {
 [[nodiscard]] bool is_key_kind(std::string_view kind);
 // The Field a spec stands for: its kind and parameters, no constraints.
 [[nodiscard]] Field field_of(const FieldSpec& spec);
+// "lingo::ReferentialAction::cascade", ...
+[[nodiscard]] std::string action_code(ReferentialAction action);
+// The action an introspector names ("CASCADE", "SET NULL", as
+// Compiler::action_sql spells them); no_action for anything else.
+[[nodiscard]] ReferentialAction action_named(std::string_view sql);
+// Compiler::column_type, or "" when the dialect cannot store the field.
+[[nodiscard]] std::string column_type_or_empty(const Compiler& compiler, const Field& field);
 // The kind's constructor with its parameters: "lingo::CharField{40}",
 // "lingo::ArrayField{lingo::ValueType::int32, 2}", "lingo::TextField{}".
 [[nodiscard]] std::string kind_code(const Field& field);

@@ -7,6 +7,7 @@
 #include "lingo/dialect.h"
 #include "lingo/errors.h"
 #include "lingo/table.h"
+#include "schema_batch.h"
 
 namespace lingo {
 
@@ -175,13 +176,10 @@ void SchemaEditor::apply() {
   }
   if (changes_.empty()) return;
   const Dialect& dialect = db_->dialect();
-  Connection& conn = db_->connection();
-  dialect.before_schema_changes(conn);
-  try {
+  around_schema_changes(*db_, [&] {
     if (dialect.transactional_ddl()) {
-      db_->atomic([&] {
+      in_schema_transaction(*db_, [&] {
         for (const auto& change : changes_) dialect.alter(db_->connection(), change);
-        dialect.check_schema_changes(db_->connection());
       });
       applied_ = changes_.size();
     } else {
@@ -190,11 +188,26 @@ void SchemaEditor::apply() {
         ++applied_;
       }
     }
+  });
+}
+
+void around_schema_changes(Database& db, const std::function<void()>& batch) {
+  const Dialect& dialect = db.dialect();
+  dialect.before_schema_changes(db.connection());
+  try {
+    batch();
   } catch (...) {
-    dialect.after_schema_changes(db_->connection());
+    dialect.after_schema_changes(db.connection());
     throw;
   }
-  dialect.after_schema_changes(db_->connection());
+  dialect.after_schema_changes(db.connection());
+}
+
+void in_schema_transaction(Database& db, const std::function<void()>& changes) {
+  db.atomic([&] {
+    changes();
+    db.dialect().check_schema_changes(db.connection());
+  });
 }
 
 }  // namespace lingo

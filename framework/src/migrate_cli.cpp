@@ -69,21 +69,6 @@ std::string reference_kind(ValueType type) {
   }
 }
 
-std::string action_code(ReferentialAction action) {
-  switch (action) {
-    case ReferentialAction::restrict:
-      return "lingo::ReferentialAction::restrict";
-    case ReferentialAction::cascade:
-      return "lingo::ReferentialAction::cascade";
-    case ReferentialAction::set_null:
-      return "lingo::ReferentialAction::set_null";
-    case ReferentialAction::set_default:
-      return "lingo::ReferentialAction::set_default";
-    default:
-      return "lingo::ReferentialAction::no_action";
-  }
-}
-
 std::string field_code(const Field& f) {
   const Field& stored = f.custom() ? f.custom()->storage : f;
   std::string out = f.references() ? reference_kind(f.type()) : codegen::kind_code(stored);
@@ -121,16 +106,10 @@ std::string list_code(const std::vector<std::string>& names) {
 }
 
 // The live type as the dialect would create it, to compare with a model's.
-std::string live_type(const Compiler& compiler, const Introspector& introspector, const ColumnMetadata& c,
-                      bool sole_key) {
-  const FieldSpec spec = introspector.field_spec(c, sole_key);
-  if (spec.kind.empty()) return c.data_type;
-  const Field field = codegen::field_of(spec);
-  try {
-    return compiler.column_type(field);
-  } catch (const Error&) {
-    return c.data_type;
-  }
+std::string live_type(const Compiler& compiler, const FieldSpec& spec, const ColumnMetadata& c) {
+  const std::string type =
+      spec.kind.empty() ? std::string() : codegen::column_type_or_empty(compiler, codegen::field_of(spec));
+  return type.empty() ? c.data_type : type;
 }
 
 void diff_table(Database& db, const Table& t, SchemaDiff& out) {
@@ -154,9 +133,9 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
     if (found == live.end()) {
       out.code.push_back(call("add_column", {table, column, field_code(f) + default_code(compiler, f)}));
       if (const auto& ref = f.references()) {
-        out.code.push_back(
-            call("add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column),
-                                     action_code(ref->on_delete), action_code(ref->on_update)}));
+        out.code.push_back(call(
+            "add_foreign_key", {table, column, cpp_string(ref->table), cpp_string(ref->column),
+                                codegen::action_code(ref->on_delete), codegen::action_code(ref->on_update)}));
       }
       continue;
     }
@@ -165,8 +144,7 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
     const bool keys_alike =
         codegen::is_key_kind(spec.kind) && codegen::is_key_kind(f.kind()) && spec.values == f.type();
     const std::string model_type = compiler.column_type(f.custom() ? f.custom()->storage : f);
-    if (!keys_alike && spec.kind != f.kind() &&
-        model_type != live_type(compiler, introspector, *found, sole_key)) {
+    if (!keys_alike && spec.kind != f.kind() && model_type != live_type(compiler, spec, *found)) {
       out.code.push_back(call("alter_column_type",
                               {table, column, codegen::kind_code(f.custom() ? f.custom()->storage : f)}));
     }

@@ -17,6 +17,7 @@
 #include "lingo/dialect.h"
 #include "lingo/errors.h"
 #include "lingo/table.h"
+#include "schema_batch.h"
 
 namespace lingo {
 namespace {
@@ -210,13 +211,10 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
                   " steps: resuming would start at the wrong one. Keep the steps that ran as "
                   "they were and fix the ones after them"});
   }
-  const Dialect& dialect = db.dialect();
-  if (dialect.transactional_ddl()) {
-    dialect.before_schema_changes(db.connection());
-    try {
-      db.atomic([&] {
+  if (db.dialect().transactional_ddl()) {
+    around_schema_changes(db, [&] {
+      in_schema_transaction(db, [&] {
         for (const auto& step : steps) run_step(db, step);
-        dialect.check_schema_changes(db.connection());
         if (direction == Direction::up) {
           db.execute_sql(
               "INSERT INTO lingo_migrations (id, state, applied_at, steps_done, steps_total) "
@@ -226,11 +224,7 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
           db.execute_sql("DELETE FROM lingo_migrations WHERE id = $1", {Value(m.id)});
         }
       });
-    } catch (...) {
-      dialect.after_schema_changes(db.connection());
-      throw;
-    }
-    dialect.after_schema_changes(db.connection());
+    });
     return;
   }
   // Step by step: the row says how far it got after every step. It is
@@ -253,32 +247,35 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
     db.execute_sql("UPDATE lingo_migrations SET steps_done = $1, error = NULL WHERE id = $2",
                    {Value(static_cast<std::int64_t>(k + 1)), Value(m.id)});
   };
-  for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
-    try {
-      if (is_schema_step(steps[k])) {
-        // A step resumed after a failure may have been half made (a table
-        // whose index failed): tables are then created if not there.
-        const bool resumed = k == static_cast<std::size_t>(done) && done > 0;
-        if (resumed && std::holds_alternative<MigrationPlan::CreateTable>(steps[k]))
-          db.create_tables({std::get<MigrationPlan::CreateTable>(steps[k]).table}, /*safe=*/true);
-        else
-          run_step(db, steps[k]);
-        count_step(k);
-      } else {
-        // A write and its count commit together: a crash cannot make it run twice.
-        db.atomic([&] {
-          run_step(db, steps[k]);
+  // The dialect's hooks around the steps, as around a SchemaEditor batch.
+  around_schema_changes(db, [&] {
+    for (auto k = static_cast<std::size_t>(done); k < steps.size(); ++k) {
+      try {
+        if (is_schema_step(steps[k])) {
+          // A step resumed after a failure may have been half made (a table
+          // whose index failed): tables are then created if not there.
+          const bool resumed = k == static_cast<std::size_t>(done) && done > 0;
+          if (resumed && std::holds_alternative<MigrationPlan::CreateTable>(steps[k]))
+            db.create_tables({std::get<MigrationPlan::CreateTable>(steps[k]).table}, /*safe=*/true);
+          else
+            run_step(db, steps[k]);
           count_step(k);
-        });
+        } else {
+          // A write and its count commit together: a crash cannot make it run twice.
+          db.atomic([&] {
+            run_step(db, steps[k]);
+            count_step(k);
+          });
+        }
+      } catch (const std::exception& e) {
+        db.execute_sql(
+            "UPDATE lingo_migrations SET error = $1 WHERE id = $2",
+            {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
+             Value(m.id)});
+        throw;
       }
-    } catch (const std::exception& e) {
-      db.execute_sql(
-          "UPDATE lingo_migrations SET error = $1 WHERE id = $2",
-          {Value("step " + std::to_string(k + 1) + " of " + std::to_string(total) + ": " + e.what()),
-           Value(m.id)});
-      throw;
     }
-  }
+  });
   if (direction == Direction::up) {
     db.execute_sql("UPDATE lingo_migrations SET state = 'applied', applied_at = $1 WHERE id = $2",
                    {Value(now_iso()), Value(m.id)});
