@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -39,7 +40,7 @@ enum class Kind : std::uint8_t {
   date,         // a date part of x, or a timestamp from epoch seconds: spelled per dialect
 };
 
-struct Node {
+struct LINGO_API Node {
   explicit Node(Kind k) noexcept : kind(k) {}
   virtual ~Node() = default;
   Node(const Node&) = delete;
@@ -48,7 +49,7 @@ struct Node {
 };
 using NodePtr = std::shared_ptr<const Node>;
 
-struct Column final : Node {
+struct LINGO_API Column final : Node {
   Column(std::string table_, std::string name_, std::shared_ptr<const FieldKind> kind_ = nullptr)
       : Node(Kind::column), table(std::move(table_)), name(std::move(name_)), kind(std::move(kind_)) {}
   std::string table;  // the table's name or alias; empty for an unqualified column
@@ -56,7 +57,7 @@ struct Column final : Node {
   std::shared_ptr<const FieldKind> kind;  // an application-defined kind: values convert
 };
 
-struct Param final : Node {
+struct LINGO_API Param final : Node {
   explicit Param(Value v) : Node(Kind::param), value(std::move(v)) {}
   // An argument of a prepared query (lingo::arg): its value comes with each
   // run, and must be of type `expected` (null: any).
@@ -67,13 +68,13 @@ struct Param final : Node {
   ValueType expected = ValueType::null;
 };
 
-struct Raw final : Node {
+struct LINGO_API Raw final : Node {
   explicit Raw(std::string s) : Node(Kind::raw), sql(std::move(s)) {}
   std::string sql;
 };
 
 enum class UnaryOp : std::uint8_t { negate, logical_not, is_null, is_not_null };
-struct Unary final : Node {
+struct LINGO_API Unary final : Node {
   Unary(UnaryOp o, NodePtr x) : Node(Kind::unary), op(o), operand(std::move(x)) {}
   UnaryOp op;
   NodePtr operand;
@@ -97,19 +98,19 @@ enum class BinaryOp : std::uint8_t {
   ilike,
   concat,
   // PostgreSQL JSONB and array operators; a dialect without them refuses them.
-  json_get,       // ->
-  json_get_text,  // ->>
-  contains,       // @>
-  contained_by,   // <@
-  has_key,        // ?
-  has_any_keys,   // ?|
-  has_all_keys,   // ?&
-  overlaps,       // &&
-  json_remove,    // -
-  json_path,      // #>  (the right side is a text[] of keys and indexes)
-  json_path_text, // #>>
+  json_get,        // ->
+  json_get_text,   // ->>
+  contains,        // @>
+  contained_by,    // <@
+  has_key,         // ?
+  has_any_keys,    // ?|
+  has_all_keys,    // ?&
+  overlaps,        // &&
+  json_remove,     // -
+  json_path,       // #>  (the right side is a text[] of keys and indexes)
+  json_path_text,  // #>>
 };
-struct Binary final : Node {
+struct LINGO_API Binary final : Node {
   Binary(BinaryOp o, NodePtr l, NodePtr r)
       : Node(Kind::binary), op(o), lhs(std::move(l)), rhs(std::move(r)) {}
   BinaryOp op;
@@ -117,7 +118,7 @@ struct Binary final : Node {
   NodePtr rhs;
 };
 
-struct InList final : Node {
+struct LINGO_API InList final : Node {
   InList(NodePtr x, std::vector<NodePtr> items_, bool negated_)
       : Node(Kind::in_list), operand(std::move(x)), items(std::move(items_)), negated(negated_) {}
   NodePtr operand;
@@ -125,7 +126,7 @@ struct InList final : Node {
   bool negated;
 };
 
-struct InSelect final : Node {
+struct LINGO_API InSelect final : Node {
   InSelect(NodePtr x, std::shared_ptr<const SelectData> q, bool negated_)
       : Node(Kind::in_select), operand(std::move(x)), query(std::move(q)), negated(negated_) {}
   NodePtr operand;
@@ -133,7 +134,7 @@ struct InSelect final : Node {
   bool negated;
 };
 
-struct Between final : Node {
+struct LINGO_API Between final : Node {
   Between(NodePtr x, NodePtr lo, NodePtr hi)
       : Node(Kind::between), operand(std::move(x)), low(std::move(lo)), high(std::move(hi)) {}
   NodePtr operand;
@@ -141,7 +142,7 @@ struct Between final : Node {
   NodePtr high;
 };
 
-struct Function final : Node {
+struct LINGO_API Function final : Node {
   Function(std::string n, std::vector<NodePtr> a, bool d = false)
       : Node(Kind::function), name(std::move(n)), args(std::move(a)), distinct(d) {}
   std::string name;  // from the program; checked to be a plain identifier
@@ -149,7 +150,7 @@ struct Function final : Node {
   bool distinct;
 };
 
-struct Cast final : Node {
+struct LINGO_API Cast final : Node {
   Cast(NodePtr x, ValueType t, std::string type_sql_)
       : Node(Kind::cast), operand(std::move(x)), type(t), type_sql(std::move(type_sql_)) {}
   NodePtr operand;
@@ -157,52 +158,52 @@ struct Cast final : Node {
   std::string type_sql;  // or an explicit type name, written as given
 };
 
-struct CaseWhen final : Node {
+struct LINGO_API CaseWhen final : Node {
   CaseWhen() : Node(Kind::case_when) {}
   std::vector<std::pair<NodePtr, NodePtr>> whens;
   NodePtr otherwise;  // may be null
 };
 
-struct Subquery final : Node {
+struct LINGO_API Subquery final : Node {
   explicit Subquery(std::shared_ptr<const SelectData> q) : Node(Kind::subquery), query(std::move(q)) {}
   std::shared_ptr<const SelectData> query;
 };
 
-struct Exists final : Node {
+struct LINGO_API Exists final : Node {
   Exists(std::shared_ptr<const SelectData> q, bool negated_)
       : Node(Kind::exists), query(std::move(q)), negated(negated_) {}
   std::shared_ptr<const SelectData> query;
   bool negated;
 };
 
-struct Star final : Node {
+struct LINGO_API Star final : Node {
   explicit Star(std::string t = {}) : Node(Kind::star), table(std::move(t)) {}
   std::string table;
 };
 
-struct Alias final : Node {
+struct LINGO_API Alias final : Node {
   Alias(NodePtr x, std::string n) : Node(Kind::alias), operand(std::move(x)), name(std::move(n)) {}
   NodePtr operand;
   std::string name;
 };
 
-struct ArrayIndex final : Node {
+struct LINGO_API ArrayIndex final : Node {
   ArrayIndex(NodePtr x, NodePtr i) : Node(Kind::array_index), operand(std::move(x)), index(std::move(i)) {}
   NodePtr operand;
   NodePtr index;  // already 1-based
 };
 
-struct Excluded final : Node {
+struct LINGO_API Excluded final : Node {
   explicit Excluded(std::string c) : Node(Kind::excluded), column(std::move(c)) {}
   std::string column;
 };
 
 // The parts of a date or time that extract() reads.
 enum class DatePart : std::uint8_t { year, month, day, hour, minute, second, epoch };
-[[nodiscard]] std::string_view to_string(DatePart part) noexcept;  // "YEAR", ..., "EPOCH"
+[[nodiscard]] LINGO_API std::string_view to_string(DatePart part) noexcept;  // "YEAR", ..., "EPOCH"
 
 enum class DateOp : std::uint8_t { extract, from_epoch };
-struct Date final : Node {
+struct LINGO_API Date final : Node {
   Date(DateOp o, DatePart p, NodePtr x) : Node(Kind::date), op(o), part(p), operand(std::move(x)) {}
   DateOp op;
   DatePart part;  // for extract

@@ -22,33 +22,35 @@
 #include <string_view>
 #include <vector>
 
+#include "lingo/export.h"
+
 namespace lingo {
 
 class Database;
 
-struct ModelOptions {
+struct LINGO_API ModelOptions {
   std::vector<std::string> tables{};  // empty: every table of the schema
   std::string schema{};               // empty: the dialect's default (public, main)
   std::string name_space = "models";  // the C++ namespace of the models
 };
 
-struct GeneratedFile {
+struct LINGO_API GeneratedFile {
   std::string name;  // "book.h"; made of [a-z0-9_] and ".h" whatever the table is called
   std::string text;
 };
 
-struct GeneratedModels {
+struct LINGO_API GeneratedModels {
   std::vector<GeneratedFile> files;  // a header per table, in foreign-key order, then models.h
   std::vector<std::string> notes;    // what was left out and why, one line each
 };
 
 // InterfaceError when a table asked for does not exist, or the namespace is
 // not a C++ identifier; NotSupportedError when the dialect cannot introspect.
-[[nodiscard]] GeneratedModels generate_models(Database& db, const ModelOptions& options = {});
+[[nodiscard]] LINGO_API GeneratedModels generate_models(Database& db, const ModelOptions& options = {});
 
 // The lines that differ between two texts, as a unified diff with three lines
 // of context ("--- from" / "+++ to" / "@@ ... @@"); empty when they are equal.
-[[nodiscard]] std::string unified_diff(std::string_view from_name, std::string_view from,
-                                       std::string_view to_name, std::string_view to);
+[[nodiscard]] LINGO_API std::string unified_diff(std::string_view from_name, std::string_view from,
+                                                 std::string_view to_name, std::string_view to);
 
 }  // namespace lingo

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lingo/ast.h"
+#include "lingo/export.h"
 #include "lingo/query.h"
 #include "lingo/schema_change.h"
 #include "lingo/table.h"
@@ -22,14 +23,14 @@ namespace lingo {
 class Compiler;
 
 // Where a statement is written while it is compiled.
-struct SqlWriter {
+struct LINGO_API SqlWriter {
   std::string& sql;
   std::vector<Value>& params;
   std::vector<ArgumentSlot>* arguments = nullptr;  // null: lingo::arg is refused
 };
 
 // Field kind -> column type DDL, filled by each dialect.
-class FieldTypes {
+class LINGO_API FieldTypes {
  public:
   using Spell = std::function<std::string(const Field&)>;
   void add(std::string kind, Spell spell) { spells_[std::move(kind)] = std::move(spell); }
@@ -46,11 +47,11 @@ class FieldTypes {
   std::map<std::string, Spell> spells_;
 };
 
-struct CreateTableOptions {
+struct LINGO_API CreateTableOptions {
   bool safe = false;  // IF NOT EXISTS
 };
 
-class Compiler {
+class LINGO_API Compiler {
  public:
   explicit Compiler(std::string dialect) : dialect_(std::move(dialect)) {}
   virtual ~Compiler() = default;

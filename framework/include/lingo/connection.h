@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/result.h"
 #include "lingo/trace.h"
 #include "lingo/value.h"
@@ -36,7 +37,7 @@ enum class TransactionStatus {
 // the stream's remaining rows into memory, so the loop goes on from there
 // (docs/sessions.md). For that, the Row a driver's row() returns must stay
 // valid after next() and after the stream is gone: it owns its data.
-class RowStream {
+class LINGO_API RowStream {
  public:
   virtual ~RowStream() = default;
   // Moves to the next row; false once the rows are exhausted. Throws the
@@ -61,7 +62,7 @@ enum class Idempotence : unsigned char { unknown, idempotent };
 inline constexpr Idempotence idempotent = Idempotence::idempotent;
 
 // One statement of a pipeline (Connection::pipeline, Database::pipeline).
-struct PipelineStatement {
+struct LINGO_API PipelineStatement {
   std::string sql;
   std::vector<Value> params{};
 };
@@ -69,7 +70,7 @@ struct PipelineStatement {
 // Called with each pipelined statement's result as it arrives, in order.
 using PipelineCallback = std::function<void(std::size_t index, Result result)>;
 
-class Connection {
+class LINGO_API Connection {
  public:
   virtual ~Connection();
   Connection() = default;

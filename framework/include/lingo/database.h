@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "lingo/connection.h"
+#include "lingo/export.h"
 #include "lingo/introspection.h"
 #include "lingo/pool.h"
 #include "lingo/query.h"
@@ -44,7 +45,7 @@ struct SessionState;
 template <class F>
 concept BlockBody = std::invocable<F&> || std::invocable<F&, Transaction&>;
 
-class Database {
+class LINGO_API Database {
  public:
   // Parses the URI and finds its plugin (throwing UriError / PluginError
   // now), but opens no connection until connect() or first use.
@@ -303,7 +304,7 @@ class Database {
 // it is not for two threads at once. Destroying it rolls back whatever it
 // left open (the trace says so) and gives the connection back to the pool.
 // It may outlive the Database it came from.
-class Session final : public Database {
+class LINGO_API Session final : public Database {
  public:
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
@@ -370,6 +371,6 @@ decltype(auto) run_transaction(Database& db, F&& fn, const RunOptions& options =
 
 // Makes a Database and opens the calling thread's connection, so a bad
 // password or an unreachable server is reported here.
-[[nodiscard]] Database connect(std::string_view uri);
+[[nodiscard]] LINGO_API Database connect(std::string_view uri);
 
 }  // namespace lingo

@@ -12,9 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include "lingo/export.h"
+
 namespace lingo {
 
-class Decimal {
+class LINGO_API Decimal {
  public:
   Decimal() : text_("0") {}
   // Parses "-12.340", "1e5", "NaN", "Infinity", "-inf"; throws DataError otherwise.
@@ -35,8 +37,8 @@ class Decimal {
   // Nearest double; loses precision by definition.
   [[nodiscard]] double to_double() const;
 
-  friend bool operator==(const Decimal& a, const Decimal& b) noexcept;
-  friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept;
+  friend LINGO_API bool operator==(const Decimal& a, const Decimal& b) noexcept;
+  friend LINGO_API std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept;
 
  private:
   std::string text_;

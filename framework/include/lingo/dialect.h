@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "lingo/connection.h"
+#include "lingo/export.h"
 #include "lingo/introspection.h"
 #include "lingo/schema_change.h"
 #include "lingo/transaction.h"
@@ -22,7 +23,7 @@ namespace lingo {
 
 class Compiler;
 
-class Dialect {
+class LINGO_API Dialect {
  public:
   virtual ~Dialect() = default;
   // The dialect's name as errors and `lingo plugins` show it: "postgres".
@@ -80,7 +81,7 @@ class Dialect {
 
 // The NotSupportedError a dialect throws for a transaction option it lacks:
 // "the postgres dialect does not support the transaction option 'priority'...".
-[[noreturn]] void unsupported_transaction_option(std::string_view dialect, std::string_view option,
+[[noreturn]] LINGO_API void unsupported_transaction_option(std::string_view dialect, std::string_view option,
                                                  std::string_view detail = {});
 
 }  // namespace lingo

@@ -18,10 +18,12 @@
 #include <string_view>
 #include <utility>
 
+#include "lingo/export.h"
+
 namespace lingo {
 
 // What a driver knows about a failure, gathered before the exception is made.
-struct ErrorInfo {
+struct LINGO_API ErrorInfo {
   std::string message{};
   std::string sqlstate{};   // "23505"; empty when the engine gives none
   std::string dialect{};    // "postgres", "sqlite", ...
@@ -30,7 +32,7 @@ struct ErrorInfo {
   bool retryable = false;   // the dialect's verdict: retrying the transaction may succeed
 };
 
-class Error : public std::runtime_error {
+class LINGO_API Error : public std::runtime_error {
  public:
   // The message alone, kept in info() as every other error's is.
   explicit Error(const std::string& message) : Error(ErrorInfo{message}) {}
@@ -51,87 +53,87 @@ class Error : public std::runtime_error {
 
 // The application or its configuration is wrong: a bad URI, an unknown
 // scheme, a plugin that cannot be loaded.
-class ImproperlyConfigured : public Error {
+class LINGO_API ImproperlyConfigured : public Error {
  public:
   using Error::Error;
 };
-class UriError : public ImproperlyConfigured {
+class LINGO_API UriError : public ImproperlyConfigured {
  public:
   using ImproperlyConfigured::ImproperlyConfigured;
 };
-class PluginError : public ImproperlyConfigured {
+class LINGO_API PluginError : public ImproperlyConfigured {
  public:
   using ImproperlyConfigured::ImproperlyConfigured;
 };
 
 // The library was used in a way it does not allow (a closed database, a value
 // read as the wrong type).
-class InterfaceError : public Error {
+class LINGO_API InterfaceError : public Error {
  public:
   using Error::Error;
 };
 
 // An argument has a value the operation cannot accept: an unknown priority, a
 // malformed system time, atomic() inside manual_commit() (peewee's ValueError).
-class ValueError : public InterfaceError {
+class LINGO_API ValueError : public InterfaceError {
  public:
   using InterfaceError::InterfaceError;
 };
 
-class DatabaseError : public Error {
+class LINGO_API DatabaseError : public Error {
  public:
   using Error::Error;
 };
-class DataError : public DatabaseError {  // SQLSTATE class 22
+class LINGO_API DataError : public DatabaseError {  // SQLSTATE class 22
  public:
   using DatabaseError::DatabaseError;
 };
-class IntegrityError : public DatabaseError {  // class 23
+class LINGO_API IntegrityError : public DatabaseError {  // class 23
  public:
   using DatabaseError::DatabaseError;
 };
-class InternalError : public DatabaseError {  // classes 24, 25, 2B, 2D, XX
+class LINGO_API InternalError : public DatabaseError {  // classes 24, 25, 2B, 2D, XX
  public:
   using DatabaseError::DatabaseError;
 };
-class NotSupportedError : public DatabaseError {  // class 0A
+class LINGO_API NotSupportedError : public DatabaseError {  // class 0A
  public:
   using DatabaseError::DatabaseError;
 };
-class ProgrammingError : public DatabaseError {  // classes 42, 3D, 3F, 26, ...
+class LINGO_API ProgrammingError : public DatabaseError {  // classes 42, 3D, 3F, 26, ...
  public:
   using DatabaseError::DatabaseError;
 };
-class OperationalError : public DatabaseError {  // classes 08, 40, 53, 57, ...
+class LINGO_API OperationalError : public DatabaseError {  // classes 08, 40, 53, 57, ...
  public:
   using DatabaseError::DatabaseError;
 };
 // The connection could not be made or was lost (class 08).
-class ConnectionError : public OperationalError {
+class LINGO_API ConnectionError : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };
 // 40001: the transaction lost a conflict and may be retried from the start.
-class SerializationFailure : public OperationalError {
+class LINGO_API SerializationFailure : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };
 // 40P01: the transaction was chosen as a deadlock victim; retryable.
-class DeadlockDetected : public OperationalError {
+class LINGO_API DeadlockDetected : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };
 // The outcome of a COMMIT is unknown (40003, or the connection was lost while
 // committing). Never retried automatically: the transaction may have been
 // applied, and applying it twice could move money twice.
-class AmbiguousCommitError : public OperationalError {
+class LINGO_API AmbiguousCommitError : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };
 
 // run_transaction ran out of attempts (or past its deadline) while every
 // failure was retryable. Carries how many attempts ran and the last failure.
-class ExceededMaxAttempts : public OperationalError {
+class LINGO_API ExceededMaxAttempts : public OperationalError {
  public:
   ExceededMaxAttempts(ErrorInfo info, int attempts, std::exception_ptr last_error)
       : OperationalError(std::move(info)), attempts_(attempts), last_error_(std::move(last_error)) {}
@@ -148,18 +150,18 @@ class ExceededMaxAttempts : public OperationalError {
 // A pool had no connection to lend within its timeout. peewee derives this
 // from ValueError; here it is an OperationalError, so that code which backs
 // off on operational trouble (timeouts, lost connections) handles it too.
-class MaxConnectionsExceeded : public OperationalError {
+class LINGO_API MaxConnectionsExceeded : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };
 
 // one() found no row (peewee's DoesNotExist).
-class DoesNotExist : public InterfaceError {
+class LINGO_API DoesNotExist : public InterfaceError {
  public:
   using InterfaceError::InterfaceError;
 };
 // one() found several rows where one was expected.
-class MultipleRowsReturned : public InterfaceError {
+class LINGO_API MultipleRowsReturned : public InterfaceError {
  public:
   using InterfaceError::InterfaceError;
 };
@@ -167,6 +169,6 @@ class MultipleRowsReturned : public InterfaceError {
 // Throws the class that the SQLSTATE's class selects (peewee's / psycopg's
 // mapping; see docs/errors.md). 40001, 40P01 and 40003 get their own classes;
 // class 08 is a ConnectionError.
-[[noreturn]] void throw_database_error(ErrorInfo info);
+[[noreturn]] LINGO_API void throw_database_error(ErrorInfo info);
 
 }  // namespace lingo

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lingo/ast.h"
+#include "lingo/export.h"
 #include "lingo/result.h"
 #include "lingo/value.h"
 
@@ -31,7 +32,7 @@ class Expr;
 
 // ORDER BY item: an expression, its direction and where NULLs go. An
 // expression on its own orders ascending, as in peewee: order_by(item.id).
-struct Ordering {
+struct LINGO_API Ordering {
   enum class Nulls : std::uint8_t { unspecified, first, last };
   Ordering() = default;
   Ordering(ast::NodePtr e, bool desc, Nulls n = Nulls::unspecified) noexcept
@@ -53,7 +54,7 @@ struct Ordering {
 };
 
 // An expression of no particular C++ type.
-class Expr {
+class LINGO_API Expr {
  public:
   Expr() = default;
   explicit Expr(ast::NodePtr node) noexcept : node_(std::move(node)) {}
@@ -81,7 +82,7 @@ struct strip_optional<std::optional<T>> {
 };
 
 // An unsigned integer as SQL's signed 64-bit one; ValueError when it does not fit.
-std::int64_t unsigned_to_int64(unsigned long long v);
+LINGO_API std::int64_t unsigned_to_int64(unsigned long long v);
 
 template <class V>
 ast::NodePtr operand(const V& v) {
@@ -95,7 +96,9 @@ ast::NodePtr operand(const V& v) {
 
 // A typed expression: a TypedExpr, a Column or an Argument.
 template <class E>
-concept typed_expression = std::is_base_of_v<Expr, E> && requires { typename E::value_type; };
+concept typed_expression = std::is_base_of_v<Expr, E> && requires {
+  typename E::value_type;
+};
 
 // What a C++ type is on the SQL side, for checking comparisons at compile
 // time: numbers compare with numbers, text with text, and every other type
@@ -163,8 +166,8 @@ constexpr void check_writable() {
                 "instantiation) and the value's (V) are not both numbers, both text, or the same type. "
                 "Convert the value first");
   if constexpr (std::is_same_v<A, boost::json::value>)
-    static_assert(std::is_same_v<B, boost::json::value> || std::is_same_v<B, Value> ||
-                      is_null_literal<B> || std::is_base_of_v<Expr, B>,
+    static_assert(std::is_same_v<B, boost::json::value> || std::is_same_v<B, Value> || is_null_literal<B> ||
+                      std::is_base_of_v<Expr, B>,
                   "lingo: a JSON column (T in this instantiation) takes a boost::json::value: parse text "
                   "with boost::json::parse, or build the document");
   if constexpr (std::is_integral_v<A> && !std::is_same_v<A, bool>)
@@ -179,10 +182,9 @@ TypedExpr<R> binary(ast::BinaryOp op, ast::NodePtr l, ast::NodePtr r) {
 }
 
 // Checks a function or type name written into SQL as text.
-void check_identifier(std::string_view name, std::string_view what);
+LINGO_API void check_identifier(std::string_view name, std::string_view what);
 
 }  // namespace detail
-
 
 template <class T>
 class TypedExpr : public Expr {
@@ -330,7 +332,6 @@ template <class T>
   return TypedExpr<T>(std::make_shared<ast::Param>(Value(std::move(v))));
 }
 
-
 // The n-th argument of a prepared query (QueryBase::prepare): a placeholder
 // whose value is given at each run. A query holding one cannot run unprepared.
 // Its own type, one step from TypedExpr like a Column, so that `column ==
@@ -385,20 +386,20 @@ TypedExpr<bool> compare(ast::BinaryOp op, const L& l, const R& r) {
 
 }  // namespace detail
 
-#define LINGO_COMPARISON(op, code)                                                        \
-  template <detail::typed_expression L, detail::typed_expression R>                      \
-  TypedExpr<bool> operator op(const L& a, const R& b) {                                   \
-    return detail::compare(ast::BinaryOp::code, a, b);                                    \
-  }                                                                                       \
-  template <detail::typed_expression L, class V>                                          \
-    requires(!std::is_base_of_v<Expr, V>)                                                 \
-  TypedExpr<bool> operator op(const L& a, const V& b) {                                   \
-    return detail::compare(ast::BinaryOp::code, a, b);                                    \
-  }                                                                                       \
-  template <class V, detail::typed_expression R>                                          \
-    requires(!std::is_base_of_v<Expr, V>)                                                 \
-  TypedExpr<bool> operator op(const V& a, const R& b) {                                   \
-    return detail::compare(ast::BinaryOp::code, a, b);                                    \
+#define LINGO_COMPARISON(op, code)                                  \
+  template <detail::typed_expression L, detail::typed_expression R> \
+  TypedExpr<bool> operator op(const L& a, const R& b) {             \
+    return detail::compare(ast::BinaryOp::code, a, b);              \
+  }                                                                 \
+  template <detail::typed_expression L, class V>                    \
+  requires(!std::is_base_of_v<Expr, V>) TypedExpr<bool>             \
+  operator op(const L& a, const V& b) {                             \
+    return detail::compare(ast::BinaryOp::code, a, b);              \
+  }                                                                 \
+  template <class V, detail::typed_expression R>                    \
+  requires(!std::is_base_of_v<Expr, V>) TypedExpr<bool>             \
+  operator op(const V& a, const R& b) {                             \
+    return detail::compare(ast::BinaryOp::code, a, b);              \
   }
 LINGO_COMPARISON(==, eq)
 LINGO_COMPARISON(!=, ne)
@@ -477,14 +478,14 @@ class Case {
   std::shared_ptr<ast::CaseWhen> node_;
 };
 
-[[nodiscard]] TypedExpr<bool> exists(const Select& query);
-[[nodiscard]] TypedExpr<bool> not_exists(const Select& query);
+[[nodiscard]] LINGO_API TypedExpr<bool> exists(const Select& query);
+[[nodiscard]] LINGO_API TypedExpr<bool> not_exists(const Select& query);
 // A scalar subquery, read back as T.
 template <class T>
 [[nodiscard]] TypedExpr<T> subquery(const Select& query);
 
 // "*" or "table".*
-[[nodiscard]] Expr star();
+[[nodiscard]] LINGO_API Expr star();
 
 using ast::DatePart;  // lingo::DatePart::year, ...
 
@@ -497,9 +498,9 @@ template <class T, class... Args>
   return TypedExpr<T>(
       std::make_shared<ast::Function>(std::move(name), std::vector<ast::NodePtr>{detail::operand(args)...}));
 }
-[[nodiscard]] TypedExpr<std::int64_t> count();  // count(*)
-[[nodiscard]] TypedExpr<std::int64_t> count(const Expr& x);
-[[nodiscard]] TypedExpr<std::int64_t> count_distinct(const Expr& x);
+[[nodiscard]] LINGO_API TypedExpr<std::int64_t> count();  // count(*)
+[[nodiscard]] LINGO_API TypedExpr<std::int64_t> count(const Expr& x);
+[[nodiscard]] LINGO_API TypedExpr<std::int64_t> count_distinct(const Expr& x);
 template <class T>
 [[nodiscard]] TypedExpr<std::optional<typename detail::strip_optional<T>::type>> sum(const TypedExpr<T>& x) {
   return call<std::optional<typename detail::strip_optional<T>::type>>("sum", x);
@@ -530,7 +531,7 @@ template <class T, class... Rest>
   return call<typename detail::strip_optional<T>::type>("coalesce", x, rest...);
 }
 // The current instant; CURRENT_TIMESTAMP on every dialect.
-[[nodiscard]] TypedExpr<TimestampTz> now();
+[[nodiscard]] LINGO_API TypedExpr<TimestampTz> now();
 
 // A part of a date, time or timestamp as a number: EXTRACT(YEAR FROM x) on
 // PostgreSQL, extract('year', x) on CockroachDB, strftime on SQLite.
@@ -551,10 +552,10 @@ template <class T>
 
 namespace detail {
 // The stored value as the application sees it, for a column of a custom kind.
-Value from_db(const ast::Node& node, Value stored);
+LINGO_API Value from_db(const ast::Node& node, Value stored);
 // Rethrows the exception being handled; a DataError (a value that cannot be
 // read as the C++ type asked for) first gets the column's name in front.
-[[noreturn]] void rethrow_naming(const Expr& column);
+[[noreturn]] LINGO_API void rethrow_naming(const Expr& column);
 }  // namespace detail
 
 // row[expr]: the value of a selected column or aliased expression as T. A

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -26,7 +27,7 @@ class Field;
 // ON DELETE / ON UPDATE actions.
 enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
 
-struct ForeignKeyRef {
+struct LINGO_API ForeignKeyRef {
   std::string table{};
   std::string column{};
   ReferentialAction on_delete = ReferentialAction::no_action;
@@ -40,7 +41,7 @@ struct ForeignKeyRef {
 // by row[column] or into a mapped struct). NULLs pass through unconverted.
 struct FieldKind;
 
-class Field {
+class LINGO_API Field {
  public:
   Field(std::string kind, ValueType type) : kind_(std::move(kind)), type_(type) {}
 
@@ -142,7 +143,7 @@ class Field {
   std::shared_ptr<const FieldKind> custom_;
 };
 
-struct FieldKind {
+struct LINGO_API FieldKind {
   std::string name;                            // "MoneyField"
   Field storage;                               // how it is stored, in the dialect's own kinds
   ValueType value_type;                        // what the application reads and writes
@@ -155,7 +156,7 @@ struct FieldKind {
 //         "MoneyField", lingo::BigIntegerField{}, lingo::ValueType::decimal, cents_from_decimal,
 //         decimal_from_cents});
 //     lingo::Column<lingo::Decimal> price = column("price", lingo::CustomField{money});
-struct CustomField : Field {
+struct LINGO_API CustomField : Field {
   explicit CustomField(std::shared_ptr<const FieldKind> kind) : Field(kind->name, kind->value_type) {
     length = kind->storage.length;
     precision = kind->storage.precision;
@@ -167,7 +168,7 @@ struct CustomField : Field {
 // The core's kinds. Each is a Field; the names are peewee's. `values` is
 // the type of the values a kind holds, known at compile time, so that a
 // Column<T> declared with a kind whose values T cannot hold does not compile.
-struct AutoField : Field {
+struct LINGO_API AutoField : Field {
   static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int32;
   AutoField() : Field("AutoField", values) {
@@ -175,7 +176,7 @@ struct AutoField : Field {
     generated();
   }
 };
-struct BigAutoField : Field {
+struct LINGO_API BigAutoField : Field {
   static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int64;
   BigAutoField() : Field("BigAutoField", values) {
@@ -183,79 +184,79 @@ struct BigAutoField : Field {
     generated();
   }
 };
-struct SmallIntegerField : Field {
+struct LINGO_API SmallIntegerField : Field {
   static constexpr ValueType values = ValueType::int16;
   SmallIntegerField() : Field("SmallIntegerField", values) {}
 };
-struct IntegerField : Field {
+struct LINGO_API IntegerField : Field {
   static constexpr ValueType values = ValueType::int32;
   IntegerField() : Field("IntegerField", values) {}
 };
-struct BigIntegerField : Field {
+struct LINGO_API BigIntegerField : Field {
   static constexpr ValueType values = ValueType::int64;
   BigIntegerField() : Field("BigIntegerField", values) {}
 };
-struct FloatField : Field {
+struct LINGO_API FloatField : Field {
   static constexpr ValueType values = ValueType::float32;
   FloatField() : Field("FloatField", values) {}
 };
-struct DoubleField : Field {
+struct LINGO_API DoubleField : Field {
   static constexpr ValueType values = ValueType::float64;
   DoubleField() : Field("DoubleField", values) {}
 };
-struct DecimalField : Field {
+struct LINGO_API DecimalField : Field {
   static constexpr ValueType values = ValueType::decimal;
   DecimalField(int p = 10, int s = 2) : Field("DecimalField", values) {
     precision = p;
     scale = s;
   }
 };
-struct BooleanField : Field {
+struct LINGO_API BooleanField : Field {
   static constexpr ValueType values = ValueType::boolean;
   BooleanField() : Field("BooleanField", values) {}
 };
-struct CharField : Field {
+struct LINGO_API CharField : Field {
   static constexpr ValueType values = ValueType::text;
   explicit CharField(int n = 255) : Field("CharField", values) { length = n; }
 };
-struct TextField : Field {
+struct LINGO_API TextField : Field {
   static constexpr ValueType values = ValueType::text;
   TextField() : Field("TextField", values) {}
 };
-struct BlobField : Field {
+struct LINGO_API BlobField : Field {
   static constexpr ValueType values = ValueType::bytes;
   BlobField() : Field("BlobField", values) {}
 };
-struct DateField : Field {
+struct LINGO_API DateField : Field {
   static constexpr ValueType values = ValueType::date;
   DateField() : Field("DateField", values) {}
 };
-struct TimeField : Field {
+struct LINGO_API TimeField : Field {
   static constexpr ValueType values = ValueType::time;
   TimeField() : Field("TimeField", values) {}
 };
-struct DateTimeField : Field {
+struct LINGO_API DateTimeField : Field {
   static constexpr ValueType values = ValueType::timestamp;
   DateTimeField() : Field("DateTimeField", values) {}
 };
-struct TimestampTzField : Field {
+struct LINGO_API TimestampTzField : Field {
   static constexpr ValueType values = ValueType::timestamptz;
   TimestampTzField() : Field("TimestampTzField", values) {}
 };
-struct UUIDField : Field {
+struct LINGO_API UUIDField : Field {
   static constexpr ValueType values = ValueType::uuid;
   UUIDField() : Field("UUIDField", values) {}
 };
 // JSON as text (PostgreSQL json); BinaryJSONField is jsonb.
-struct JSONField : Field {
+struct LINGO_API JSONField : Field {
   static constexpr ValueType values = ValueType::json;
   JSONField() : Field("JSONField", values) {}
 };
-struct BinaryJSONField : Field {
+struct LINGO_API BinaryJSONField : Field {
   static constexpr ValueType values = ValueType::json;
   BinaryJSONField() : Field("BinaryJSONField", values) {}
 };
-struct ArrayField : Field {
+struct LINGO_API ArrayField : Field {
   static constexpr ValueType values = ValueType::array;
   explicit ArrayField(ValueType element, int dims = 1) : Field("ArrayField", values) {
     element_type = element;
@@ -267,7 +268,7 @@ struct ArrayField : Field {
 // (gen_random_uuid(), unique_rowid()) and insert() reads it back. Like
 // peewee's, they take no further constraints: a default, a check, NULL or a
 // RowIDField that is not the primary key is refused when the DDL is compiled.
-struct UUIDKeyField : Field {
+struct LINGO_API UUIDKeyField : Field {
   static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::uuid;
   UUIDKeyField() : Field("UUIDKeyField", values) {
@@ -275,7 +276,7 @@ struct UUIDKeyField : Field {
     generated();
   }
 };
-struct RowIDField : Field {
+struct LINGO_API RowIDField : Field {
   static constexpr bool generates_key = true;  // the database makes every value
   static constexpr ValueType values = ValueType::int64;
   RowIDField() : Field("RowIDField", values) {
@@ -284,7 +285,7 @@ struct RowIDField : Field {
   }
 };
 // A reference to another table's column; the value type follows the target.
-struct ForeignKeyField : Field {
+struct LINGO_API ForeignKeyField : Field {
   explicit ForeignKeyField(const ColumnBase& target);
 };
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -22,7 +23,7 @@ namespace lingo {
 class Connection;
 
 // One column of a table, in the table's column order.
-struct ColumnMetadata {
+struct LINGO_API ColumnMetadata {
   std::string name;
   // The type as the database names it: "integer", "character varying",
   // "integer[]" on PostgreSQL; the declared type as written ("VARCHAR(20)",
@@ -44,11 +45,11 @@ struct ColumnMetadata {
 // The field kind a model declares for a column: what `lingo gen` writes, and
 // what the live schema is compared with. `kind` is empty when no field kind
 // of the dialect stores the column's type.
-struct FieldSpec {
-  std::string kind;                     // "CharField", "BigAutoField", ...
-  ValueType values = ValueType::null;   // what the column's values read back as
-  int length = 0;                       // CharField
-  int precision = 0;                    // DecimalField
+struct LINGO_API FieldSpec {
+  std::string kind;                    // "CharField", "BigAutoField", ...
+  ValueType values = ValueType::null;  // what the column's values read back as
+  int length = 0;                      // CharField
+  int precision = 0;                   // DecimalField
   int scale = 0;
   ValueType element_type = ValueType::null;  // ArrayField
   int dimensions = 0;
@@ -58,7 +59,7 @@ struct FieldSpec {
 };
 
 // One index of a table; unique indexes first, then by name.
-struct IndexMetadata {
+struct LINGO_API IndexMetadata {
   std::string name;
   std::string sql;  // the CREATE INDEX text; empty for indexes the engine made itself
   // The key columns in index order. An expression key is its text on
@@ -71,14 +72,14 @@ struct IndexMetadata {
 };
 
 // One view of a schema, as peewee's ViewMetadata.
-struct ViewMetadata {
+struct LINGO_API ViewMetadata {
   std::string name;
   std::string sql;  // its definition: the SELECT on PostgreSQL, the CREATE VIEW text on SQLite
 };
 
 // One column pair of a foreign key; a key over several columns is several
 // entries with the same constraint, in key order.
-struct ForeignKeyMetadata {
+struct LINGO_API ForeignKeyMetadata {
   std::string column;
   std::string dest_table;
   std::string dest_column;
@@ -92,7 +93,7 @@ struct ForeignKeyMetadata {
 // serves every connection of its dialect, so it holds no state. An empty
 // `schema` means the dialect's default_schema(). A table that does not exist
 // has no columns, indexes or keys: the lists come back empty.
-class Introspector {
+class LINGO_API Introspector {
  public:
   virtual ~Introspector() = default;
 
@@ -103,7 +104,8 @@ class Introspector {
   [[nodiscard]] virtual std::vector<std::string> get_tables(Connection& conn,
                                                             std::string_view schema) const = 0;
   // The schema's views, sorted by name.
-  [[nodiscard]] virtual std::vector<ViewMetadata> get_views(Connection& conn, std::string_view schema) const = 0;
+  [[nodiscard]] virtual std::vector<ViewMetadata> get_views(Connection& conn,
+                                                            std::string_view schema) const = 0;
   [[nodiscard]] virtual std::vector<ColumnMetadata> get_columns(Connection& conn, std::string_view table,
                                                                 std::string_view schema) const = 0;
   [[nodiscard]] virtual std::vector<IndexMetadata> get_indexes(Connection& conn, std::string_view table,

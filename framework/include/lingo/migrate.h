@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/field.h"
 #include "lingo/schema_change.h"
 #include "lingo/value.h"
@@ -32,14 +33,14 @@ namespace lingo {
 class ColumnBase;
 class Database;
 
-struct IndexOptions {
+struct LINGO_API IndexOptions {
   std::string name{};  // empty: <table>_<column>_<column>
   bool unique = false;
   std::string method{};  // "GIN"; empty for the dialect's default
   std::string where{};   // a partial index's condition, SQL from the program
 };
 
-class SchemaEditor {
+class LINGO_API SchemaEditor {
  public:
   explicit SchemaEditor(Database& db) : db_(&db) {}
 

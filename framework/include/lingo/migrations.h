@@ -38,6 +38,7 @@
 #include <variant>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/migrate.h"
 
 namespace lingo {
@@ -46,7 +47,7 @@ class Database;
 class Table;
 
 // The steps of one direction of one migration, in order.
-class MigrationPlan {
+class LINGO_API MigrationPlan {
  public:
   explicit MigrationPlan(Database& db);
   MigrationPlan(const MigrationPlan&) = delete;
@@ -92,13 +93,13 @@ class MigrationPlan {
   Recorder recorder_;
 };
 
-struct Migration {
+struct LINGO_API Migration {
   std::string id;  // applied in the order of ids: "20261201_1200_add_email"
   std::function<void(MigrationPlan&)> up;
   std::function<void(MigrationPlan&)> down;  // empty: the migration cannot be reverted
 };
 
-struct MigrationStatus {
+struct LINGO_API MigrationStatus {
   enum class State { pending, applied, partial, reverting };
   std::string id{};
   State state = State::pending;
@@ -108,11 +109,11 @@ struct MigrationStatus {
   std::string error{};  // partial migrations: why the next step failed
 };
 
-struct MigrateOptions {
+struct LINGO_API MigrateOptions {
   std::chrono::milliseconds lock_wait = std::chrono::seconds(60);
 };
 
-class Migrations {
+class LINGO_API Migrations {
  public:
   // Every migration a RegisterMigration object has registered in this
   // process (a program's own, or a library's loaded by `lingo migrate --from`).
@@ -142,27 +143,27 @@ class Migrations {
 
 // Registers a migration with Migrations::registered() when constructed (at
 // static initialization, or when the library holding it is loaded).
-struct RegisterMigration {
+struct LINGO_API RegisterMigration {
   RegisterMigration(std::string id, std::function<void(MigrationPlan&)> up,
                     std::function<void(MigrationPlan&)> down = {});
 };
 
 // The models `lingo migrate diff` compares with the live schema: a program's
 // (or library's) tables, registered the same way.
-struct RegisterModels {
+struct LINGO_API RegisterModels {
   explicit RegisterModels(std::vector<const Table*> tables);
 };
-[[nodiscard]] const std::vector<const Table*>& registered_models();
+[[nodiscard]] LINGO_API const std::vector<const Table*>& registered_models();
 
 // What `lingo migrate diff` prints: the schema changes that would bring the
 // live schema to the models, as the C++ of a migration's up function, and
 // what it will not propose (a table or column the models lack is reported,
 // never dropped). Empty when they agree.
-struct SchemaDiff {
+struct LINGO_API SchemaDiff {
   std::vector<std::string> code;      // "m.schema().add_column(...);" lines
   std::vector<std::string> warnings;  // what is left to the author
 };
-[[nodiscard]] SchemaDiff diff_schema(Database& db, const std::vector<const Table*>& models);
+[[nodiscard]] LINGO_API SchemaDiff diff_schema(Database& db, const std::vector<const Table*>& models);
 
 // The `migrate` command line, for `lingo migrate` and for a program that
 // links its migrations in:
@@ -170,6 +171,6 @@ struct SchemaDiff {
 // argv: URI status|up [ID]|down [N]|diff|unlock, or create NAME [--dir DIR].
 // Exit status: 0 done (status: nothing pending; diff: nothing to change),
 // 1 pending migrations, differences, or any error, 2 usage.
-int migrate_main(int argc, const char* const* argv);
+LINGO_API int migrate_main(int argc, const char* const* argv);
 
 }  // namespace lingo

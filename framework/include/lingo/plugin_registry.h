@@ -19,11 +19,12 @@
 #include <vector>
 
 #include "lingo/dialect.h"
+#include "lingo/export.h"
 #include "lingo/uri.h"
 
 namespace lingo {
 
-struct PluginInfo {
+struct LINGO_API PluginInfo {
   std::string name;
   std::string path;
   std::string description;
@@ -35,18 +36,18 @@ struct PluginInfo {
 };
 
 // A plugin file that was found but could not be used, with the reason.
-struct PluginProblem {
+struct LINGO_API PluginProblem {
   std::string path;
   std::string message;
 };
 
 // A folder on the search path, with where it came from ("LINGO_PLUGIN_PATH").
-struct PluginFolder {
+struct LINGO_API PluginFolder {
   std::string origin;
   std::string path;
 };
 
-class PluginRegistry {
+class LINGO_API PluginRegistry {
  public:
   // The process-wide registry that Database uses.
   static PluginRegistry& instance();

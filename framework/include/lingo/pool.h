@@ -12,11 +12,13 @@
 #include <cstddef>
 #include <optional>
 
+#include "lingo/export.h"
+
 namespace lingo {
 
 using Seconds = std::chrono::duration<double>;
 
-struct PoolOptions {
+struct LINGO_API PoolOptions {
   // The most connections checked out at once; 0 means no limit.
   int max_connections = 20;
   // A connection's maximum lifetime: one older than this (since it was
@@ -42,7 +44,7 @@ struct PoolOptions {
   std::optional<Seconds> timeout{};
 };
 
-struct PoolStats {
+struct LINGO_API PoolStats {
   std::size_t idle = 0;    // open, waiting to be lent
   std::size_t in_use = 0;  // lent to a thread (or being opened for one)
   int max_connections = 0;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "lingo/connection.h"
+#include "lingo/export.h"
 #include "lingo/expr.h"
 #include "lingo/result.h"
 #include "lingo/system_time.h"
@@ -34,14 +35,14 @@ class Compiler;
 
 // Where a prepared query's argument goes: params[param] takes argument
 // `slot`, converted by `kind` (a custom field's to_db) when there is one.
-struct ArgumentSlot {
+struct LINGO_API ArgumentSlot {
   std::size_t param;
   std::size_t slot;
   const FieldKind* kind;
   ValueType type = ValueType::null;  // what the argument must be (lingo::arg<T>); null: anything
 };
 
-struct CompiledQuery {
+struct LINGO_API CompiledQuery {
   std::string sql;
   std::vector<Value> params;
   std::vector<ArgumentSlot> arguments;  // lingo::arg placeholders, for prepare()
@@ -52,7 +53,7 @@ struct CompiledQuery {
 
 class PreparedQuery;
 
-struct FromItem {
+struct LINGO_API FromItem {
   std::string table;  // a table name, or the alias of a subquery
   std::string alias;
   std::shared_ptr<const SelectData> subquery;
@@ -64,18 +65,18 @@ enum class JoinType : std::uint8_t { inner, left, cross };
 // A locking read: SELECT ... FOR UPDATE / FOR SHARE.
 enum class RowLock : std::uint8_t { none, update, share };
 
-struct JoinItem {
+struct LINGO_API JoinItem {
   JoinType type;
   FromItem target;
   ast::NodePtr on;
 };
 
-struct CommonTable {
+struct LINGO_API CommonTable {
   std::string name;
   std::shared_ptr<const SelectData> query;
 };
 
-struct SelectData {
+struct LINGO_API SelectData {
   std::vector<CommonTable> ctes;
   bool distinct = false;
   std::vector<ast::NodePtr> columns;  // empty: *
@@ -94,12 +95,12 @@ struct SelectData {
 
 enum class ConflictAction : std::uint8_t { none, ignore, update, replace };
 
-struct Assignment {
+struct LINGO_API Assignment {
   const ColumnBase* column;
   ast::NodePtr value;
 };
 
-struct InsertData {
+struct LINGO_API InsertData {
   const Table* table = nullptr;
   std::vector<const ColumnBase*> columns;
   // The rows, in one of two forms. While every cell is a plain value, the
@@ -121,21 +122,21 @@ struct InsertData {
   std::vector<ast::NodePtr> returning;
 };
 
-struct UpdateData {
+struct LINGO_API UpdateData {
   const Table* table = nullptr;
   std::vector<Assignment> assignments;
   ast::NodePtr where;
   std::vector<ast::NodePtr> returning;
 };
 
-struct DeleteData {
+struct LINGO_API DeleteData {
   const Table* table = nullptr;
   ast::NodePtr where;
   std::vector<ast::NodePtr> returning;
 };
 
 // What the four builders share: the database they run on and the running of it.
-class QueryBase {
+class LINGO_API QueryBase {
  public:
   explicit QueryBase(Database* db) noexcept : db_(db) {}
   // Runs the statement and returns every row (RETURNING rows for writes).
@@ -164,7 +165,7 @@ class QueryBase {
 // time: what a hot loop should use instead of building the same query again.
 // The database's driver prepares the statement on each connection once, as
 // for any statement. Runs on the thread's connection, in its transaction.
-class PreparedQuery {
+class LINGO_API PreparedQuery {
  public:
   PreparedQuery(Database* db, CompiledQuery compiled, Idempotence idempotence = Idempotence::unknown);
   // Every row (RETURNING rows for writes). InterfaceError, before anything is
@@ -190,7 +191,7 @@ class PreparedQuery {
 };
 
 // Iterates a query's rows as they arrive (see Select::begin()).
-class RowCursor {
+class LINGO_API RowCursor {
  public:
   using iterator_category = std::input_iterator_tag;
   using value_type = Row;
@@ -214,7 +215,7 @@ class RowCursor {
   std::shared_ptr<RowStream> stream_;
 };
 
-class Select : public QueryBase {
+class LINGO_API Select : public QueryBase {
  public:
   explicit Select(Database* db, std::vector<ast::NodePtr> columns = {});
 
@@ -310,7 +311,9 @@ class Select : public QueryBase {
 
  private:
   void compile_into(const Compiler& c, CompiledQuery& out) const override;
-  [[nodiscard]] Idempotence idempotence() const noexcept override { return Idempotence::idempotent; }
+  [[nodiscard]] Idempotence idempotence() const noexcept override {
+    return Idempotence::idempotent;
+  }
   SelectData& mut();
   void from_table(const Table& table, std::string alias);
   void from_subquery(const Select& subquery, std::string alias);
@@ -328,13 +331,12 @@ namespace detail {
 // The run-time half of check_writable: a lingo::Value of a type the column
 // does not hold, or an integer outside the column's range, is a ValueError
 // naming the column (never the value).
-void check_value(const ColumnBase& column, const Value& value);
+LINGO_API void check_value(const ColumnBase& column, const Value& value);
 // A value written to `column` (of C++ type T), as a bound parameter or an
 // expression: checked at compile time, and, for a lingo::Value or an integer
 // that may not fit, when it is written.
 template <class T, class V>
-  requires(!std::is_base_of_v<Expr, V>)
-Value written_value(const ColumnBase& column, const V& value) {
+requires(!std::is_base_of_v<Expr, V>) Value written_value(const ColumnBase& column, const V& value) {
   check_writable<T, V>();
   Value v;
   if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V> && !std::is_same_v<V, bool>)
@@ -358,14 +360,14 @@ ast::NodePtr written(const ColumnBase& column, const V& value) {
 
 // ON CONFLICT ON CONSTRAINT "name": a conflict target given by the name of a
 // unique constraint (PostgreSQL, CockroachDB).
-struct ConflictConstraint {
+struct LINGO_API ConflictConstraint {
   std::string name;
 };
 [[nodiscard]] inline ConflictConstraint constraint(std::string name) {
   return {std::move(name)};
 }
 
-class Insert : public QueryBase {
+class LINGO_API Insert : public QueryBase {
  public:
   Insert(Database* db, const Table& table);
   // One row, column by column. The value's C++ type is checked against the
@@ -519,7 +521,7 @@ template <class T>
   return TypedExpr<T>(std::make_shared<ast::Excluded>(column.name()));
 }
 
-class Update : public QueryBase {
+class LINGO_API Update : public QueryBase {
  public:
   Update(Database* db, const Table& table);
   // The value's C++ type is checked against the column's at compile time.
@@ -544,7 +546,7 @@ class Update : public QueryBase {
   UpdateData data_;
 };
 
-class Delete : public QueryBase {
+class LINGO_API Delete : public QueryBase {
  public:
   Delete(Database* db, const Table& table);
   Delete& where(const TypedExpr<bool>& condition);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -31,7 +32,7 @@ namespace detail {
 class GuardedStream;
 }
 
-class ResultSource {
+class LINGO_API ResultSource {
  public:
   virtual ~ResultSource() = default;
   [[nodiscard]] virtual std::size_t row_count() const noexcept = 0;
@@ -66,7 +67,7 @@ class ResultSource {
   mutable std::shared_ptr<const Selected> selected_;
 };
 
-class Row {
+class LINGO_API Row {
  public:
   Row(const ResultSource* source, std::size_t row) noexcept : source_(source), row_(row) {}
   // A row that keeps its result alive (what one() and first() return).
@@ -106,7 +107,7 @@ class Row {
   std::shared_ptr<const ResultSource> owner_;  // empty for rows iterated from a Result
 };
 
-class Result {
+class LINGO_API Result {
  public:
   class iterator {
    public:

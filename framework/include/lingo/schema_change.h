@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/field.h"
 #include "lingo/value.h"
 
 namespace lingo {
 
-struct SchemaChange {
+struct LINGO_API SchemaChange {
   enum class Kind : std::uint8_t {
     add_column,       // column, field
     drop_column,      // column
@@ -45,6 +46,6 @@ struct SchemaChange {
 };
 
 // "add_column", ...: for messages.
-[[nodiscard]] std::string_view to_string(SchemaChange::Kind kind) noexcept;
+[[nodiscard]] LINGO_API std::string_view to_string(SchemaChange::Kind kind) noexcept;
 
 }  // namespace lingo

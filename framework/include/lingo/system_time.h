@@ -23,11 +23,12 @@
 #include <string>
 #include <string_view>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
 
-class SystemTime {
+class LINGO_API SystemTime {
  public:
   // A fixed instant.
   [[nodiscard]] static SystemTime at(TimestampTz instant);

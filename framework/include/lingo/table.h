@@ -28,6 +28,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "lingo/export.h"
 #include "lingo/expr.h"
 #include "lingo/field.h"
 
@@ -36,7 +37,7 @@ namespace lingo {
 class Table;
 
 // What a column is, apart from its C++ type.
-class ColumnBase {
+class LINGO_API ColumnBase {
  public:
   ColumnBase(const Table& table, std::string name, Field field);
   ColumnBase(const ColumnBase&) = delete;
@@ -56,7 +57,7 @@ class ColumnBase {
 };
 
 // Returned by Table::column(); becomes a Column<T> in the member declaration.
-struct ColumnDef {
+struct LINGO_API ColumnDef {
   Table* table;
   std::string name;
   Field field;
@@ -75,12 +76,15 @@ constexpr bool readable_as(ValueType stored, ValueType cpp) {
   };
   if (stored == cpp) return true;
   if (is_int(stored) && is_int(cpp)) return true;  // checked narrowing on read
-  if (cpp == ValueType::float64 && (stored == ValueType::float32 || stored == ValueType::decimal)) return true;
+  if (cpp == ValueType::float64 && (stored == ValueType::float32 || stored == ValueType::decimal))
+    return true;
   if (cpp == ValueType::decimal && is_int(stored)) return true;
   return false;
 }
 template <class F>
-concept static_kind = std::derived_from<F, Field> && requires { F::values; };
+concept static_kind = std::derived_from<F, Field> && requires {
+  F::values;
+};
 // Whether `cpp` is an integer type narrower than the integer values `stored`.
 constexpr bool narrower_integer(ValueType cpp, ValueType stored) {
   auto rank = [](ValueType t) {
@@ -120,7 +124,7 @@ class Column : public TypedExpr<T>, public ColumnBase {
 
 // Every member has a default, so designated initializers may name only what
 // they need: index({&a, &b}, {.name = "a_b", .where = "deleted IS NULL"}).
-struct IndexDef {
+struct LINGO_API IndexDef {
   std::string name{};  // generated when empty: <table>_<col>_<col>
   std::vector<const ColumnBase*> columns{};
   bool unique = false;
@@ -128,7 +132,7 @@ struct IndexDef {
   std::string where{};   // a partial index's condition, SQL from the program
 };
 
-class Table {
+class LINGO_API Table {
  public:
   explicit Table(std::string name);
   virtual ~Table() = default;
@@ -181,7 +185,7 @@ const std::string& Column<T>::qualifier(const Table& t) {
 
 namespace detail {
 // Makes the next Table constructed on this thread an alias; see lingo::alias.
-class AliasScope {
+class LINGO_API AliasScope {
  public:
   AliasScope(const Table& of, std::string alias);
   ~AliasScope();

@@ -20,13 +20,14 @@
 #include <string>
 #include <string_view>
 
+#include "lingo/export.h"
 #include "lingo/value.h"
 
 namespace lingo {
 
 class Error;
 
-struct TraceEvent {
+struct LINGO_API TraceEvent {
   std::string_view dialect;
   std::string_view sql;
   // The bound values; empty unless the tracer was installed with show_params.
@@ -44,24 +45,24 @@ struct TraceEvent {
 // it throws is discarded, so tracing can never change what a statement does.
 using Tracer = std::function<void(const TraceEvent&)>;
 
-struct TraceOptions {
+struct LINGO_API TraceOptions {
   bool show_params = false;  // hand the bound values to the tracer
 };
 
 // One line: "0.412 ms  SELECT ... WHERE id = $1  -- 1 parameter (redacted)",
 // or with the values when the event carries them, and the error when it failed.
-[[nodiscard]] std::string to_string(const TraceEvent& event);
+[[nodiscard]] LINGO_API std::string to_string(const TraceEvent& event);
 
 // A tracer writing to the Poco::Logger of that name: successful statements at
 // the information level, failed ones at warning. Configure the logger's
 // channel and level with Poco as usual.
-[[nodiscard]] Tracer poco_logger_tracer(const std::string& logger_name = "lingo.sql");
+[[nodiscard]] LINGO_API Tracer poco_logger_tracer(const std::string& logger_name = "lingo.sql");
 
 // Where a Database's connections report their statements. Owned by the
 // Database; every connection it opens points here. Installing or removing a
 // tracer is thread-safe; with none installed, tracing costs one atomic load
 // per statement.
-class TraceSink {
+class LINGO_API TraceSink {
  public:
   void set(Tracer tracer, TraceOptions options);
   [[nodiscard]] bool active() const noexcept { return active_.load(std::memory_order_acquire); }

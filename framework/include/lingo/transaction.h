@@ -32,6 +32,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "lingo/export.h"
 #include "lingo/system_time.h"
 
 namespace lingo {
@@ -45,20 +46,20 @@ enum class LockType { deferred, immediate, exclusive };
 // CockroachDB's transaction priority.
 enum class Priority { low, normal, high };
 
-[[nodiscard]] std::string_view to_string(IsolationLevel level) noexcept;  // "SERIALIZABLE"
-[[nodiscard]] std::string_view to_string(LockType type) noexcept;         // "IMMEDIATE"
-[[nodiscard]] std::string_view to_string(Priority priority) noexcept;     // "HIGH"
+[[nodiscard]] LINGO_API std::string_view to_string(IsolationLevel level) noexcept;  // "SERIALIZABLE"
+[[nodiscard]] LINGO_API std::string_view to_string(LockType type) noexcept;         // "IMMEDIATE"
+[[nodiscard]] LINGO_API std::string_view to_string(Priority priority) noexcept;     // "HIGH"
 // "low", "NORMAL", "High", ...; ValueError naming the accepted words otherwise.
-[[nodiscard]] Priority parse_priority(std::string_view text);
+[[nodiscard]] LINGO_API Priority parse_priority(std::string_view text);
 // "serializable", "read committed", "REPEATABLE_READ", ...; ValueError otherwise.
-[[nodiscard]] IsolationLevel parse_isolation_level(std::string_view text);
+[[nodiscard]] LINGO_API IsolationLevel parse_isolation_level(std::string_view text);
 
 // How the outermost block opens its transaction. Each dialect accepts what it
 // supports and refuses the rest with a NotSupportedError naming the option:
 // PostgreSQL takes isolation_level, read_only and deferrable; SQLite takes
 // lock_type (and isolation_level = serializable, which is all it offers);
 // CockroachDB takes isolation_level, read_only, priority and system_time.
-struct TransactionOptions {
+struct LINGO_API TransactionOptions {
   std::optional<IsolationLevel> isolation_level{};
   bool read_only = false;
   bool deferrable = false;
@@ -74,7 +75,7 @@ enum class BlockKind {
   savepoint,    // SAVEPOINT ... RELEASE / ROLLBACK TO
 };
 
-class Transaction {
+class LINGO_API Transaction {
  public:
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
@@ -129,7 +130,7 @@ class Transaction {
 
 // manual_commit(): while it is open, the application sends begin(), commit()
 // and rollback() itself; atomic() is refused, transaction() does nothing.
-class ManualCommit {
+class LINGO_API ManualCommit {
  public:
   ManualCommit(ManualCommit&& other) noexcept;
   ManualCommit& operator=(ManualCommit&&) = delete;
@@ -149,7 +150,7 @@ class ManualCommit {
 
 // connection_context(): connects if closed; the outermost context closes the
 // connection when it ends.
-class ConnectionContext {
+class LINGO_API ConnectionContext {
  public:
   ConnectionContext(ConnectionContext&& other) noexcept;
   ConnectionContext& operator=(ConnectionContext&&) = delete;
@@ -168,21 +169,21 @@ class ConnectionContext {
 };
 
 // One retry, as run_transaction's on_retry hook sees it.
-struct RetryEvent {
+struct LINGO_API RetryEvent {
   int attempt = 0;                      // the attempt that failed, from 1
   const Error* error = nullptr;         // its retryable failure
   std::chrono::microseconds backoff{};  // the pause before the next attempt
 };
 
 // What one run_transaction call took; filled in whether it succeeds or not.
-struct RunStats {
+struct LINGO_API RunStats {
   int attempts = 0;
   std::chrono::microseconds backoff{};  // total time spent pausing between attempts
 };
 
 // run_transaction's options: how the transaction opens (as
 // TransactionOptions), and how failed attempts are retried.
-struct RunOptions {
+struct LINGO_API RunOptions {
   // Attempts in all, the first included. 0 means no limit (peewee's meaning of
   // 0 and None), which is only wise with a deadline.
   int max_attempts = 10;

@@ -16,15 +16,17 @@
 #include <utility>
 #include <vector>
 
+#include "lingo/export.h"
+
 namespace lingo {
 
-struct UriHost {
+struct LINGO_API UriHost {
   std::string name;              // decoded; IPv6 without brackets
   std::optional<unsigned> port;  // absent when not given
   friend bool operator==(const UriHost&, const UriHost&) = default;
 };
 
-class Uri {
+class LINGO_API Uri {
  public:
   // Throws UriError naming the fault and showing the URI with its password masked.
   static Uri parse(std::string_view text);
@@ -74,9 +76,9 @@ class Uri {
 // Masks the password of a URI-like string without throwing: for messages about
 // text that may not parse. Falls back to masking everything after "://" up to
 // '@' when the text is malformed.
-[[nodiscard]] std::string mask_uri(std::string_view text);
+[[nodiscard]] LINGO_API std::string mask_uri(std::string_view text);
 
 // Percent-decoding; throws UriError on a malformed escape.
-[[nodiscard]] std::string percent_decode(std::string_view text, std::string_view what);
+[[nodiscard]] LINGO_API std::string percent_decode(std::string_view text, std::string_view what);
 
 }  // namespace lingo

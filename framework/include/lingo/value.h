@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lingo/decimal.h"
+#include "lingo/export.h"
 
 namespace lingo {
 
@@ -43,43 +44,43 @@ enum class ValueType : std::uint8_t {
   array,
 };
 
-[[nodiscard]] std::string_view to_string(ValueType type) noexcept;
+[[nodiscard]] LINGO_API std::string_view to_string(ValueType type) noexcept;
 
 // Binary data; may hold NUL bytes anywhere.
-struct Bytes {
+struct LINGO_API Bytes {
   std::string data;
   friend bool operator==(const Bytes&, const Bytes&) = default;
 };
 
 // A calendar date.
-struct Date {
+struct LINGO_API Date {
   std::chrono::sys_days days{};
   friend bool operator==(const Date&, const Date&) = default;
   friend auto operator<=>(const Date&, const Date&) = default;
 };
 
 // A time of day, microsecond precision, 00:00:00 to 24:00:00 inclusive.
-struct Time {
+struct LINGO_API Time {
   std::chrono::microseconds since_midnight{};
   friend bool operator==(const Time&, const Time&) = default;
   friend auto operator<=>(const Time&, const Time&) = default;
 };
 
 // A date and time of day with no time zone (SQL TIMESTAMP).
-struct Timestamp {
+struct LINGO_API Timestamp {
   std::chrono::local_time<std::chrono::microseconds> value{};
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
 };
 
 // An instant (SQL TIMESTAMP WITH TIME ZONE), held in UTC.
-struct TimestampTz {
+struct LINGO_API TimestampTz {
   std::chrono::sys_time<std::chrono::microseconds> value{};
   friend bool operator==(const TimestampTz&, const TimestampTz&) = default;
   friend auto operator<=>(const TimestampTz&, const TimestampTz&) = default;
 };
 
-struct Uuid {
+struct LINGO_API Uuid {
   std::array<std::uint8_t, 16> bytes{};
   // Accepts the canonical 8-4-4-4-12 form, with or without hyphens or braces,
   // in either case; throws DataError otherwise.
@@ -94,13 +95,13 @@ class Value;
 // A SQL array. `element_type` names the element kind even when the array is
 // empty, so a driver can bind it with the right server type. A
 // multi-dimensional array holds arrays as its items.
-struct Array {
+struct LINGO_API Array {
   ValueType element_type = ValueType::text;
   std::vector<Value> items;
-  friend bool operator==(const Array&, const Array&);
+  friend LINGO_API bool operator==(const Array&, const Array&);
 };
 
-class Value {
+class LINGO_API Value {
  public:
   using Storage =
       std::variant<std::monostate, bool, std::int16_t, std::int32_t, std::int64_t, float, double, Decimal,
@@ -303,27 +304,27 @@ constexpr ValueType element_type_of() {
 
 // Parsing and formatting helpers shared by drivers; ISO 8601 / SQL forms.
 namespace text {
-[[nodiscard]] std::string format_date(Date d);
-[[nodiscard]] std::string format_time(Time t);
-[[nodiscard]] std::string format_timestamp(Timestamp ts);
-[[nodiscard]] std::string format_timestamptz(TimestampTz ts);  // "...+00:00"
-[[nodiscard]] std::string format_double(double v);             // shortest exact round-trip
-[[nodiscard]] std::string format_float(float v);
+[[nodiscard]] LINGO_API std::string format_date(Date d);
+[[nodiscard]] LINGO_API std::string format_time(Time t);
+[[nodiscard]] LINGO_API std::string format_timestamp(Timestamp ts);
+[[nodiscard]] LINGO_API std::string format_timestamptz(TimestampTz ts);  // "...+00:00"
+[[nodiscard]] LINGO_API std::string format_double(double v);             // shortest exact round-trip
+[[nodiscard]] LINGO_API std::string format_float(float v);
 // Throw DataError naming the input on malformed text.
-[[nodiscard]] Date parse_date(std::string_view s);
-[[nodiscard]] Time parse_time(std::string_view s);
-[[nodiscard]] Timestamp parse_timestamp(std::string_view s);
+[[nodiscard]] LINGO_API Date parse_date(std::string_view s);
+[[nodiscard]] LINGO_API Time parse_time(std::string_view s);
+[[nodiscard]] LINGO_API Timestamp parse_timestamp(std::string_view s);
 // Accepts an offset ("+05:30", "-08", "Z"); without one the text is taken as UTC.
-[[nodiscard]] TimestampTz parse_timestamptz(std::string_view s);
-[[nodiscard]] double parse_double(std::string_view s);  // also NaN, Infinity, -Infinity
-[[nodiscard]] std::int64_t parse_int64(std::string_view s);
+[[nodiscard]] LINGO_API TimestampTz parse_timestamptz(std::string_view s);
+[[nodiscard]] LINGO_API double parse_double(std::string_view s);  // also NaN, Infinity, -Infinity
+[[nodiscard]] LINGO_API std::int64_t parse_int64(std::string_view s);
 // JSON as the drivers read it: DataError on malformed text, and on nesting
 // deeper than json_max_depth() (10 000 by default; Boost.JSON's own default
 // of 32 refused documents PostgreSQL stores). The limit guards the stack:
 // a parsed document is destroyed recursively.
-[[nodiscard]] boost::json::value parse_json(std::string_view s);
-[[nodiscard]] std::size_t json_max_depth() noexcept;
-void set_json_max_depth(std::size_t depth) noexcept;
+[[nodiscard]] LINGO_API boost::json::value parse_json(std::string_view s);
+[[nodiscard]] LINGO_API std::size_t json_max_depth() noexcept;
+LINGO_API void set_json_max_depth(std::size_t depth) noexcept;
 }  // namespace text
 
 }  // namespace lingo
