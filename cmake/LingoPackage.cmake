@@ -11,11 +11,6 @@
 # the .pc files from ${pcfiledir}).
 include(CMakePackageConfigHelpers)
 
-# The plugin ABI, read from the header that defines it, for lingoConfig.cmake.
-file(STRINGS ${PROJECT_SOURCE_DIR}/framework/include/lingo/version.h LINGO_PLUGIN_ABI
-     REGEX "^#define LINGO_PLUGIN_ABI [0-9]+")
-string(REGEX REPLACE "^#define LINGO_PLUGIN_ABI ([0-9]+).*" "\\1" LINGO_PLUGIN_ABI "${LINGO_PLUGIN_ABI}")
-
 set(LINGO_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lingo)
 set(LINGO_PLUGIN_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
 

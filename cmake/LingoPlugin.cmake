@@ -19,7 +19,10 @@ function(lingo_add_plugin name)
     INSTALL_RPATH "$ORIGIN:$ORIGIN/../..")
   target_link_libraries(${target} PUBLIC lingo::lingo PRIVATE lingo_warnings)
   if(P_EXPORTED)
-    set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+    # Other libraries link it, so it has a SONAME, versioned like liblingo's
+    # (liblingo-<NAME>.so.<ABI>); the loader still finds it by the plain .so.
+    set_target_properties(${target} PROPERTIES EXPORT_NAME ${name} VERSION ${LINGO_LIBRARY_VERSION}
+                                               SOVERSION ${LINGO_SOVERSION})
     add_library(lingo::${name} ALIAS ${target})
     install(TARGETS ${target} EXPORT lingo-${name}-targets
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})

@@ -32,6 +32,17 @@ std::string hex(unsigned v) {
   return buf;
 }
 
+std::string hex64(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%016llX", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// BOOST_VERSION is major * 100000 + minor * 100 + patch.
+std::string boost_text(std::uint32_t v) {
+  return std::to_string(v / 100000) + "." + std::to_string(v / 100 % 1000) + "." + std::to_string(v % 100);
+}
+
 // The absolute path of the file mapped at `address`, from the kernel's own
 // record (/proc/self/maps), which never depends on the working directory.
 std::string mapped_file(const void* address) {
@@ -211,6 +222,18 @@ const PluginRegistry::Loaded& PluginRegistry::load_locked(const std::string& pat
     plugin_error("plugin '" + path + "' was built against the C++ runtime '" +
                  (info->cxx_runtime ? info->cxx_runtime : "?") +
                  "', but the core uses '" LINGO_CXX_RUNTIME "'; C++ objects cannot cross between them");
+  if (info->boost_version != BOOST_VERSION)
+    plugin_error("plugin '" + path + "' was built against Boost " + boost_text(info->boost_version) +
+                 ", but the core against Boost " + boost_text(BOOST_VERSION) +
+                 "; a lingo::Value holds a boost::json::value, whose layout is that Boost's: rebuild the "
+                 "plugin against the core's Boost");
+  if (info->layout != abi_layout_fingerprint())
+    plugin_error("plugin '" + path +
+                 "' sees Lingo's C++ types with another layout than the core does (layout fingerprint " +
+                 hex64(info->layout) + ", the core's " + hex64(abi_layout_fingerprint()) +
+                 "): the same headers compiled with other settings, such as _GLIBCXX_DEBUG, a packing "
+                 "flag or another standard library; rebuild the plugin with the settings the core was "
+                 "built with");
   if (info->core_min > LINGO_VERSION_NUMBER || info->core_max < LINGO_VERSION_NUMBER)
     plugin_error("plugin '" + path + "' needs a Lingo core from " + version_text(info->core_min) + " to " +
                  version_text(info->core_max) + ", but this core is " LINGO_VERSION_STRING);

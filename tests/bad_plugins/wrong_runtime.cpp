@@ -12,6 +12,8 @@ extern "C" __attribute__((visibility("default"))) const lingo_plugin_info* lingo
                                          "libc++",
                                          "clang",
                                          "built against libc++",
-                                         nullptr};
+                                         nullptr,
+                                         BOOST_VERSION,
+                                         lingo::abi_layout_fingerprint()};
   return &info;
 }

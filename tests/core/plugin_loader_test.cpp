@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
+#include "lingo/abi.h"
 #include "lingo/database.h"
 #include "lingo/errors.h"
 #include "lingo/plugin_registry.h"
@@ -60,6 +62,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testWrongMagicIsRefused);
   CPPUNIT_TEST(testPluginForAnotherCoreVersionIsRefused);
   CPPUNIT_TEST(testPluginOfAnotherCxxRuntimeIsRefused);
+  CPPUNIT_TEST(testPluginOfAnotherBoostIsRefused);
+  CPPUNIT_TEST(testPluginWithAnotherLayoutIsRefused);
   CPPUNIT_TEST(testFileThatIsNotALibraryIsRefused);
   CPPUNIT_TEST(testMissingFileIsRefused);
   CPPUNIT_TEST(testFifoInAPluginFolderDoesNotHangDiscovery);
@@ -113,6 +117,29 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     PluginRegistry registry;
     auto e = expect_throw<PluginError>([&] { registry.load(bad("wrongruntime")); }, "libc++ plugin");
     LINGO_ASSERT_CONTAINS(e.what(), "C++ runtime 'libc++'");
+  }
+
+  void testPluginOfAnotherBoostIsRefused() {
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("wrongboost")); }, "Boost 1.74 plugin");
+    LINGO_ASSERT_CONTAINS(e.what(), "was built against Boost 1.74.0, but the core against Boost " +
+                                        std::to_string(BOOST_VERSION / 100000) + "." +
+                                        std::to_string(BOOST_VERSION / 100 % 1000) + ".");
+    LINGO_ASSERT_CONTAINS(e.what(), "rebuild the plugin against the core's Boost");
+  }
+
+  void testPluginWithAnotherLayoutIsRefused() {
+    // Built with -D_GLIBCXX_DEBUG: the layouts differ, nothing else does.
+    PluginRegistry registry;
+    auto e = expect_throw<PluginError>([&] { registry.load(bad("debuglayout")); }, "_GLIBCXX_DEBUG plugin");
+    LINGO_ASSERT_CONTAINS(e.what(), "sees Lingo's C++ types with another layout than the core does");
+    char core[24];
+    std::snprintf(core, sizeof core, "0x%016llX",
+                  static_cast<unsigned long long>(lingo::abi_layout_fingerprint()));
+    LINGO_ASSERT_CONTAINS(e.what(), std::string("the core's ") + core);
+    // Refused before its dialect was made: its scheme is not served.
+    expect_throw<PluginError>([&] { (void)registry.dialect_for(Uri::parse("debuglayout://")); },
+                              "the refused plugin's scheme");
   }
 
   void testFileThatIsNotALibraryIsRefused() {

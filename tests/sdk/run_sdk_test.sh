@@ -56,6 +56,9 @@ version=$(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/package/lingoC
   2>/dev/null || true)
 [ -n "$cxx" ] && [ -n "$libdir" ] || fail "cannot read the compiler and libdir from $build/CMakeCache.txt"
 [ -n "$version" ] || fail "cannot read the version from $build/package/lingoConfigVersion.cmake"
+# The ABI generation, which the SONAMEs carry (docs/abi.md).
+abi=$(sed -n 's/^#define LINGO_PLUGIN_ABI \([0-9]*\)$/\1/p' "$source/framework/include/lingo/version.h")
+[ -n "$abi" ] || fail "cannot read LINGO_PLUGIN_ABI from framework/include/lingo/version.h"
 
 # The test server: postgresql://user[:pw]@host[:port]/db[?options].
 pg_re='^postgres(ql)?://([^@/?]*@)?([^/?]*)/([^?]+)(\?.*)?$'
@@ -81,7 +84,7 @@ step "installing $build into $prefix"
 for f in include/lingo/lingo.h include/lingo/plugin.h include/lingo/dialect.h \
          include/lingo/postgres/pg_dialect.h include/lingo/postgres/pg_connection.h \
          include/lingo/postgres/export.h \
-         "$libdir/liblingo.so" "$libdir/liblingo.so.$version" \
+         "$libdir/liblingo.so" "$libdir/liblingo.so.$abi.$version" \
          "$libdir/lingo/plugins/liblingo-postgres.so" "$libdir/lingo/plugins/liblingo-sqlite.so" \
          bin/lingo \
          "$libdir/cmake/lingo/lingoConfig.cmake" "$libdir/cmake/lingo/lingoConfigVersion.cmake" \
@@ -92,7 +95,13 @@ for f in include/lingo/lingo.h include/lingo/plugin.h include/lingo/dialect.h \
 done
 [ -L "$prefix/$libdir/liblingo.so" ] || fail "$libdir/liblingo.so should be a link to the versioned library"
 soname=$(readelf -d "$prefix/$libdir/liblingo.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ -n "$soname" ] && [ -L "$prefix/$libdir/$soname" ] || fail "the soname link '$soname' is missing"
+[ "$soname" = "liblingo.so.$abi" ] || fail "liblingo's SONAME is '$soname', expected liblingo.so.$abi (the ABI generation)"
+[ -L "$prefix/$libdir/$soname" ] || fail "the soname link '$soname' is missing"
+# liblingo-postgres, which other dialects link, is versioned the same way.
+pg_soname=$(readelf -d "$prefix/$libdir/lingo/plugins/liblingo-postgres.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$pg_soname" = "liblingo-postgres.so.$abi" ] ||
+  fail "liblingo-postgres's SONAME is '$pg_soname', expected liblingo-postgres.so.$abi"
+[ -L "$prefix/$libdir/lingo/plugins/$pg_soname" ] || fail "the soname link '$pg_soname' is missing"
 
 # Relocatable: nothing installed may point back into the build or source tree,
 # nor at the prefix itself (the package finds its prefix from where it lies).
@@ -138,7 +147,7 @@ if grep -qE 'Acme(Dialect|Compiler)' <<<"$symbols"; then
   fail "the plugin exports AcmeDialect or AcmeCompiler symbols; visibility is not hidden"
 fi
 needed=$(readelf -d "$plugin")
-expect_in "$needed" "[liblingo-postgres.so]" "the plugin's NEEDED libraries"
+expect_in "$needed" "[liblingo-postgres.so.$abi]" "the plugin's NEEDED libraries"
 "$ctest" --test-dir "$sample" --output-on-failure >"$tmp/ctest.log" 2>&1 ||
   { cat "$tmp/ctest.log"; fail "the sample's tests"; }
 expect_in "$(cat "$tmp/ctest.log")" "100% tests passed, 0 tests failed out of 2" "the sample's ctest output"

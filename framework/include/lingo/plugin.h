@@ -2,9 +2,11 @@
 //
 // The loader resolves one C symbol, `lingo_plugin_entry`, and reads the plain
 // C struct it returns before touching any C++ object: the magic number first,
-// then the plugin ABI, the C++ runtime the plugin was built against, and the
-// range of core versions it accepts. Only when all of them match does it call
-// `create_dialect` and treat the result as a lingo::Dialect.
+// then the plugin ABI, the C++ runtime the plugin was built against, the
+// Boost release and the layout fingerprint of the C++ types the two share
+// (lingo/abi.h), and the range of core versions it accepts. Only when all of
+// them match does it call `create_dialect` and treat the result as a
+// lingo::Dialect.
 //
 // A plugin author writes:
 //
@@ -13,8 +15,10 @@
 // in exactly one source file of the plugin.
 #pragma once
 
+#include <boost/version.hpp>
 #include <cstdint>
 
+#include "lingo/abi.h"
 #include "lingo/dialect.h"
 #include "lingo/version.h"
 
@@ -54,6 +58,9 @@ struct lingo_plugin_info {
   const char* compiler;       /* for display */
   const char* description;
   const void* (*create_dialect)(void); /* returns a const lingo::Dialect*, owned by the plugin */
+  /* Since plugin ABI 10 (read only once abi_version matched): */
+  uint32_t boost_version; /* BOOST_VERSION the plugin was built with: boost::json::value is in Value */
+  uint64_t layout;        /* lingo::abi_layout_fingerprint() as the plugin's compiler saw the types */
 };
 
 typedef const struct lingo_plugin_info* (*lingo_plugin_entry_fn)(void);
@@ -78,6 +85,8 @@ typedef const struct lingo_plugin_info* (*lingo_plugin_entry_fn)(void);
           static const DialectClass dialect;                                                            \
           return static_cast<const ::lingo::Dialect*>(&dialect);                                        \
         },                                                                                              \
+        BOOST_VERSION,                                                                                  \
+        ::lingo::abi_layout_fingerprint(),                                                              \
     };                                                                                                  \
     return &info;                                                                                       \
   }

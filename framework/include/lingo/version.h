@@ -12,8 +12,14 @@
 #define LINGO_VERSION_NUMBER (LINGO_VERSION_MAJOR * 10000 + LINGO_VERSION_MINOR * 100 + LINGO_VERSION_PATCH)
 #define LINGO_VERSION_STRING "0.1.0"
 
-// Bumped whenever a core interface a plugin implements or calls changes shape.
-#define LINGO_PLUGIN_ABI 9
+// The ABI generation (docs/abi.md). Bumped whenever an exported interface
+// changes incompatibly: a class a plugin implements or calls, the layout of
+// a public type, a removed or changed exported function. It is also the
+// SONAME version of liblingo and liblingo-postgres (liblingo.so.10), so a
+// bump makes programs and plugins built before it refuse to load rather than
+// misread objects; scripts/abi-check holds the exported interface to the
+// committed baseline of this generation.
+#define LINGO_PLUGIN_ABI 10
 
 namespace lingo {
 
