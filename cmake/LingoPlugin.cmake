@@ -24,9 +24,13 @@ function(lingo_add_plugin name)
     set_target_properties(${target} PROPERTIES EXPORT_NAME ${name} VERSION ${LINGO_LIBRARY_VERSION}
                                                SOVERSION ${LINGO_SOVERSION})
     add_library(lingo::${name} ALIAS ${target})
+    # The plain .so link is what the loader looks for, so it goes with the
+    # plugin's package, not with the development files.
     install(TARGETS ${target} EXPORT lingo-${name}-targets
-            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR} COMPONENT ${name}
+                    NAMELINK_COMPONENT ${name})
   else()
-    install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR})
+    install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${LINGO_PLUGIN_SUBDIR}
+            COMPONENT ${name})
   endif()
 endfunction()

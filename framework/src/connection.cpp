@@ -32,7 +32,7 @@ namespace detail {
 class GuardedStream final : public RowStream {
  public:
   GuardedStream(Connection& conn, std::unique_ptr<RowStream> driver,
-                std::shared_ptr<const ResultSource::Selected> selected)
+                std::shared_ptr<const SelectedColumns> selected)
       : conn_(&conn), driver_(std::move(driver)), selected_(std::move(selected)) {
     conn_->open_stream_ = this;
   }
@@ -64,9 +64,7 @@ class GuardedStream final : public RowStream {
 
   [[nodiscard]] Row row() const override {
     if (driver_ == nullptr) return *current_;
-    Row row = driver_->row();
-    row.source().set_selected(selected_);
-    return row;
+    return driver_->row().with_selected(selected_);
   }
 
   // Reads every remaining row into memory and lets the connection go.
@@ -98,7 +96,7 @@ class GuardedStream final : public RowStream {
 
   Connection* conn_;
   std::unique_ptr<RowStream> driver_;  // null once finished, settled or abandoned
-  std::shared_ptr<const ResultSource::Selected> selected_;
+  std::shared_ptr<const SelectedColumns> selected_;
   std::deque<Row> buffered_;
   std::optional<Row> current_;
   std::exception_ptr failure_;
@@ -150,7 +148,7 @@ Result Connection::execute(std::string_view sql, std::span<const Value> params) 
 }
 
 std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params,
-                                              std::shared_ptr<const ResultSource::Selected> selected) {
+                                              std::shared_ptr<const SelectedColumns> selected) {
   std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sql, params); });
   return std::make_unique<detail::GuardedStream>(*this, std::move(driver), std::move(selected));
 }

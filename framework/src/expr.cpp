@@ -102,7 +102,7 @@ Value Row::read(const Expr& column) const {
                                   ? &static_cast<const ast::Column&>(*node)
                                   : nullptr;
   std::size_t index = ResultSource::npos;
-  const auto* selected = source_->selected();
+  const SelectedColumns* selected = selected_;
   if (selected != nullptr) {
     for (std::size_t i = 0; i < selected->size(); ++i) {
       if ((*selected)[i].get() == node) {

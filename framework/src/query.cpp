@@ -53,9 +53,9 @@ const Table& write_target(const Table& table, std::string_view statement) {
 }
 
 // The RETURNING list as a query's selected columns (none: no RETURNING).
-std::shared_ptr<const ResultSource::Selected> returned(const std::vector<ast::NodePtr>& returning) {
+std::shared_ptr<const SelectedColumns> returned(const std::vector<ast::NodePtr>& returning) {
   if (returning.empty()) return nullptr;
-  return std::make_shared<const ResultSource::Selected>(returning);
+  return std::make_shared<const SelectedColumns>(returning);
 }
 
 }  // namespace

@@ -45,12 +45,26 @@ std::size_t ResultSource::find_column(std::string_view name) const {
   return npos;
 }
 
-void ResultSource::set_selected(std::shared_ptr<const Selected> columns) const noexcept {
-  if (columns && columns->size() == column_count()) selected_ = std::move(columns);
+void Result::set_selected(std::shared_ptr<const SelectedColumns> columns) {
+  if (source_ && columns && columns->size() == source_->column_count()) selected_ = std::move(columns);
 }
 
-void Result::set_selected(std::shared_ptr<const ResultSource::Selected> columns) {
-  if (source_) source_->set_selected(std::move(columns));
+namespace {
+
+// What an owning row with selected columns keeps alive.
+struct OwnedWithSelected {
+  std::shared_ptr<const void> source;
+  std::shared_ptr<const SelectedColumns> selected;
+};
+
+}  // namespace
+
+Row Row::with_selected(const std::shared_ptr<const SelectedColumns>& selected) && {
+  if (!selected || selected->size() != source_->column_count()) return std::move(*this);
+  selected_ = selected.get();
+  if (owner_)
+    owner_ = std::make_shared<const OwnedWithSelected>(OwnedWithSelected{std::move(owner_), selected});
+  return std::move(*this);
 }
 
 void interface_error_out_of_range(std::size_t row, std::size_t size) {
@@ -90,7 +104,7 @@ std::size_t Result::column_index(std::string_view name) const {
 
 Row Result::operator[](std::size_t row) const& {
   if (row >= size()) interface_error_out_of_range(row, size());
-  return {source_.get(), row};
+  return {source_.get(), row, selected_.get()};
 }
 
 Value Result::scalar_value() const {
@@ -106,12 +120,12 @@ namespace lingo {
 
 Row Result::owned_row(std::size_t row) const& {
   if (row >= size()) interface_error_out_of_range(row, size());
-  return Row(source_, row);
+  return Row(source_, row).with_selected(selected_);
 }
 
 Row Result::owned_row(std::size_t row) && {
   if (row >= size()) interface_error_out_of_range(row, size());
-  return Row(std::move(source_), row);
+  return Row(std::move(source_), row).with_selected(selected_);
 }
 
 }  // namespace lingo

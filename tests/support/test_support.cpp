@@ -130,8 +130,11 @@ CrdbCluster::CrdbCluster(int nodes) {
 
 std::string CrdbCluster::uri(const std::string& options, const std::string& scheme) const {
   std::string hosts;
-  for (const auto& n : nodes_)
-    hosts += (hosts.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(n->port());
+  for (const auto& n : nodes_) {
+    if (!hosts.empty()) hosts += ",";
+    hosts += "127.0.0.1:";
+    hosts += std::to_string(n->port());
+  }
   const std::string database = lingo::Uri::parse(pg_uri()).path();
   return scheme + "://root@" + hosts + "/" + database + (options.empty() ? "" : "?" + options);
 }
@@ -200,8 +203,12 @@ std::string shell_quote(const std::string& arg) {
 CommandRun run_command(const std::string& program, const std::vector<std::string>& args) {
   const std::string err_file = temp_dir() + "/stderr";
   std::string command = shell_quote(program);
-  for (const auto& a : args) command += " " + shell_quote(a);
-  command += " 2>" + shell_quote(err_file);
+  for (const auto& a : args) {
+    command += ' ';
+    command += shell_quote(a);
+  }
+  command += " 2>";
+  command += shell_quote(err_file);
   FILE* pipe = ::popen(command.c_str(), "r");
   CPPUNIT_ASSERT(pipe != nullptr);
   CommandRun run{};

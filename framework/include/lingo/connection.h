@@ -86,10 +86,10 @@ class LINGO_API Connection {
 
   // Runs one statement and hands its rows over one at a time. The trace
   // reports the time to the first response, not to the last row. `selected`
-  // is what a query-builder query selected (ResultSource::selected), so that
+  // is what a query-builder query selected (SelectedColumns), so that
   // streamed rows read their columns exactly as a Result's do; null for SQL.
   std::unique_ptr<RowStream> stream(std::string_view sql, std::span<const Value> params,
-                                    std::shared_ptr<const ResultSource::Selected> selected = nullptr);
+                                    std::shared_ptr<const SelectedColumns> selected = nullptr);
 
   // Reads the rest of the open stream, if any, into memory, so that the
   // connection is free for another statement and the stream's reader loses

@@ -47,8 +47,8 @@ struct LINGO_API CompiledQuery {
   std::vector<Value> params;
   std::vector<ArgumentSlot> arguments;  // lingo::arg placeholders, for prepare()
   // What the query selects (or returns), one expression per column; null
-  // for SELECT * and for statements without RETURNING. See ResultSource::selected.
-  std::shared_ptr<const ResultSource::Selected> selected;
+  // for SELECT * and for statements without RETURNING. See SelectedColumns.
+  std::shared_ptr<const SelectedColumns> selected;
 };
 
 class PreparedQuery;

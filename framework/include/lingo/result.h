@@ -32,6 +32,12 @@ namespace detail {
 class GuardedStream;
 }
 
+// The expressions a query-builder query selected, one per column, in order.
+// The core keeps them beside a result (never in the driver's ResultSource):
+// a typed read (row[account.id]) finds its column by the expression itself,
+// which is exact even where two columns share a name (a.id and b.id in a join).
+using SelectedColumns = std::vector<std::shared_ptr<const ast::Node>>;
+
 class LINGO_API ResultSource {
  public:
   virtual ~ResultSource() = default;
@@ -45,32 +51,21 @@ class LINGO_API ResultSource {
   // Rows inserted, updated or deleted; -1 when the statement reports none.
   [[nodiscard]] virtual std::int64_t rows_affected() const noexcept = 0;
   // The first column named `name`, or npos. Reads by name ask this, and
-  // typed reads (row[account.balance]) where selected() cannot answer; the
-  // default compares column_name() one by one, and a driver with the names at
-  // hand can do without the calls.
+  // typed reads (row[account.balance]) where the selected expressions cannot
+  // answer; the default compares column_name() one by one, and a driver with
+  // the names at hand can do without the calls.
   [[nodiscard]] virtual std::size_t find_column(std::string_view name) const;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
-  // The expressions a query-builder query selected, one per column, in
-  // order; null for raw SQL. Set by the core, never by a driver: a typed read
-  // (row[account.id]) finds its column by the expression itself, which is
-  // exact even where two columns share a name (a.id and b.id in a join).
-  using Selected = std::vector<std::shared_ptr<const ast::Node>>;
-  [[nodiscard]] const Selected* selected() const noexcept { return selected_.get(); }
-
- private:
-  friend class Result;
-  friend class detail::GuardedStream;
-  // Attaches `columns` when they name every column; the one place the core
-  // writes a source, right after the driver made it.
-  void set_selected(std::shared_ptr<const Selected> columns) const noexcept;
-  mutable std::shared_ptr<const Selected> selected_;
 };
 
 class LINGO_API Row {
  public:
-  Row(const ResultSource* source, std::size_t row) noexcept : source_(source), row_(row) {}
-  // A row that keeps its result alive (what one() and first() return).
+  // A row of `source`, which must outlive it; `selected` (see
+  // SelectedColumns) is the core's, null for raw SQL.
+  Row(const ResultSource* source, std::size_t row, const SelectedColumns* selected = nullptr) noexcept
+      : source_(source), row_(row), selected_(selected) {}
+  // A row that keeps its result alive (what one() and first() return, and
+  // what a driver's stream hands out).
   Row(std::shared_ptr<const ResultSource> owner, std::size_t row) noexcept
       : source_(owner.get()), row_(row), owner_(std::move(owner)) {}
 
@@ -84,7 +79,7 @@ class LINGO_API Row {
   template <class T>
   [[nodiscard]] T operator[](const TypedExpr<T>& column) const;
   // The same value as a Value: the column the query selected with this very
-  // expression (see ResultSource::selected), else the first column of its
+  // expression (see SelectedColumns), else the first column of its
   // name or alias; converted by the column's field (its from_db), if it has one.
   [[nodiscard]] Value read(const Expr& column) const;
 
@@ -102,9 +97,16 @@ class LINGO_API Row {
   [[nodiscard]] const ResultSource& source() const noexcept { return *source_; }
 
  private:
+  friend class Result;
+  friend class detail::GuardedStream;
+  // This row with the expressions its query selected, when they name every
+  // column; an owning row then keeps them alive too.
+  [[nodiscard]] Row with_selected(const std::shared_ptr<const SelectedColumns>& selected) &&;
+
   const ResultSource* source_;
   std::size_t row_;
-  std::shared_ptr<const ResultSource> owner_;  // empty for rows iterated from a Result
+  const SelectedColumns* selected_ = nullptr;
+  std::shared_ptr<const void> owner_;  // empty for rows iterated from a Result
 };
 
 class LINGO_API Result {
@@ -116,8 +118,9 @@ class LINGO_API Result {
     using difference_type = std::ptrdiff_t;
     using pointer = void;
     using reference = Row;
-    iterator(const ResultSource* s, std::size_t r) noexcept : s_(s), r_(r) {}
-    Row operator*() const noexcept { return {s_, r_}; }
+    iterator(const ResultSource* s, std::size_t r, const SelectedColumns* selected = nullptr) noexcept
+        : s_(s), r_(r), selected_(selected) {}
+    Row operator*() const noexcept { return {s_, r_, selected_}; }
     iterator& operator++() noexcept {
       ++r_;
       return *this;
@@ -132,6 +135,7 @@ class LINGO_API Result {
    private:
     const ResultSource* s_;
     std::size_t r_;
+    const SelectedColumns* selected_;
   };
 
   Result() = default;
@@ -155,7 +159,7 @@ class LINGO_API Result {
   // A row that shares ownership of the rows, safe to keep after the Result is gone.
   [[nodiscard]] Row owned_row(std::size_t row) const&;
   [[nodiscard]] Row owned_row(std::size_t row) &&;  // hands its share of the rows to the Row
-  [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0}; }
+  [[nodiscard]] iterator begin() const noexcept { return {source_.get(), 0, selected_.get()}; }
   [[nodiscard]] iterator end() const noexcept { return {source_.get(), size()}; }
 
   // The only value of a one-row, one-column result; throws InterfaceError
@@ -169,11 +173,12 @@ class LINGO_API Result {
  private:
   friend class QueryBase;
   friend class PreparedQuery;
-  // Records what the query selected (see ResultSource::selected), when it
-  // names every column of the result.
-  void set_selected(std::shared_ptr<const ResultSource::Selected> columns);
+  // Records what the query selected (see SelectedColumns), when it names
+  // every column of the result.
+  void set_selected(std::shared_ptr<const SelectedColumns> columns);
 
   std::shared_ptr<const ResultSource> source_;
+  std::shared_ptr<const SelectedColumns> selected_;  // null for raw SQL
 };
 
 }  // namespace lingo

@@ -40,7 +40,8 @@ class PgPipelineTest : public CppUnit::TestFixture {
     std::size_t expected = 0;
     db_->pipeline(lookups, [&](std::size_t index, Result result) {
       CPPUNIT_ASSERT_EQUAL(expected++, index);
-      CPPUNIT_ASSERT_EQUAL("v" + std::to_string(1000 - index), result[0][0].as<std::string>());
+      const std::string number = std::to_string(1000 - index);
+      CPPUNIT_ASSERT_EQUAL("v" + number, result[0][0].as<std::string>());
     });
     CPPUNIT_ASSERT_EQUAL(std::size_t{1000}, expected);
     // The collecting form, and the connection is back to normal afterwards.
