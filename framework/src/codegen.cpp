@@ -172,10 +172,10 @@ class Generator {
     if (names.empty()) names = existing;
     for (const auto& name : names) {
       if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
-        throw InterfaceError(
-            ErrorInfo{"lingo gen: no table " + cpp_string(name) + " in the " +
-                      (options_.schema.empty() ? "default schema" : "schema " + options_.schema) +
-                      " of this " + std::string(db_.dialect_name()) + " database"});
+        throw_error<InterfaceError>(
+            "lingo gen: no table " + cpp_string(name) + " in the " +
+            (options_.schema.empty() ? "default schema" : "schema " + options_.schema) + " of this " +
+            std::string(db_.dialect_name()) + " database");
       }
     }
     // Types and instances share one set: a table "Book" must not make a
@@ -209,8 +209,8 @@ class Generator {
       const auto sep = ns.find("::");
       const auto part = ns.substr(0, sep);
       if (!is_identifier(part) || is_keyword(part)) {
-        throw InterfaceError(ErrorInfo{"lingo gen: the namespace " + cpp_string(options_.name_space) +
-                                       " is not a C++ namespace name"});
+        throw_error<InterfaceError>("lingo gen: the namespace " + cpp_string(options_.name_space) +
+                                    " is not a C++ namespace name");
       }
       if (sep == std::string_view::npos) break;
       ns.remove_prefix(sep + 2);
@@ -489,9 +489,9 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 
 GeneratedModels generate_models(Database& db, const ModelOptions& options) {
   if (!db.dialect().introspector()) {
-    throw NotSupportedError(ErrorInfo{"lingo gen: the " + std::string(db.dialect_name()) +
-                                          " dialect cannot describe its schemas (it has no introspector)",
-                                      "0A000", std::string(db.dialect_name())});
+    throw_error<NotSupportedError>("lingo gen: the " + std::string(db.dialect_name()) +
+                                       " dialect cannot describe its schemas (it has no introspector)",
+                                   {.sqlstate = "0A000", .dialect = std::string(db.dialect_name())});
   }
   return Generator(db, options).run();
 }

@@ -31,23 +31,17 @@ std::string FieldTypes::kinds() const {
 }
 
 void Compiler::not_supported(std::string_view construct, std::string_view advice) const {
-  ErrorInfo info;
-  info.message = std::string(construct) + " is not supported by the " + dialect_ + " dialect";
-  if (!advice.empty()) info.message += "; " + std::string(advice);
-  info.sqlstate = "0A000";
-  info.dialect = dialect_;
-  throw NotSupportedError(std::move(info));
+  std::string message = std::string(construct) + " is not supported by the " + dialect_ + " dialect";
+  if (!advice.empty()) message += "; " + std::string(advice);
+  throw_error<NotSupportedError>(std::move(message), {.sqlstate = "0A000", .dialect = dialect_});
 }
 
 void Compiler::identifier(std::string_view name, std::string& out) const {
   // Doubling the quote character is the only escape an identifier needs; a NUL
   // cannot be represented at all.
   if (name.find('\0') != std::string_view::npos) {
-    ErrorInfo info;
-    info.message = "an identifier cannot contain a NUL byte";
-    info.sqlstate = "42602";
-    info.dialect = dialect_;
-    throw ProgrammingError(std::move(info));
+    throw_error<ProgrammingError>("an identifier cannot contain a NUL byte",
+                                  {.sqlstate = "42602", .dialect = dialect_});
   }
   out += '"';
   // Whole runs between quote characters at a time: most names have none.
@@ -77,12 +71,11 @@ const FieldKind* Compiler::kind_of(const ast::Node& node) noexcept {
 void Compiler::param_node(const ast::Param& p, const FieldKind* kind, SqlWriter& w) const {
   if (p.slot) {
     if (w.arguments == nullptr) {
-      ErrorInfo info;
-      info.message = "lingo::arg(" + std::to_string(*p.slot) +
-                     ") has no value here: build the query once with .prepare() and pass the arguments to "
-                     "each run";
-      info.dialect = dialect_;
-      throw InterfaceError(std::move(info));
+      throw_error<InterfaceError>(
+          "lingo::arg(" + std::to_string(*p.slot) +
+              ") has no value here: build the query once with .prepare() and pass the arguments to "
+              "each run",
+          {.dialect = dialect_});
     }
     w.arguments->push_back({w.params.size(), *p.slot, kind != nullptr && kind->to_db ? kind : nullptr, p.expected});
     return param(Value{}, w);

@@ -13,12 +13,9 @@ std::string Compiler::column_type(const Field& field) const {
   if (const auto* spell = field_types_.find(field.kind())) return (*spell)(field);
   // An application's kind is stored as the dialect's spelling of its storage kind.
   if (const auto& custom = field.custom()) return column_type(custom->storage);
-  ErrorInfo info;
-  info.message = "the field kind " + field.kind() + " is not provided by the " + dialect_ +
-                 " dialect; it provides: " + field_types_.kinds();
-  info.sqlstate = "0A000";
-  info.dialect = dialect_;
-  throw NotSupportedError(std::move(info));
+  throw_error<NotSupportedError>("the field kind " + field.kind() + " is not provided by the " + dialect_ +
+                                     " dialect; it provides: " + field_types_.kinds(),
+                                 {.sqlstate = "0A000", .dialect = dialect_});
 }
 
 std::string Compiler::default_index_name(std::string_view table, const std::vector<std::string>& columns) {

@@ -54,20 +54,16 @@ namespace {
 
 const Introspector& introspector_of(const Dialect& dialect) {
   if (const Introspector* found = dialect.introspector()) return *found;
-  ErrorInfo info;
-  info.message = "the " + std::string(dialect.name()) +
-                 " dialect does not support schema introspection (get_tables, get_columns, ...)";
-  info.sqlstate = "0A000";
-  info.dialect = std::string(dialect.name());
-  throw NotSupportedError(std::move(info));
+  throw_error<NotSupportedError>(
+      "the " + std::string(dialect.name()) +
+          " dialect does not support schema introspection (get_tables, get_columns, ...)",
+      {.sqlstate = "0A000", .dialect = std::string(dialect.name())});
 }
 
 [[noreturn]] void not_pooled(const std::string& dialect, const std::string& uri, const char* call) {
-  ErrorInfo info;
-  info.message = std::string(call) + "() needs a pooled database, and " + uri +
-                 " is not one (use a '+pool' scheme, or pass PoolOptions)";
-  info.dialect = dialect;
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>(std::string(call) + "() needs a pooled database, and " + uri +
+                                  " is not one (use a '+pool' scheme, or pass PoolOptions)",
+                              {.dialect = dialect});
 }
 
 }  // namespace
@@ -108,11 +104,9 @@ bool Database::connect(bool reuse_if_open) {
   detail::SessionState& s = state();
   if (s.conn != nullptr) {
     if (reuse_if_open) return false;
-    ErrorInfo info;
-    info.message = "Connection already opened (this session already holds a connection to " +
-                   impl_->masked_uri + "; pass reuse_if_open = true to accept that)";
-    info.dialect = impl_->dialect_name();
-    throw OperationalError(std::move(info));
+    throw_error<OperationalError>("Connection already opened (this session already holds a connection to " +
+                                      impl_->masked_uri + "; pass reuse_if_open = true to accept that)",
+                                  {.dialect = impl_->dialect_name()});
   }
   s.open();
   return true;
@@ -233,12 +227,10 @@ namespace {
 // none to end, and opening one to send COMMIT would only hide the mistake.
 Connection& open_connection_for(detail::SessionState* s, const char* call, const Database::Impl& db) {
   if (s != nullptr && s->conn != nullptr) return *s->conn;
-  ErrorInfo info;
-  info.message = std::string("Cannot ") + call + ", database connection not open: this session of " +
-                 db.masked_uri + " has no connection, so there is no transaction to " + call +
-                 " (nothing was sent)";
-  info.dialect = db.dialect_name();
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>(
+      std::string("Cannot ") + call + ", database connection not open: this session of " + db.masked_uri +
+          " has no connection, so there is no transaction to " + call + " (nothing was sent)",
+      {.dialect = db.dialect_name()});
 }
 
 }  // namespace

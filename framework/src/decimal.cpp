@@ -18,12 +18,10 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 [[noreturn]] void bad_decimal(std::string_view text) {
-  ErrorInfo info;
-  info.message = "not a decimal number: '" + std::string(text.substr(0, 64)) +
-                 (text.size() > 64 ? "...'" : "'") +
-                 " (expected digits with an optional sign, point and exponent, or NaN/Infinity)";
-  info.sqlstate = "22P02";
-  throw DataError(std::move(info));
+  throw_error<DataError>("not a decimal number: '" + std::string(text.substr(0, 64)) +
+                             (text.size() > 64 ? "...'" : "'") +
+                             " (expected digits with an optional sign, point and exponent, or NaN/Infinity)",
+                         {.sqlstate = "22P02"});
 }
 
 bool is_digit(char c) {

@@ -22,12 +22,11 @@ void detail::check_identifier(std::string_view name, std::string_view what) {
     return type && (c == ' ' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']');
   });
   if (!ok) {
-    ErrorInfo info;
-    info.message = "'" + std::string(name.substr(0, 60)) + "' is not a valid " + std::string(what) +
-                   (type ? " (letters, digits, '_', '.', spaces, parentheses, commas and [] only)"
-                         : " (letters, digits, '_' and '.' only)");
-    info.sqlstate = "42602";
-    throw ProgrammingError(std::move(info));
+    throw_error<ProgrammingError>(
+        "'" + std::string(name.substr(0, 60)) + "' is not a valid " + std::string(what) +
+            (type ? " (letters, digits, '_', '.', spaces, parentheses, commas and [] only)"
+                  : " (letters, digits, '_' and '.' only)"),
+        {.sqlstate = "42602"});
   }
 }
 
@@ -66,9 +65,9 @@ void detail::rethrow_naming(const Expr& column) {
     } else {
       name = std::string(column.result_name());
     }
-    ErrorInfo info = e.info();
-    info.message = "column " + (name.empty() ? std::string("(an expression)") : name) + ": " + info.message;
-    throw DataError(std::move(info));
+    throw_error<DataError>(
+        "column " + (name.empty() ? std::string("(an expression)") : name) + ": " + e.info().message,
+        e.info());
   }
 }
 
@@ -151,11 +150,9 @@ std::string_view Expr::result_name() const {
       return static_cast<const ast::Column&>(*node_).name;
     case ast::Kind::alias:
       return static_cast<const ast::Alias&>(*node_).name;
-    default: {
-      ErrorInfo info;
-      info.message = "this expression has no name to read it back by; select it with .as(\"name\")";
-      throw InterfaceError(std::move(info));
-    }
+    default:
+      throw_error<InterfaceError>(
+          "this expression has no name to read it back by; select it with .as(\"name\")");
   }
 }
 

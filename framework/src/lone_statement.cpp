@@ -35,14 +35,14 @@ bool several_statements(std::string_view sql) {
 }
 
 [[noreturn]] void ambiguous(const ConnectionError& lost) {
-  ErrorInfo info = lost.info();
-  info.message =
+  ErrorInfo details = lost.info();
+  details.retryable = false;
+  throw_error<AmbiguousCommitError>(
       "the connection was lost while a statement ran outside a transaction, so whether it took effect is "
       "unknown; it was not run again, since it is not known to be safe to repeat (reads are, and statements "
       "marked lingo::idempotent): " +
-      lost.info().message;
-  info.retryable = false;
-  throw AmbiguousCommitError(std::move(info));
+          lost.info().message,
+      details);
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ void Dialect::alter(Connection& conn, const SchemaChange& change) const {
 namespace {
 
 [[noreturn]] void refuse(const SchemaChange& change, const std::string& why) {
-  throw InterfaceError(
-      ErrorInfo{std::string(to_string(change.kind)) + " on table \"" + change.table + "\": " + why});
+  throw_error<InterfaceError>(std::string(to_string(change.kind)) + " on table \"" + change.table +
+                              "\": " + why);
 }
 
 }  // namespace
@@ -169,10 +169,10 @@ SchemaEditor& SchemaEditor::add_foreign_key(std::string table, std::string colum
 void SchemaEditor::apply() {
   applied_ = 0;
   if (db_->in_transaction()) {
-    throw InterfaceError(ErrorInfo{
+    throw_error<InterfaceError>(
         "SchemaEditor::apply() inside a transaction: schema changes run in transactions of their own (all "
         "together where the dialect's DDL is transactional, one by one on CockroachDB); apply them outside "
-        "atomic() and transaction()"});
+        "atomic() and transaction()");
   }
   if (changes_.empty()) return;
   const Dialect& dialect = db_->dialect();

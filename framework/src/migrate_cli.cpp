@@ -255,9 +255,9 @@ int cmd_create(const std::vector<std::string>& args) {
 
 SchemaDiff diff_schema(Database& db, const std::vector<const Table*>& models) {
   if (!db.dialect().introspector()) {
-    throw NotSupportedError(
-        ErrorInfo{"the " + std::string(db.dialect_name()) + " dialect cannot describe its schemas", "0A000",
-                  std::string(db.dialect_name())});
+    throw_error<NotSupportedError>(
+        "the " + std::string(db.dialect_name()) + " dialect cannot describe its schemas",
+        {.sqlstate = "0A000", .dialect = std::string(db.dialect_name())});
   }
   SchemaDiff out;
   std::set<std::string> modelled{"lingo_migrations", "lingo_migrations_lock"};

@@ -153,12 +153,10 @@ class RunnerLock {
     std::string other = "another runner";
     const Result held = db_.execute_sql("SELECT holder FROM lingo_migrations_lock WHERE id = 1");
     if (!held.empty()) other = held[0].get<std::string>(0);
-    ErrorInfo info;
-    info.message = "another migration runner holds the lock (" + other + "); waited " +
-                   std::to_string(waited.count()) +
-                   " ms. If no runner is alive, `lingo migrate URI unlock` removes the lock row";
-    info.sqlstate = "55P03";  // lock_not_available
-    throw OperationalError(std::move(info));
+    throw_error<OperationalError>(
+        "another migration runner holds the lock (" + other + "); waited " + std::to_string(waited.count()) +
+            " ms. If no runner is alive, `lingo migrate URI unlock` removes the lock row",
+        {.sqlstate = "55P03"});  // lock_not_available
   }
 
   Database& db_;
@@ -205,11 +203,11 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
   const auto& steps = plan.steps();
   const auto total = static_cast<std::int64_t>(steps.size());
   if (recorded_total > 0 && recorded_total != static_cast<int>(total)) {
-    throw InterfaceError(
-        ErrorInfo{"migration " + m.id + " stopped after step " + std::to_string(done) + " of " +
-                  std::to_string(recorded_total) + ", but its code now has " + std::to_string(total) +
-                  " steps: resuming would start at the wrong one. Keep the steps that ran as "
-                  "they were and fix the ones after them"});
+    throw_error<InterfaceError>("migration " + m.id + " stopped after step " + std::to_string(done) + " of " +
+                                std::to_string(recorded_total) + ", but its code now has " +
+                                std::to_string(total) +
+                                " steps: resuming would start at the wrong one. Keep the steps that ran as "
+                                "they were and fix the ones after them");
   }
   if (db.dialect().transactional_ddl()) {
     around_schema_changes(db, [&] {
@@ -286,8 +284,8 @@ void run_migration(Database& db, const Migration& m, Direction direction, int do
 
 void refuse_in_transaction(Database& db, const char* what) {
   if (!db.in_transaction()) return;
-  throw InterfaceError(ErrorInfo{std::string("Migrations::") + what +
-                                 " inside a transaction: migrations run in transactions of their own"});
+  throw_error<InterfaceError>(std::string("Migrations::") + what +
+                              " inside a transaction: migrations run in transactions of their own");
 }
 
 }  // namespace
@@ -301,7 +299,7 @@ MigrationPlan& MigrationPlan::create_table(const Table& table) {
 }
 
 MigrationPlan& MigrationPlan::drop_table(std::string name) {
-  if (name.empty()) throw InterfaceError(ErrorInfo{"MigrationPlan::drop_table: no table named"});
+  if (name.empty()) throw_error<InterfaceError>("MigrationPlan::drop_table: no table named");
   steps_.emplace_back(DropTable{std::move(name)});
   return *this;
 }
@@ -322,13 +320,13 @@ Migrations& Migrations::registered() {
 }
 
 Migrations& Migrations::add(Migration migration) {
-  if (migration.id.empty()) throw InterfaceError(ErrorInfo{"a migration needs an id"});
-  if (migration.id.size() > 255) throw InterfaceError(ErrorInfo{"migration ids are at most 255 bytes"});
-  if (!migration.up) throw InterfaceError(ErrorInfo{"migration " + migration.id + " has no up function"});
+  if (migration.id.empty()) throw_error<InterfaceError>("a migration needs an id");
+  if (migration.id.size() > 255) throw_error<InterfaceError>("migration ids are at most 255 bytes");
+  if (!migration.up) throw_error<InterfaceError>("migration " + migration.id + " has no up function");
   const auto at = std::lower_bound(migrations_.begin(), migrations_.end(), migration.id,
                                    [](const Migration& m, const std::string& id) { return m.id < id; });
   if (at != migrations_.end() && at->id == migration.id)
-    throw InterfaceError(ErrorInfo{"two migrations have the id " + migration.id});
+    throw_error<InterfaceError>("two migrations have the id " + migration.id);
   migrations_.insert(at, std::move(migration));
   return *this;
 }
@@ -354,7 +352,7 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
   refuse_in_transaction(db, "up");
   if (!target.empty() && std::none_of(migrations_.begin(), migrations_.end(),
                                       [&](const Migration& m) { return m.id == target; }))
-    throw InterfaceError(ErrorInfo{"no migration " + target});
+    throw_error<InterfaceError>("no migration " + target);
   ensure_tables(db);
   RunnerLock lock(db, options.lock_wait);
   const auto history = read_history(db);  // read under the lock: another runner may have just finished
@@ -366,10 +364,10 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
     if (found != history.end()) {
       const auto& row = found->second;
       if (row.state == MigrationStatus::State::reverting) {
-        throw InterfaceError(ErrorInfo{"migration " + m.id + " was being reverted and stopped after " +
-                                       std::to_string(row.steps_done) + " of " +
-                                       std::to_string(row.steps_total) + " steps (" + row.error +
-                                       "): run down to finish reverting it first"});
+        throw_error<InterfaceError>("migration " + m.id + " was being reverted and stopped after " +
+                                    std::to_string(row.steps_done) + " of " +
+                                    std::to_string(row.steps_total) + " steps (" + row.error +
+                                    "): run down to finish reverting it first");
       }
       if (row.state == MigrationStatus::State::applied) {
         if (m.id == target) break;
@@ -387,8 +385,7 @@ std::vector<std::string> Migrations::up(Database& db, const std::string& target,
 
 std::vector<std::string> Migrations::down(Database& db, int count, const MigrateOptions& options) const {
   refuse_in_transaction(db, "down");
-  if (count < 1)
-    throw InterfaceError(ErrorInfo{"down: the number of migrations to revert must be at least 1"});
+  if (count < 1) throw_error<InterfaceError>("down: the number of migrations to revert must be at least 1");
   if (!has_history(db)) return {};
   RunnerLock lock(db, options.lock_wait);
   const auto history = read_history(db);
@@ -398,15 +395,13 @@ std::vector<std::string> Migrations::down(Database& db, int count, const Migrate
     const auto m = std::find_if(migrations_.begin(), migrations_.end(),
                                 [&](const Migration& known) { return known.id == row.id; });
     if (m == migrations_.end())
-      throw InterfaceError(
-          ErrorInfo{"migration " + row.id + " is applied but this program does not have it"});
+      throw_error<InterfaceError>("migration " + row.id + " is applied but this program does not have it");
     if (row.state == MigrationStatus::State::partial) {
-      throw InterfaceError(ErrorInfo{
-          "migration " + row.id + " is partly applied (" + std::to_string(row.steps_done) + " of " +
-          std::to_string(row.steps_total) + " steps; " + row.error + "): run up to finish it first"});
+      throw_error<InterfaceError>("migration " + row.id + " is partly applied (" +
+                                  std::to_string(row.steps_done) + " of " + std::to_string(row.steps_total) +
+                                  " steps; " + row.error + "): run up to finish it first");
     }
-    if (!m->down)
-      throw InterfaceError(ErrorInfo{"migration " + row.id + " cannot be reverted: it has no down"});
+    if (!m->down) throw_error<InterfaceError>("migration " + row.id + " cannot be reverted: it has no down");
     const bool resuming = row.state == MigrationStatus::State::reverting;
     run_migration(db, *m, Direction::down, resuming ? row.steps_done : 0, resuming ? row.steps_total : 0);
     reverted.push_back(row.id);

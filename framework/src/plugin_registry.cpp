@@ -17,9 +17,7 @@ namespace lingo {
 namespace {
 
 [[noreturn]] void plugin_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw PluginError(std::move(info));
+  throw_error<PluginError>(std::move(message));
 }
 
 std::string version_text(unsigned v) {

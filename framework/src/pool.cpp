@@ -113,16 +113,14 @@ bool ConnectionPool::limit_reached() const noexcept {
 }
 
 void ConnectionPool::exhausted() const {
-  ErrorInfo info;
-  info.dialect = std::string(dialect_.name());
-  info.message = options_.timeout
-                     ? "Max connections exceeded, timed out attempting to connect: all " +
-                           std::to_string(options_.max_connections) + " connections of the pool for " +
-                           uri_.masked() + " stayed in use"
-                     : "Exceeded maximum connections: all " + std::to_string(options_.max_connections) +
-                           " connections of the pool for " + uri_.masked() +
-                           " are in use (set the pool's timeout to wait for one)";
-  throw MaxConnectionsExceeded(std::move(info));
+  throw_error<MaxConnectionsExceeded>(
+      options_.timeout ? "Max connections exceeded, timed out attempting to connect: all " +
+                             std::to_string(options_.max_connections) + " connections of the pool for " +
+                             uri_.masked() + " stayed in use"
+                       : "Exceeded maximum connections: all " + std::to_string(options_.max_connections) +
+                             " connections of the pool for " + uri_.masked() +
+                             " are in use (set the pool's timeout to wait for one)",
+      {.dialect = std::string(dialect_.name())});
 }
 
 std::unique_ptr<Connection> ConnectionPool::open_new(std::unique_lock<std::mutex>& lock) {

@@ -14,17 +14,15 @@ namespace lingo {
 namespace {
 
 [[noreturn]] void usage_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>(std::move(message));
 }
 
 Row only_row(Result result, std::string_view what) {
   if (result.size() == 1) return std::move(result).owned_row(0);
-  ErrorInfo info;
-  info.message = std::string(what) + " expected exactly one row and got " + std::to_string(result.size());
-  if (result.empty()) throw DoesNotExist(std::move(info));
-  throw MultipleRowsReturned(std::move(info));
+  std::string message =
+      std::string(what) + " expected exactly one row and got " + std::to_string(result.size());
+  if (result.empty()) throw_error<DoesNotExist>(std::move(message));
+  throw_error<MultipleRowsReturned>(std::move(message));
 }
 
 // A condition added to a clause that may hold one already: joined with AND
@@ -91,19 +89,15 @@ std::string column_label(const ColumnBase& column) {
 void detail::check_value(const ColumnBase& column, const Value& value) {
   const ValueType type = column.field().type();
   if (!writable(type, value.type())) {
-    ErrorInfo info;
-    info.message = column_label(column) + " holds " + std::string(to_string(type)) + " values and cannot take a " +
-                   std::string(to_string(value.type())) + " value";
-    throw ValueError(std::move(info));
+    throw_error<ValueError>(column_label(column) + " holds " + std::string(to_string(type)) +
+                            " values and cannot take a " + std::string(to_string(value.type())) + " value");
   }
   if ((type == ValueType::int16 || type == ValueType::int32) && is_integer(value.type())) {
     const std::int64_t v = value.as<std::int64_t>();
     const bool fits = type == ValueType::int16 ? std::in_range<std::int16_t>(v) : std::in_range<std::int32_t>(v);
     if (!fits) {
-      ErrorInfo info;
-      info.message = column_label(column) + " holds " + std::string(to_string(type)) +
-                     " values, and the integer written to it does not fit";
-      throw ValueError(std::move(info));
+      throw_error<ValueError>(column_label(column) + " holds " + std::string(to_string(type)) +
+                              " values, and the integer written to it does not fit");
     }
   }
 }
@@ -152,11 +146,9 @@ Result PreparedQuery::all(std::span<const Value> args) const {
                 std::to_string(args.size()));
   for (const ArgumentSlot& a : compiled_.arguments) {
     if (a.type != ValueType::null && !writable(a.type, args[a.slot].type())) {
-      ErrorInfo info;
-      info.message = "argument " + std::to_string(a.slot) + " of this prepared query is lingo::arg<" +
-                     std::string(to_string(a.type)) + ">, and a " + std::string(to_string(args[a.slot].type())) +
-                     " value was given";
-      throw ValueError(std::move(info));
+      throw_error<ValueError>("argument " + std::to_string(a.slot) +
+                              " of this prepared query is lingo::arg<" + std::string(to_string(a.type)) +
+                              ">, and a " + std::string(to_string(args[a.slot].type())) + " value was given");
     }
   }
   Result result = run(args);

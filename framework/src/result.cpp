@@ -6,9 +6,7 @@ namespace lingo {
 namespace {
 
 [[noreturn]] void interface_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>(std::move(message));
 }
 
 }  // namespace

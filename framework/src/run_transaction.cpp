@@ -67,13 +67,11 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
         s->conn != nullptr && (s->conn->transaction_status() == TransactionStatus::in_transaction ||
                                s->conn->transaction_status() == TransactionStatus::in_error);
     if (!s->stack.empty() || raw_open) {
-      ErrorInfo info;
-      info.message =
+      throw_error<InterfaceError>(
           "run_transaction() cannot run inside an open transaction: it must own the whole transaction to "
           "retry it from the start. Call it outside atomic()/transaction()/manual_commit() blocks; nothing "
-          "was sent";
-      info.dialect = impl_->dialect_name();
-      throw InterfaceError(std::move(info));
+          "was sent",
+          {.dialect = impl_->dialect_name()});
     }
   }
 
@@ -199,11 +197,12 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
       throw;
     } catch (const Error& e) {
       if (conn.transaction_status() == TransactionStatus::unknown) {
-        ErrorInfo info = e.info();
-        info.message = "the connection was lost during RELEASE SAVEPOINT " + name +
-                       ", which commits the transaction, so whether it committed is unknown: " + info.message;
-        info.retryable = false;
-        throw AmbiguousCommitError(std::move(info));
+        ErrorInfo details = e.info();
+        details.retryable = false;
+        throw_error<AmbiguousCommitError>(
+            "the connection was lost during RELEASE SAVEPOINT " + name +
+                ", which commits the transaction, so whether it committed is unknown: " + details.message,
+            details);
       }
       if (!e.is_retryable()) throw;
       conn.execute("ROLLBACK TO SAVEPOINT " + name);

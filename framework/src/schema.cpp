@@ -17,8 +17,8 @@ std::vector<const Table*> dependency_order(std::span<const Table* const> tables)
   for (const Table* t : tables) {
     t->check();
     if (!t->alias().empty())
-      throw InterfaceError(ErrorInfo{"lingo::alias(" + t->name() + ", \"" + t->alias() +
-                                     "\") is not a table of its own: create or drop " + t->name() + " itself"});
+      throw_error<InterfaceError>("lingo::alias(" + t->name() + ", \"" + t->alias() +
+                                  "\") is not a table of its own: create or drop " + t->name() + " itself");
   }
   std::vector<const Table*> pending(tables.begin(), tables.end());
   std::vector<const Table*> ordered;
@@ -35,10 +35,8 @@ std::vector<const Table*> dependency_order(std::span<const Table* const> tables)
     if (ready == pending.end()) {
       std::string names;
       for (const Table* t : pending) names += (names.empty() ? "" : ", ") + t->name();
-      ErrorInfo info;
-      info.message =
-          "the foreign keys of these tables form a cycle, so they cannot be created in order: " + names;
-      throw InterfaceError(std::move(info));
+      throw_error<InterfaceError>(
+          "the foreign keys of these tables form a cycle, so they cannot be created in order: " + names);
     }
     done.insert((*ready)->name());
     ordered.push_back(*ready);

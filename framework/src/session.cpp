@@ -143,11 +143,9 @@ Connection& SessionState::connected() {
 bool SessionState::close(bool for_real) {
   if (conn == nullptr) return false;
   auto refuse = [&](const std::string& why) {
-    ErrorInfo info;
-    info.message =
-        "Attempting to close database while transaction is open: " + why + "; the connection stays open";
-    info.dialect = db->dialect_name();
-    throw OperationalError(std::move(info));
+    throw_error<OperationalError>(
+        "Attempting to close database while transaction is open: " + why + "; the connection stays open",
+        {.dialect = db->dialect_name()});
   };
   if (!stack.empty()) {
     refuse(std::to_string(stack.size()) +

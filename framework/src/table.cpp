@@ -8,12 +8,6 @@
 namespace lingo {
 namespace {
 
-[[noreturn]] void definition_error(std::string message) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  throw InterfaceError(std::move(info));
-}
-
 // The alias the next Table constructed on this thread takes (lingo::alias),
 // and the name that table must have.
 struct PendingAlias {
@@ -79,7 +73,8 @@ void Table::problem(std::string message) {
 }
 
 void Table::check() const {
-  if (!problem_.empty()) definition_error("the model of table " + name_ + " is wrong: " + problem_);
+  if (!problem_.empty())
+    throw_error<InterfaceError>("the model of table " + name_ + " is wrong: " + problem_);
 }
 
 std::vector<const ColumnBase*> Table::primary_key() const {
@@ -116,8 +111,8 @@ const ColumnBase& Table::column_named(std::string_view name) const {
     if (c->name() == name) return *c;
   std::string names;
   for (const ColumnBase* c : columns_) names += (names.empty() ? "" : ", ") + c->name();
-  definition_error("table " + name_ + " has no column '" + std::string(name) +
-                   "'; its columns are: " + names);
+  throw_error<InterfaceError>("table " + name_ + " has no column '" + std::string(name) +
+                              "'; its columns are: " + names);
 }
 
 ForeignKeyField::ForeignKeyField(const ColumnBase& target) : Field("ForeignKeyField", target.field().type()) {

@@ -65,14 +65,11 @@ Transaction Database::savepoint() {
   detail::SessionState& s = state();
   Connection& conn = s.connected();
   if (auto why = impl_->dialect->savepoint_restriction(impl_->uri, [this] { return server_version(); })) {
-    ErrorInfo info;
-    info.message =
+    throw_error<NotSupportedError>(
         "savepoints are not available here, so atomic() cannot nest and savepoint() cannot "
         "be used: " +
-        *why + " (nothing was sent; nested transaction() blocks fold into the outermost instead)";
-    info.sqlstate = "0A000";
-    info.dialect = impl_->dialect_name();
-    throw NotSupportedError(std::move(info));
+            *why + " (nothing was sent; nested transaction() blocks fold into the outermost instead)",
+        {.sqlstate = "0A000", .dialect = impl_->dialect_name()});
   }
   std::string name = "lingo_sp_" + std::to_string(++s.savepoints);
   conn.execute("SAVEPOINT " + name);

@@ -83,14 +83,11 @@ IsolationLevel parse_isolation_level(std::string_view text) {
 
 void unsupported_transaction_option(std::string_view dialect, std::string_view option,
                                     std::string_view detail) {
-  ErrorInfo info;
-  info.message = "the " + std::string(dialect) + " dialect does not support the transaction option '" +
-                 std::string(option) + "'";
-  if (!detail.empty()) info.message += ": " + std::string(detail);
-  info.message += "; nothing was sent";
-  info.sqlstate = "0A000";
-  info.dialect = std::string(dialect);
-  throw NotSupportedError(std::move(info));
+  std::string message = "the " + std::string(dialect) + " dialect does not support the transaction option '" +
+                        std::string(option) + "'";
+  if (!detail.empty()) message += ": " + std::string(detail);
+  message += "; nothing was sent";
+  throw_error<NotSupportedError>(std::move(message), {.sqlstate = "0A000", .dialect = std::string(dialect)});
 }
 
 std::string Dialect::begin_statement(const TransactionOptions& options) const {

@@ -11,9 +11,7 @@ namespace {
 constexpr std::string_view kMask = "****";
 
 [[noreturn]] void bad_uri(std::string_view text, const std::string& problem) {
-  ErrorInfo info;
-  info.message = "invalid connection URI '" + mask_uri(text) + "': " + problem;
-  throw UriError(std::move(info));
+  throw_error<UriError>("invalid connection URI '" + mask_uri(text) + "': " + problem);
 }
 
 int hex_value(char c) {
@@ -88,10 +86,8 @@ std::string percent_decode(std::string_view text, std::string_view what) {
     const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
     const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
     if (hi < 0 || lo < 0) {
-      ErrorInfo info;
-      info.message = "malformed percent-encoding in the URI's " + std::string(what) +
-                     ": '%' must be followed by two hex digits";
-      throw UriError(std::move(info));
+      throw_error<UriError>("malformed percent-encoding in the URI's " + std::string(what) +
+                            ": '%' must be followed by two hex digits");
     }
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

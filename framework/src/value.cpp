@@ -13,14 +13,11 @@ namespace {
 constexpr std::int64_t exact_limit = std::int64_t{1} << 53;
 
 [[noreturn]] void wrong_type(const Value& v, std::string_view wanted) {
-  ErrorInfo info;
   if (v.is_null())
-    info.message = "the value is NULL and cannot be read as " + std::string(wanted) +
-                   "; read it as std::optional<...> or check is_null() first";
-  else
-    info.message =
-        "a " + std::string(to_string(v.type())) + " value cannot be read as " + std::string(wanted);
-  throw DataError(std::move(info));
+    throw_error<DataError>("the value is NULL and cannot be read as " + std::string(wanted) +
+                           "; read it as std::optional<...> or check is_null() first");
+  throw_error<DataError>("a " + std::string(to_string(v.type())) + " value cannot be read as " +
+                         std::string(wanted));
 }
 
 // Any stored integer, widened; nullopt when the value is not an integer.
@@ -36,10 +33,8 @@ Int checked_integer(const Value& v, std::string_view name) {
   const auto i = stored_integer(v.storage());
   if (!i) wrong_type(v, name);
   if (*i < std::numeric_limits<Int>::min() || *i > std::numeric_limits<Int>::max()) {
-    ErrorInfo info;
-    info.message = "the integer " + std::to_string(*i) + " does not fit in " + std::string(name);
-    info.sqlstate = "22003";
-    throw DataError(std::move(info));
+    throw_error<DataError>("the integer " + std::to_string(*i) + " does not fit in " + std::string(name),
+                           {.sqlstate = "22003"});
   }
   return static_cast<Int>(*i);
 }
@@ -310,11 +305,9 @@ Uuid Uuid::parse(std::string_view text) {
     }
   }
   if (n != 16 || pending >= 0) {
-    ErrorInfo info;
-    info.message =
-        "not a UUID: '" + std::string(text.substr(0, 64)) + "' (expected 32 hex digits, as 8-4-4-4-12)";
-    info.sqlstate = "22P02";
-    throw DataError(std::move(info));
+    throw_error<DataError>(
+        "not a UUID: '" + std::string(text.substr(0, 64)) + "' (expected 32 hex digits, as 8-4-4-4-12)",
+        {.sqlstate = "22P02"});
   }
   return u;
 }

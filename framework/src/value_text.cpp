@@ -17,19 +17,16 @@ namespace {
 using namespace std::chrono;
 
 [[noreturn]] void bad(std::string_view what, std::string_view s) {
-  ErrorInfo info;
-  info.message = "cannot read '" + std::string(s.substr(0, 80)) + "' as " + std::string(what);
-  info.sqlstate = "22007";
-  throw DataError(std::move(info));
+  throw_error<DataError>("cannot read '" + std::string(s.substr(0, 80)) + "' as " + std::string(what),
+                         {.sqlstate = "22007"});
 }
 
 [[noreturn]] void out_of_range(std::string_view what, std::string_view s) {
-  ErrorInfo info;
-  info.message = "'" + std::string(s.substr(0, 80)) + "' is " + std::string(what) +
-                 " beyond the range Lingo's values hold (microseconds since 1970 in 64 bits: about "
-                 "292 000 years either way)";
-  info.sqlstate = "22008";  // datetime_field_overflow
-  throw DataError(std::move(info));
+  throw_error<DataError>(
+      "'" + std::string(s.substr(0, 80)) + "' is " + std::string(what) +
+          " beyond the range Lingo's values hold (microseconds since 1970 in 64 bits: about "
+          "292 000 years either way)",
+      {.sqlstate = "22008"});  // datetime_field_overflow
 }
 
 // Reads exactly n digits at s[pos], advancing pos. n is at most 9, so the
@@ -310,13 +307,11 @@ boost::json::value parse_json(std::string_view s) {
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(s, ec, {}, options);
   if (!ec) return parsed;
-  ErrorInfo info;
-  info.sqlstate = "22000";
-  info.message = ec == boost::json::error::too_deep
-                     ? "a JSON value nested deeper than " + std::to_string(options.max_depth) +
-                           " levels (lingo::text::set_json_max_depth raises the limit)"
-                     : "cannot read '" + std::string(s.substr(0, 80)) + "' as JSON: " + ec.message();
-  throw DataError(std::move(info));
+  throw_error<DataError>(ec == boost::json::error::too_deep
+                             ? "a JSON value nested deeper than " + std::to_string(options.max_depth) +
+                                   " levels (lingo::text::set_json_max_depth raises the limit)"
+                             : "cannot read '" + std::string(s.substr(0, 80)) + "' as JSON: " + ec.message(),
+                         {.sqlstate = "22000"});
 }
 
 double parse_double(std::string_view s) {

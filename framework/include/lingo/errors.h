@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "lingo/export.h"
@@ -170,5 +171,23 @@ class LINGO_API MultipleRowsReturned : public InterfaceError {
 // mapping; see docs/errors.md). 40001, 40P01 and 40003 get their own classes;
 // class 08 is a ConnectionError.
 [[noreturn]] LINGO_API void throw_database_error(ErrorInfo info);
+
+// Throws E with `message` and what `details` adds (SQLSTATE, dialect, statement, ...):
+//   throw_error<NotSupportedError>("...", {.sqlstate = "0A000", .dialect = "sqlite"});
+// E = DatabaseError picks the class from the SQLSTATE, as throw_database_error does.
+// When the message is built from `details` itself (a caught error's info), pass
+// `details` by copy, not std::move: the order in which arguments are evaluated
+// is unspecified, and GCC moves the second before it reads the first.
+template <class E>
+[[noreturn]] void throw_error(std::string message, ErrorInfo details = {}) {
+  static_assert(std::is_base_of_v<Error, E> && std::is_constructible_v<E, ErrorInfo>,
+                "throw_error needs an error class constructed from an ErrorInfo alone");
+  details.message = std::move(message);
+  if constexpr (std::is_same_v<E, DatabaseError>) {
+    throw_database_error(std::move(details));
+  } else {
+    throw E(std::move(details));
+  }
+}
 
 }  // namespace lingo

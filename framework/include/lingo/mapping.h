@@ -48,11 +48,8 @@ class Mapping {
   template <class M, class C>
   Mapping& field(M T::*member, const Column<C>& column) {
     static_assert(std::is_same_v<M, C>, "the struct member must have the column's C++ type");
-    if (&column.table() != table_) {
-      ErrorInfo info;
-      info.message = "column " + column.name() + " does not belong to table " + table_->name();
-      throw InterfaceError(std::move(info));
-    }
+    if (&column.table() != table_)
+      throw_error<InterfaceError>("column " + column.name() + " does not belong to table " + table_->name());
     members_.push_back({&column, column.node(), [member](const T& o) { return Value(o.*member); },
                         [member, node = column.node()](T& o, const Value& v) {
                           o.*member = detail::from_db(*node, v).template as<M>();
@@ -68,10 +65,8 @@ class Mapping {
     if (pk.size() == 1)
       for (const auto& m : members_)
         if (m.column == pk[0]) return m;
-    ErrorInfo info;
-    info.message =
-        "the mapping of table " + table_->name() + " has no member for a single-column primary key";
-    throw InterfaceError(std::move(info));
+    throw_error<InterfaceError>("the mapping of table " + table_->name() +
+                                " has no member for a single-column primary key");
   }
 
   void fill(T& object, const Row& row) const {

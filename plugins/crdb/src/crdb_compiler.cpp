@@ -25,11 +25,11 @@ CrdbCompiler::CrdbCompiler() : PgCompiler("cockroachdb") {
   // about 10^18, which a 32-bit AutoField cannot read back. Refused when the
   // table is created, not at the first insert.
   field_types_.add("AutoField", [](const Field&) -> std::string {
-    throw NotSupportedError(ErrorInfo{
+    throw_error<NotSupportedError>(
         "AutoField is a 32-bit key, and CockroachDB makes every SERIAL an INT8 filled by unique_rowid() "
         "(values near 10^18): declare the key as Column<std::int64_t> with BigAutoField or RowIDField, "
         "or as Column<lingo::Uuid> with UUIDKeyField",
-        "0A000", "cockroachdb"});
+        {.sqlstate = "0A000", .dialect = "cockroachdb"});
   });
   field_types_.add("UUIDKeyField", [](const Field& f) {
     refuse_constraints(f);
@@ -44,10 +44,10 @@ CrdbCompiler::CrdbCompiler() : PgCompiler("cockroachdb") {
   field_types_.add("JSONField", "JSONB");
   field_types_.add("ArrayField", [this](const Field& f) {
     if (f.dimensions != 1) {
-      throw NotSupportedError(ErrorInfo{"CockroachDB arrays have one dimension; an ArrayField of " +
-                                            std::to_string(f.dimensions) +
-                                            " dimensions cannot be created (store nested data as JSONB)",
-                                        "0A000", "cockroachdb"});
+      throw_error<NotSupportedError>("CockroachDB arrays have one dimension; an ArrayField of " +
+                                         std::to_string(f.dimensions) +
+                                         " dimensions cannot be created (store nested data as JSONB)",
+                                     {.sqlstate = "0A000", .dialect = "cockroachdb"});
     }
     return scalar_type(f.element_type, f) + "[]";
   });

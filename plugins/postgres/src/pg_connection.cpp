@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "lingo/errors.h"
 #include "pg_errors.h"
 #include "pg_params.h"
 #include "pg_result.h"
@@ -95,12 +96,8 @@ void PgConnection::close() noexcept {
 
 void PgConnection::ensure_open(std::string_view sql) const {
   if (conn_ != nullptr) return;
-  ErrorInfo info;
-  info.message = "the connection is closed";
-  info.sqlstate = "08003";
-  info.dialect = dialect_;
-  info.statement = std::string(sql);
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>("the connection is closed",
+                              {.sqlstate = "08003", .dialect = dialect_, .statement = std::string(sql)});
 }
 
 void PgConnection::start_statement(std::string_view sql) {
@@ -110,22 +107,17 @@ void PgConnection::start_statement(std::string_view sql) {
   last_used_ = now;
   if (rested && pending_begin_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE && !do_probe() &&
       PQstatus(conn_) != CONNECTION_OK) {
-    ErrorInfo info;
-    info.message = "the server had ended this session while it sat idle" +
-                   (farewell_.empty() ? std::string() : ": " + farewell_) + "; the statement was not sent";
-    info.sqlstate = farewell_state_.empty() ? "08003" : farewell_state_;
-    info.dialect = dialect_;
-    info.statement = std::string(sql);
-    throw ConnectionError(std::move(info));
+    throw_error<ConnectionError>("the server had ended this session while it sat idle" +
+                                     (farewell_.empty() ? std::string() : ": " + farewell_) +
+                                     "; the statement was not sent",
+                                 {.sqlstate = farewell_state_.empty() ? "08003" : farewell_state_,
+                                  .dialect = dialect_,
+                                  .statement = std::string(sql)});
   }
   if (!begin_lost_) return;
-  ErrorInfo info;
-  info.message =
-      "current transaction is aborted, commands ignored until end of transaction block (its BEGIN failed)";
-  info.sqlstate = "25P02";
-  info.dialect = dialect_;
-  info.statement = std::string(sql);
-  throw_database_error(std::move(info));
+  throw_error<DatabaseError>(
+      "current transaction is aborted, commands ignored until end of transaction block (its BEGIN failed)",
+      {.sqlstate = "25P02", .dialect = dialect_, .statement = std::string(sql)});
 }
 
 void PgConnection::flush_begin() {
@@ -279,21 +271,18 @@ void PgConnection::timed_out(std::string_view sql) {
     }).detach();
   }
   const auto grace = std::min<std::chrono::milliseconds>(*query_timeout_, std::chrono::seconds(1));
-  ErrorInfo info;
-  info.dialect = dialect_;
-  info.statement = std::string(sql);
   if (drain_within(std::chrono::steady_clock::now() + grace)) {
-    info.sqlstate = "57014";
-    info.message = "no answer from the server within query_timeout (" + waited +
-                   "): the statement was cancelled; the connection is still usable";
-    throw_database_error(std::move(info));
+    throw_error<DatabaseError>("no answer from the server within query_timeout (" + waited +
+                                   "): the statement was cancelled; the connection is still usable",
+                               {.sqlstate = "57014", .dialect = dialect_, .statement = std::string(sql)});
   }
+  std::string statement(sql);  // copied first: close() frees the prepared statements sql may view
   close();
-  info.sqlstate = "08006";
-  info.message = "no answer from the server within query_timeout (" + waited +
-                 "), nor to the cancel request: the connection was closed (outside a transaction the "
-                 "next statement opens a new one)";
-  throw ConnectionError(std::move(info));
+  throw_error<ConnectionError>(
+      "no answer from the server within query_timeout (" + waited +
+          "), nor to the cancel request: the connection was closed (outside a transaction the "
+          "next statement opens a new one)",
+      {.sqlstate = "08006", .dialect = dialect_, .statement = std::move(statement)});
 }
 
 PGresult* PgConnection::run_simple(std::string_view sql) {
@@ -628,12 +617,7 @@ void PgConnection::do_begin(std::string_view statement) {
 namespace {
 
 [[noreturn]] void rolled_back_instead(const std::string& dialect, const std::string& why) {
-  ErrorInfo info;
-  info.message = why;
-  info.sqlstate = "40000";
-  info.dialect = dialect;
-  info.statement = "COMMIT";
-  throw_database_error(std::move(info));
+  throw_error<DatabaseError>(why, {.sqlstate = "40000", .dialect = dialect, .statement = "COMMIT"});
 }
 
 }  // namespace
@@ -656,10 +640,10 @@ void PgConnection::do_commit() {
     res.reset(exec_text("COMMIT"));
   } catch (const Error& e) {
     // Timed out: whether the server committed cannot be known.
-    ErrorInfo info = e.info();
-    info.message = "COMMIT had no answer, so whether the transaction committed is unknown: " + info.message;
-    info.retryable = false;
-    throw AmbiguousCommitError(std::move(info));
+    ErrorInfo details = e.info();
+    details.retryable = false;
+    throw_error<AmbiguousCommitError>(
+        "COMMIT had no answer, so whether the transaction committed is unknown: " + details.message, details);
   }
   if (res == nullptr || !succeeded(res.get())) {
     ErrorInfo info = error_info(conn_, res.get(), "COMMIT", dialect_);
@@ -669,11 +653,11 @@ void PgConnection::do_commit() {
     // admin_shutdown, 57P02 crash_shutdown) and then the connection.
     if (info.sqlstate.starts_with("08") || info.sqlstate.starts_with("57P") ||
         PQstatus(conn_) == CONNECTION_BAD) {
-      info.message =
-          "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
-          info.message;
       info.retryable = false;
-      throw AmbiguousCommitError(std::move(info));
+      throw_error<AmbiguousCommitError>(
+          "the connection was lost during COMMIT, so whether the transaction committed is unknown: " +
+              info.message,
+          info);
     }
     throw_database_error(std::move(info));
   }

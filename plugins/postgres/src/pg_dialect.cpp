@@ -161,13 +161,12 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, OptionsDeleter> options(PQconninfoParse(conninfo.c_str(), &parse_error));
   if (!options) {
-    ErrorInfo info;
-    info.message = "libpq cannot use the URI '" + uri.masked() +
-                   "': " + scrub(parse_error ? parse_error : "out of memory", conninfo, uri) +
-                   " (see https://www.postgresql.org/docs/15/libpq-connect.html for the options it accepts)";
-    info.dialect = std::string(name());
+    std::string message =
+        "libpq cannot use the URI '" + uri.masked() +
+        "': " + scrub(parse_error ? parse_error : "out of memory", conninfo, uri) +
+        " (see https://www.postgresql.org/docs/15/libpq-connect.html for the options it accepts)";
     PQfreemem(parse_error);
-    throw UriError(std::move(info));
+    throw_error<UriError>(std::move(message), {.dialect = std::string(name())});
   }
 
   // Every option but the hosts, which are tried one at a time, and
@@ -244,12 +243,9 @@ std::unique_ptr<Connection> PgDialect::connect(const Uri& given) const {
     book.mark_down(target->key(), recheck);
   }
   if (conn == nullptr) {
-    ErrorInfo info;
-    info.message = "cannot connect to " + uri.masked() + ": " +
-                   (several ? "no host accepted the connection:" + failures : failures);
-    info.sqlstate = "08001";
-    info.dialect = std::string(name());
-    throw ConnectionError(std::move(info));
+    throw_error<ConnectionError>("cannot connect to " + uri.masked() + ": " +
+                                     (several ? "no host accepted the connection:" + failures : failures),
+                                 {.sqlstate = "08001", .dialect = std::string(name())});
   }
   // Server notices (NOTICE: ... skipping) are not errors; keep them off stderr.
   PQsetNoticeProcessor(

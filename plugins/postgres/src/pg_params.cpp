@@ -87,12 +87,9 @@ Oid array_oid(ValueType element) {
 
 void check_no_nul(const std::string& s) {
   if (s.find('\0') != std::string::npos) {
-    ErrorInfo info;
-    info.message = "PostgreSQL text cannot hold a NUL byte (found one in a text parameter of " +
-                   std::to_string(s.size()) + " bytes); send binary data as lingo::Bytes";
-    info.sqlstate = "22021";
-    info.dialect = "postgres";
-    throw DataError(std::move(info));
+    throw_error<DataError>("PostgreSQL text cannot hold a NUL byte (found one in a text parameter of " +
+                               std::to_string(s.size()) + " bytes); send binary data as lingo::Bytes",
+                           {.sqlstate = "22021", .dialect = "postgres"});
   }
 }
 

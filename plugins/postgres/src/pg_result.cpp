@@ -16,12 +16,9 @@ namespace lingo::postgres {
 namespace {
 
 [[noreturn]] void undecodable(std::string_view what, std::string_view text) {
-  ErrorInfo info;
-  info.message =
-      "cannot decode the server's " + std::string(what) + " value '" + std::string(text.substr(0, 80)) + "'";
-  info.sqlstate = "22000";
-  info.dialect = "postgres";
-  throw DataError(std::move(info));
+  throw_error<DataError>(
+      "cannot decode the server's " + std::string(what) + " value '" + std::string(text.substr(0, 80)) + "'",
+      {.sqlstate = "22000", .dialect = "postgres"});
 }
 
 template <class Int>
@@ -325,9 +322,7 @@ Value PgResult::value(std::size_t row, std::size_t column) const {
   } catch (const DataError& e) {
     // A value the server stores but Lingo cannot hold (a date of
     // 'infinity', a timestamp past 294 247 AD): say which column.
-    ErrorInfo info = e.info();
-    info.message = "column \"" + std::string(PQfname(res_, c)) + "\": " + info.message;
-    throw DataError(std::move(info));
+    throw_error<DataError>("column \"" + std::string(PQfname(res_, c)) + "\": " + e.info().message, e.info());
   }
 }
 

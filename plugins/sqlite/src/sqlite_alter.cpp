@@ -245,11 +245,9 @@ bool constraint_mentions(const std::vector<std::string>& tokens, std::string_vie
 }
 
 [[noreturn]] void no_such(const SchemaChange& change, const std::string& what) {
-  ErrorInfo info;
-  info.message = std::string(to_string(change.kind)) + ": " + what;
-  info.sqlstate = "42703";  // undefined_column (or table, below)
-  info.dialect = "sqlite";
-  throw_database_error(std::move(info));
+  throw_error<DatabaseError>(std::string(to_string(change.kind)) + ": " + what,
+                             {.sqlstate = "42703",  // undefined_column (or table, below)
+                              .dialect = "sqlite"});
 }
 
 std::string literal_sql(const Compiler& compiler, const Value& value) {
@@ -263,13 +261,12 @@ std::string literal_sql(const Compiler& compiler, const Value& value) {
 void check_foreign_keys(Connection& conn, const std::string& what) {
   const Result dangling = conn.execute("PRAGMA foreign_key_check", {});
   if (dangling.empty()) return;
-  ErrorInfo info;
-  info.message = what + " would leave row " + dangling[0].get<Value>(1).to_string() + " of table \"" +
-                 dangling[0].get<std::string>(0) + "\" referring to a row of \"" +
-                 dangling[0].get<std::string>(2) + "\" that does not exist; nothing was changed";
-  info.sqlstate = "23503";  // foreign_key_violation
-  info.dialect = "sqlite";
-  throw_database_error(std::move(info));
+  throw_error<DatabaseError>(what + " would leave row " + dangling[0].get<Value>(1).to_string() +
+                                 " of table \"" + dangling[0].get<std::string>(0) +
+                                 "\" referring to a row of \"" + dangling[0].get<std::string>(2) +
+                                 "\" that does not exist; nothing was changed",
+                             {.sqlstate = "23503",  // foreign_key_violation
+                              .dialect = "sqlite"});
 }
 
 void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChange& change) {
@@ -278,11 +275,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   const Result found = conn.execute(
       "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = $1 COLLATE NOCASE", table_param);
   if (found.empty()) {
-    ErrorInfo info;
-    info.message = std::string(to_string(change.kind)) + ": no table \"" + change.table + "\"";
-    info.sqlstate = "42P01";
-    info.dialect = "sqlite";
-    throw_database_error(std::move(info));
+    throw_error<DatabaseError>(std::string(to_string(change.kind)) + ": no table \"" + change.table + "\"",
+                               {.sqlstate = "42P01", .dialect = "sqlite"});
   }
   const std::string table = found[0].get<std::string>(0);
   TableText text = split_create(found[0].get<std::string>(1));

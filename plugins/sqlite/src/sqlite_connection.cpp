@@ -111,16 +111,14 @@ SqliteConnection::SqliteConnection(const OpenOptions& options) : foreign_keys_(o
   const int rc =
       sqlite3_open_v2(options.filename.c_str(), &db_, options.flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    ErrorInfo info;
-    info.message = "cannot open sqlite database \"" + options.filename + "\": ";
-    info.message += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    info.message += " (" + options.masked_uri + ")";
-    info.sqlstate = "08006";
-    info.dialect = "sqlite";
-    info.native_code = db_ != nullptr ? sqlite3_extended_errcode(db_) : rc;
+    std::string message = "cannot open sqlite database \"" + options.filename + "\": ";
+    message += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    message += " (" + options.masked_uri + ")";
+    const long native_code = db_ != nullptr ? sqlite3_extended_errcode(db_) : rc;
     sqlite3_close_v2(db_);  // a handle is returned even on failure
     db_ = nullptr;
-    throw_database_error(std::move(info));
+    throw_error<DatabaseError>(std::move(message),
+                               {.sqlstate = "08006", .dialect = "sqlite", .native_code = native_code});
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
@@ -218,12 +216,11 @@ Result SqliteConnection::do_execute(std::string_view sql, std::span<const Value>
 // in turn, uncached, and returns the last one's result.
 Result SqliteConnection::prepare_and_run(std::string_view sql, std::span<const Value> params) {
   if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
-    ErrorInfo info;
-    info.message = "statement text of " + std::to_string(sql.size()) + " bytes is longer than sqlite accepts";
-    info.sqlstate = "54000";  // program_limit_exceeded
-    info.dialect = "sqlite";
-    info.statement = std::string(sql.substr(0, 200));
-    throw_database_error(std::move(info));
+    throw_error<DatabaseError>(
+        "statement text of " + std::to_string(sql.size()) + " bytes is longer than sqlite accepts",
+        {.sqlstate = "54000",  // program_limit_exceeded
+         .dialect = "sqlite",
+         .statement = std::string(sql.substr(0, 200))});
   }
   const char* const end = sql.data() + sql.size();
   const char* start = sql.data();
@@ -367,11 +364,8 @@ void SqliteConnection::close() noexcept {
 
 void SqliteConnection::require_open(std::string_view sql) const {
   if (db_ != nullptr) return;
-  ErrorInfo info;
-  info.message = "the sqlite connection is closed";
-  info.dialect = "sqlite";
-  info.statement = std::string(sql);
-  throw InterfaceError(std::move(info));
+  throw_error<InterfaceError>("the sqlite connection is closed",
+                              {.dialect = "sqlite", .statement = std::string(sql)});
 }
 
 void SqliteConnection::finalize_cache() noexcept {

@@ -171,12 +171,9 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view sql, std::string
 }
 
 void throw_programming_error(std::string message, std::string_view sqlstate, std::string_view sql) {
-  ErrorInfo info;
-  info.message = std::move(message);
-  info.sqlstate = std::string(sqlstate);
-  info.dialect = "sqlite";
-  info.statement = std::string(sql);
-  throw ProgrammingError(std::move(info));
+  throw_error<ProgrammingError>(
+      std::move(message),
+      {.sqlstate = std::string(sqlstate), .dialect = "sqlite", .statement = std::string(sql)});
 }
 
 }  // namespace lingo::sqlite

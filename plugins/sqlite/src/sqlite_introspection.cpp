@@ -38,12 +38,10 @@ std::string known_schema(Connection& conn, std::string_view schema) {
        conn.execute("SELECT name FROM pragma_database_list WHERE seq <> 1 ORDER BY seq", {})) {
     known += (known.empty() ? "" : ", ") + row.get<std::string>(0);
   }
-  ErrorInfo info;
-  info.message = "no schema \"" + std::string(schema) + "\" in this sqlite database; its schemas are " +
-                 known + " (and temp)";
-  info.sqlstate = "3F000";  // invalid_schema_name
-  info.dialect = "sqlite";
-  throw_database_error(std::move(info));
+  throw_error<DatabaseError>("no schema \"" + std::string(schema) +
+                                 "\" in this sqlite database; its schemas are " + known + " (and temp)",
+                             {.sqlstate = "3F000",  // invalid_schema_name
+                              .dialect = "sqlite"});
 }
 
 // "name" with its double quotes doubled: an identifier SQLite reads back as

@@ -259,14 +259,10 @@ Value read_column(sqlite3_stmt* stmt, int column, ValueType declared) {
 }
 
 void throw_array_not_supported(std::string_view sql) {
-  ErrorInfo info;
-  info.message =
+  throw_error<NotSupportedError>(
       "sqlite has no array type; store the items in a child table, or as JSON "
-      "(bind a boost::json::array)";
-  info.sqlstate = "0A000";
-  info.dialect = "sqlite";
-  info.statement = std::string(sql);
-  throw NotSupportedError(std::move(info));
+      "(bind a boost::json::array)",
+      {.sqlstate = "0A000", .dialect = "sqlite", .statement = std::string(sql)});
 }
 
 }  // namespace lingo::sqlite
