@@ -6,6 +6,7 @@
 
 #include "cpp_text.h"
 
+#include <Poco/String.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -99,12 +100,6 @@ std::string cpp_type(ValueType type) {
   }
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
 // A partial index's condition, from its CREATE INDEX text: what follows
 // WHERE after the column list (the first parenthesized group outside quotes
 // and comments), however it is spaced or cased. Empty when there is none.
@@ -130,7 +125,7 @@ std::string index_condition(std::string_view sql) {
   }
   if (!list_seen) return {};
   while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
-  if (lower(sql.substr(i, 5)) != "where") return {};
+  if (Poco::icompare(sql.substr(i, 5), "where") != 0) return {};
   i += 5;
   while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
   std::string condition(sql.substr(i));
@@ -187,7 +182,7 @@ class Generator {
       t.name = name;
       t.instance = unique_in(taken, identifier_from(name, "table"));
       t.type = unique_in(taken, type_name_from(t.instance));
-      t.file = unique_in(files, lower(t.instance)) + ".h";
+      t.file = unique_in(files, Poco::toLower(t.instance)) + ".h";
       load(t);
     }
     GeneratedModels out;

@@ -2,6 +2,7 @@
 // schema comparison behind `diff`.
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
+#include <boost/algorithm/string/join.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -90,13 +91,7 @@ std::string default_code(const Compiler& compiler, const Field& f) {
 }
 
 std::string call(std::string_view method, std::initializer_list<std::string> args) {
-  std::string out = "m.schema()." + std::string(method) + "(";
-  bool first = true;
-  for (const auto& a : args) {
-    out += (first ? "" : ", ") + a;
-    first = false;
-  }
-  return out + ");";
+  return "m.schema()." + std::string(method) + "(" + boost::algorithm::join(args, ", ") + ");";
 }
 
 std::string list_code(const std::vector<std::string>& names) {

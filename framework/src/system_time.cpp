@@ -1,5 +1,6 @@
 #include "lingo/system_time.h"
 
+#include <Poco/String.h>
 #include <cctype>
 #include <optional>
 
@@ -23,9 +24,9 @@ constexpr std::string_view kForms =
 std::string lower_trimmed(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
   }
+  Poco::toLowerInPlace(out);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Transaction options: their names, their parsing, and the dialect defaults
 // that accept none of them.
+#include <Poco/String.h>
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "lingo/dialect.h"
@@ -14,10 +14,8 @@ namespace {
 // Lower case, with '_' and '-' read as spaces: "READ_COMMITTED" -> "read committed".
 std::string normalized(std::string_view text) {
   std::string out;
-  for (const char c : text) {
-    const char d = (c == '_' || c == '-') ? ' ' : c;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(d)));
-  }
+  for (const char c : text) out += (c == '_' || c == '-') ? ' ' : c;
+  Poco::toLowerInPlace(out);
   return out;
 }
 

@@ -1,5 +1,8 @@
 #include "lingo/uri.h"
 
+#include <Poco/Exception.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
 #include <algorithm>
 #include <cctype>
 
@@ -14,22 +17,8 @@ constexpr std::string_view kMask = "****";
   throw_error<UriError>("invalid connection URI '" + mask_uri(text) + "': " + problem);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_scheme_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 UriHost parse_host(std::string_view text, std::string_view raw) {
@@ -78,19 +67,12 @@ UriHost parse_host(std::string_view text, std::string_view raw) {
 std::string percent_decode(std::string_view text, std::string_view what) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
-    const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      throw_error<UriError>("malformed percent-encoding in the URI's " + std::string(what) +
-                            ": '%' must be followed by two hex digits");
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
+  try {
+    Poco::URI::decode(std::string(text), out, /*plusAsSpace=*/false);
+  } catch (const Poco::SyntaxException&) {
+    // Not passed on: Poco's message quotes the input, which may be a password.
+    throw_error<UriError>("malformed percent-encoding in the URI's " + std::string(what) +
+                          ": '%' must be followed by two hex digits");
   }
   return out;
 }
@@ -106,7 +88,7 @@ Uri Uri::parse(std::string_view text) {
   if (!std::isalpha(static_cast<unsigned char>(scheme.front())) ||
       !std::all_of(scheme.begin(), scheme.end(), is_scheme_char))
     bad_uri(text, "the scheme must start with a letter and hold only letters, digits, '+', '-' and '.'");
-  uri.scheme_ = lower(scheme);
+  uri.scheme_ = Poco::toLower(std::string(scheme));
 
   std::string_view rest = text.substr(sep + 3);
   const auto authority_end = rest.find_first_of("/?");

@@ -1,8 +1,13 @@
 #include "lingo/value.h"
 
+#include <algorithm>
+#include <boost/algorithm/hex.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/uuid/uuid.hpp>
+#include <boost/uuid/uuid_io.hpp>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 #include "lingo/errors.h"
@@ -46,13 +51,9 @@ const T& exact(const Value& v, std::string_view name) {
 }
 
 std::string hex_bytes(const std::string& data) {
-  static constexpr char digits[] = "0123456789abcdef";
   std::string out = "\\x";
   out.reserve(2 + data.size() * 2);
-  for (unsigned char c : data) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
+  boost::algorithm::hex_lower(data.begin(), data.end(), std::back_inserter(out));
   return out;
 }
 
@@ -278,6 +279,7 @@ boost::json::value Value::to_json() const {
   return std::visit(JsonVisitor{this}, v_);
 }
 
+// By hand: PostgreSQL allows a hyphen after any 4 digits; boost's string_generator does not, and is slower.
 Uuid Uuid::parse(std::string_view text) {
   std::string_view s = text;
   if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
@@ -313,15 +315,9 @@ Uuid Uuid::parse(std::string_view text) {
 }
 
 std::string Uuid::to_string() const {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 15]);
-  }
-  return out;
+  boost::uuids::uuid u;
+  std::copy(bytes.begin(), bytes.end(), u.begin());
+  return boost::uuids::to_string(u);
 }
 
 }  // namespace lingo

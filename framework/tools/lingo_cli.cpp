@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <Poco/SharedLibrary.h>
+#include <boost/algorithm/string/join.hpp>
 
 #include "lingo/codegen.h"
 #include "lingo/lingo.h"
@@ -61,8 +62,7 @@ int cmd_plugins(const std::vector<std::string>& args) {
   auto& registry = lingo::PluginRegistry::instance();
   const auto plugins = registry.plugins();
   for (const auto& p : plugins) {
-    std::cout << p.name << "\n  schemes:  ";
-    for (std::size_t i = 0; i < p.schemes.size(); ++i) std::cout << (i ? ", " : "") << p.schemes[i];
+    std::cout << p.name << "\n  schemes:  " << boost::algorithm::join(p.schemes, ", ");
     std::cout << "\n  about:    " << p.description << "\n  file:     " << p.path
               << "\n  built by: " << p.compiler << " (plugin ABI " << p.abi_version << ")\n";
   }

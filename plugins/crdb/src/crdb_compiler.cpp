@@ -1,6 +1,7 @@
 #include "crdb_compiler.h"
 
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <locale>
 
 #include "lingo/errors.h"
 
@@ -89,7 +90,7 @@ void CrdbCompiler::date(const ast::Date& node, SqlWriter& w) const {
     return;
   }
   std::string part(ast::to_string(node.part));
-  for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  boost::algorithm::to_lower(part, std::locale::classic());
   w.sql += "extract(";
   param(Value(part), w);
   w.sql += ", ";

@@ -1,6 +1,8 @@
 #include "crdb_dialect.h"
 
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/join.hpp>
+#include <locale>
 #include <regex>
 
 #include "crdb_compiler.h"
@@ -75,7 +77,7 @@ class CrdbIntrospector final : public postgres::PgIntrospector {
 };
 
 std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  boost::algorithm::to_lower(text, std::locale::classic());
   return text;
 }
 
@@ -153,9 +155,7 @@ std::string CrdbDialect::begin_statement(const TransactionOptions& options) cons
     modes.push_back("AS OF SYSTEM TIME " + options.system_time->sql());
   }
   if (modes.empty()) return "BEGIN";
-  std::string sql = "BEGIN TRANSACTION ";
-  for (std::size_t i = 0; i < modes.size(); ++i) sql += (i ? ", " : "") + modes[i];
-  return sql;
+  return "BEGIN TRANSACTION " + boost::algorithm::join(modes, ", ");
 }
 
 std::optional<std::string> CrdbDialect::savepoint_restriction(

@@ -1,6 +1,8 @@
 #include "pg_params.h"
 
+#include <boost/algorithm/hex.hpp>
 #include <cstdint>
+#include <iterator>
 
 #include "lingo/errors.h"
 #include "pg_oids.h"
@@ -146,13 +148,8 @@ void append_copy_field(const Value& v, std::string& out) {
   }
   const auto& s = v.storage();
   if (auto bytes = std::get_if<Bytes>(&s)) {
-    static constexpr char hex[] = "0123456789abcdef";
     out += "\\\\x";  // bytea's \x, its backslash escaped for COPY
-    for (const char c : bytes->data) {
-      const auto b = static_cast<unsigned char>(c);
-      out += hex[b >> 4];
-      out += hex[b & 15];
-    }
+    boost::algorithm::hex_lower(bytes->data.begin(), bytes->data.end(), std::back_inserter(out));
     return;
   }
   thread_local std::string scratch;

@@ -1,6 +1,7 @@
 #include "pg_result.h"
 
 #include <strings.h>
+#include <boost/algorithm/hex.hpp>
 #include <boost/json/parse.hpp>
 
 #include <cctype>
@@ -39,22 +40,14 @@ float parse_float(std::string_view s) {
   return v;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 Bytes parse_bytea(std::string_view s) {
   Bytes out;
   if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {
     out.data.resize((s.size() - 2) / 2);
-    for (std::size_t i = 2, o = 0; i + 1 < s.size(); i += 2, ++o) {
-      const int hi = hex_digit(s[i]);
-      const int lo = hex_digit(s[i + 1]);
-      if (hi < 0 || lo < 0) undecodable("bytea", s);
-      out.data[o] = static_cast<char>(hi * 16 + lo);
+    try {
+      boost::algorithm::unhex(s.begin() + 2, s.end(), out.data.begin());
+    } catch (const boost::algorithm::hex_decode_error&) {  // a non-hex digit, or an odd count
+      undecodable("bytea", s);
     }
     return out;
   }

@@ -14,7 +14,11 @@
 //      and the batch rolls back.
 #include <algorithm>
 #include <array>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/join.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <cctype>
+#include <locale>
 #include <optional>
 
 #include "lingo/errors.h"
@@ -27,12 +31,13 @@ namespace {
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  boost::algorithm::to_upper(out, std::locale::classic());
   return out;
 }
 
 bool same_name(std::string_view a, std::string_view b) {
-  return upper(a) == upper(b);  // SQLite's names compare without regard to ASCII case
+  // SQLite's names compare without regard to ASCII case
+  return boost::algorithm::iequals(a, b, std::locale::classic());
 }
 
 std::string quoted(std::string_view name) {
@@ -124,12 +129,6 @@ std::vector<std::string> tokens_of(std::string_view part) {
     i = end;
   }
   return tokens;
-}
-
-std::string join(const std::vector<std::string>& tokens, std::string_view separator = " ") {
-  std::string out;
-  for (const auto& t : tokens) out += (out.empty() ? "" : std::string(separator)) + t;
-  return out;
 }
 
 // A name token without its quotes.
@@ -343,7 +342,7 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
         default:
           break;
       }
-      *part = " " + join(tokens);
+      *part = " " + boost::algorithm::join(tokens, " ");
     }
     ++part;
   }
@@ -390,10 +389,9 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
   }
   const std::string fresh = "lingo_rebuild_" + table;
   std::string create = "CREATE TABLE " + quoted(fresh) + " (";
-  for (std::size_t i = 0; i < text.parts.size(); ++i) create += (i ? "," : "") + text.parts[i];
-  create += ")" + text.suffix;
+  create += boost::algorithm::join(text.parts, ",") + ")" + text.suffix;
   conn.execute(create, {});
-  const std::string columns = join(copied, ", ");
+  const std::string columns = boost::algorithm::join(copied, ", ");
   conn.execute(
       "INSERT INTO " + quoted(fresh) + " (" + columns + ") SELECT " + columns + " FROM " + quoted(table), {});
   conn.execute("DROP TABLE " + quoted(table), {});

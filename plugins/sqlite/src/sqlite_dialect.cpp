@@ -1,11 +1,13 @@
 #include "sqlite_dialect.h"
 
 #include <algorithm>
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/join.hpp>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <initializer_list>
+#include <locale>
 #include <string>
 
 #include "lingo/errors.h"
@@ -18,22 +20,6 @@ namespace {
 constexpr std::string_view accepted_options =
     "timeout (or busy_timeout), foreign_keys, journal_mode, synchronous, mode";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string join(std::initializer_list<std::string_view> words) {
-  std::string out;
-  for (const auto word : words) {
-    if (!out.empty()) out += ", ";
-    out += word;
-  }
-  return out;
-}
-
 [[noreturn]] void bad_value(const Uri& uri, const std::string& key, const std::string& value,
                             const std::string& expected) {
   throw UriError("sqlite URI option " + key + "=" + value + " is not valid: expected " + expected + " (" +
@@ -42,10 +28,10 @@ std::string join(std::initializer_list<std::string_view> words) {
 
 // The value lower-cased, when it is one of `choices`; UriError otherwise.
 std::string one_of(const Uri& uri, const std::string& key, const std::string& value,
-                   std::initializer_list<std::string_view> choices) {
-  const std::string v = lower(value);
+                   std::initializer_list<std::string> choices) {
+  const std::string v = boost::algorithm::to_lower_copy(value, std::locale::classic());
   if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
-    bad_value(uri, key, value, "one of " + join(choices));
+    bad_value(uri, key, value, "one of " + boost::algorithm::join(choices, ", "));
   }
   return v;
 }

@@ -1,9 +1,11 @@
 #include "sqlite_introspection.h"
 
 #include <array>
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <cstdio>
 #include <cstdint>
+#include <locale>
 #include <map>
 #include <optional>
 #include <utility>
@@ -15,15 +17,6 @@
 namespace lingo::sqlite {
 namespace {
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // The schema's name as SQLite spells it. SQLite compares schema names without
 // regard to case, as this does; "temp" exists even before pragma_database_list
 // shows it (the temporary database is created on first use).
@@ -32,7 +25,7 @@ std::string known_schema(Connection& conn, std::string_view schema) {
   const Result found =
       conn.execute("SELECT name FROM pragma_database_list WHERE name = $1 COLLATE NOCASE", params);
   if (!found.empty()) return found[0].get<std::string>(0);
-  if (equal_ignoring_case(schema, "temp")) return "temp";
+  if (boost::algorithm::iequals(schema, "temp", std::locale::classic())) return "temp";
   std::string known;  // temp (always seq 1) is named once, below, whether made yet or not
   for (const Row row :
        conn.execute("SELECT name FROM pragma_database_list WHERE seq <> 1 ORDER BY seq", {})) {
@@ -109,7 +102,7 @@ FieldSpec SqliteIntrospector::field_spec(const ColumnMetadata& column, bool sole
   };
   std::string name = column.data_type.substr(0, column.data_type.find('('));
   while (!name.empty() && name.back() == ' ') name.pop_back();
-  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  boost::algorithm::to_upper(name, std::locale::classic());
   FieldSpec spec;
   const auto found = kinds.find(name);
   if (found == kinds.end()) return spec;

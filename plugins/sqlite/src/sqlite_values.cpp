@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -186,9 +187,7 @@ Value read_blob(const void* data, int size, ValueType declared) {
   const char* bytes = static_cast<const char*>(data);
   if (declared == ValueType::uuid && size == 16) {
     Uuid uuid;
-    for (std::size_t i = 0; i < uuid.bytes.size(); ++i) {
-      uuid.bytes[i] = static_cast<std::uint8_t>(bytes[i]);
-    }
+    std::memcpy(uuid.bytes.data(), bytes, uuid.bytes.size());
     return Value(uuid);
   }
   // sqlite3_column_blob gives a null pointer for a zero-length blob.
