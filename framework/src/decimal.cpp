@@ -193,8 +193,12 @@ Decimal Decimal::rescaled(int target) const {
       ++digits[i - 1];
   }
   const std::size_t int_len = digits.size() - keep;
-  std::string text = (p.negative ? "-" : "") + digits.substr(0, int_len);
-  if (keep > 0) text += "." + digits.substr(int_len);
+  std::string text = p.negative ? "-" : "";
+  text.append(digits, 0, int_len);
+  if (keep > 0) {
+    text += '.';
+    text.append(digits, int_len);
+  }
   return Decimal(text);  // normalises "-0.00" to "0.00"
 }
 

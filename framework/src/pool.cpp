@@ -196,7 +196,8 @@ void ConnectionPool::checkin(std::unique_ptr<Connection> conn) noexcept {
   }
   freed_.notify_one();
   lock.unlock();
-  if (conn != nullptr) conn->close();
+  // Null when it went back to the idle heap (a moved-from unique_ptr is).
+  if (conn != nullptr) conn->close();  // NOLINT(bugprone-use-after-move)
 }
 
 void ConnectionPool::discard(std::unique_ptr<Connection> conn) noexcept {

@@ -131,7 +131,8 @@ std::string compact(microseconds d) {
 
 std::string quoted_timestamp(std::string_view text, std::string_view original) {
   try {
-    return "'" + text::format_timestamptz(text::parse_timestamptz(text)) + "'";
+    const std::string formatted = text::format_timestamptz(text::parse_timestamptz(text));
+    return "'" + formatted + "'";
   } catch (const Error&) {
   }
   try {
@@ -152,7 +153,8 @@ SystemTime SystemTime::at(TimestampTz instant) {
   if (instant.value.time_since_epoch().count() <= 0) {
     throw ValueError("AS OF SYSTEM TIME needs a time after 1970-01-01 00:00:00 UTC");
   }
-  return SystemTime("'" + text::format_timestamptz(instant) + "'", false);
+  const std::string formatted = text::format_timestamptz(instant);
+  return SystemTime("'" + formatted + "'", false);
 }
 
 SystemTime SystemTime::ago(microseconds age) {

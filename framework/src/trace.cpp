@@ -10,7 +10,10 @@ namespace lingo {
 namespace {
 
 std::string shown(const Value& v) {
-  if (v.type() == ValueType::text) return "'" + v.to_string() + "'";
+  if (v.type() == ValueType::text) {
+    const std::string text = v.to_string();
+    return "'" + text + "'";
+  }
   return v.to_string();
 }
 
@@ -52,7 +55,10 @@ std::string to_string(const TraceEvent& event) {
     } else {
       for (std::size_t i = 0; i < event.params.size(); ++i) {
         if (i > 0) out += ", ";
-        out += "$" + std::to_string(i + 1) + "=" + shown(event.params[i]);
+        out += '$';
+        out += std::to_string(i + 1);
+        out += '=';
+        out += shown(event.params[i]);
       }
     }
   }

@@ -242,10 +242,9 @@ class TypedExpr : public Expr {
     return detail::binary<R>(ast::BinaryOp::concat, node_, detail::operand(other));
   }
   // JSONB: the document without a top-level key (a - 'key').
-  [[nodiscard]] TypedExpr<boost::json::value> remove(std::string key)
+  [[nodiscard]] TypedExpr<boost::json::value> remove(const std::string& key)
       const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
-    return detail::binary<boost::json::value>(ast::BinaryOp::json_remove, node_,
-                                              detail::operand(std::move(key)));
+    return detail::binary<boost::json::value>(ast::BinaryOp::json_remove, node_, detail::operand(key));
   }
 
   // JSON (boost::json::value) columns: PostgreSQL's operators.
@@ -262,21 +261,21 @@ class TypedExpr : public Expr {
   // JSON: the value at a path of keys and array indexes ("0" is the first
   // item), as peewee's path(): col #> '{a,b,0}'. path_text() reads it as
   // text (#>>). Missing paths give NULL.
-  [[nodiscard]] TypedExpr<boost::json::value> path(std::vector<std::string> keys)
+  [[nodiscard]] TypedExpr<boost::json::value> path(const std::vector<std::string>& keys)
       const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
     return detail::binary<boost::json::value>(ast::BinaryOp::json_path, node_, detail::operand(Value(keys)));
   }
-  [[nodiscard]] TypedExpr<std::string> path_text(std::vector<std::string> keys)
+  [[nodiscard]] TypedExpr<std::string> path_text(const std::vector<std::string>& keys)
       const requires std::is_same_v<typename detail::strip_optional<T>::type, boost::json::value> {
     return detail::binary<std::string>(ast::BinaryOp::json_path_text, node_, detail::operand(Value(keys)));
   }
-  [[nodiscard]] TypedExpr<bool> has_key(std::string key) const {
-    return detail::binary<bool>(ast::BinaryOp::has_key, node_, detail::operand(std::move(key)));
+  [[nodiscard]] TypedExpr<bool> has_key(const std::string& key) const {
+    return detail::binary<bool>(ast::BinaryOp::has_key, node_, detail::operand(key));
   }
-  [[nodiscard]] TypedExpr<bool> has_any_keys(std::vector<std::string> keys) const {
+  [[nodiscard]] TypedExpr<bool> has_any_keys(const std::vector<std::string>& keys) const {
     return detail::binary<bool>(ast::BinaryOp::has_any_keys, node_, detail::operand(Value(keys)));
   }
-  [[nodiscard]] TypedExpr<bool> has_all_keys(std::vector<std::string> keys) const {
+  [[nodiscard]] TypedExpr<bool> has_all_keys(const std::vector<std::string>& keys) const {
     return detail::binary<bool>(ast::BinaryOp::has_all_keys, node_, detail::operand(Value(keys)));
   }
   // JSON: @> a document; arrays: @> the items.

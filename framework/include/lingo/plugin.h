@@ -63,7 +63,7 @@ struct lingo_plugin_info {
   uint64_t layout;        /* lingo::abi_layout_fingerprint() as the plugin's compiler saw the types */
 };
 
-typedef const struct lingo_plugin_info* (*lingo_plugin_entry_fn)(void);
+using lingo_plugin_entry_fn = const lingo_plugin_info* (*)();
 }
 
 // Defines the entry point. Pass the plugin's name, a one-line description,

@@ -222,6 +222,8 @@ class LINGO_API Select : public QueryBase {
   // Each clause has two forms: on a named builder it changes it and returns
   // it; on a temporary (db.select(...).from(t)...) it returns the builder by
   // value, so that `for (Row r : db.select(...).from(t))` owns its query.
+// NOLINTBEGIN(bugprone-macro-parentheses): the arguments are a declarator
+// and a statement, which parentheses would break.
 #define LINGO_SELECT_CLAUSE(signature, call) \
   Select& signature& {                       \
     call;                                    \
@@ -231,6 +233,7 @@ class LINGO_API Select : public QueryBase {
     call;                                    \
     return std::move(*this);                 \
   }
+  // NOLINTEND(bugprone-macro-parentheses)
   template <class... E>
   Select& columns(const E&... exprs) & {
     mut().columns = {exprs.node()...};

@@ -454,7 +454,7 @@ void PgConnection::deallocate_forgotten() {
   if (forgotten_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
   std::string statements;
   for (const auto& name : forgotten_) statements += "DEALLOCATE " + name + ";";
-  ResultPtr(PQexec(conn_, statements.c_str()));
+  PQclear(PQexec(conn_, statements.c_str()));
   forgotten_.clear();
 }
 

@@ -55,7 +55,7 @@ namespace {
 
 // SQLITE_TRANSIENT, spelled without the C cast the header macro uses.
 const sqlite3_destructor_type transient =
-    reinterpret_cast<sqlite3_destructor_type>(static_cast<std::intptr_t>(-1));
+    reinterpret_cast<sqlite3_destructor_type>(static_cast<std::intptr_t>(-1));  // NOLINT(performance-no-int-to-ptr)
 
 std::string normalize_decl(std::string_view decl) {
   std::string out;
