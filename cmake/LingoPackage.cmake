@@ -97,7 +97,13 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+# Built with -g for the ABI check; the packages carry stripped binaries.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Where dpkg-shlibdeps finds liblingo.so.<ABI> and liblingo-postgres.so.<ABI>
+# while packaging the plugins and the CLI (each package is staged apart); the
+# dependencies on Lingo's own packages are the exact ones set below.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib ${LINGO_PLUGIN_BUILD_DIR})
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_COMPONENTS_ALL runtime dev sqlite postgres cockroachdb postgres_dev cli)

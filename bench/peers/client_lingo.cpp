@@ -249,8 +249,10 @@ std::unique_ptr<Client> make_lingo_pool(const std::string& uri) {
   static const auto shared = [&] {
     std::string pooled = uri;
     pooled.replace(0, pooled.find("://"), "postgresql+pool");
-    pooled += (pooled.find('?') == std::string::npos ? "?" : "&") +
-              ("max_connections=" + std::to_string(std::max(8, pool_threads)) + "&timeout=30");
+    pooled += pooled.find('?') == std::string::npos ? '?' : '&';
+    pooled += "max_connections=";
+    pooled += std::to_string(std::max(8, pool_threads));
+    pooled += "&timeout=30";
     return std::make_shared<lingo::Database>(pooled);
   }();
   return std::make_unique<Lingo>(shared, true);

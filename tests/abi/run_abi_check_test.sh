@@ -7,7 +7,7 @@ set -uo pipefail
 check=$1 lib_dir=$2 headers=$3
 command -v abidw >/dev/null && command -v abidiff >/dev/null || { echo "SKIP: abigail-tools is not installed"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
-base=$lib_dir/libabi_fixture_base.so added=$lib_dir/libabi_fixture_added.so broken=$lib_dir/libabi_fixture_broken.so
+base=$lib_dir/base/libabi_fixture.so added=$lib_dir/added/libabi_fixture.so broken=$lib_dir/broken/libabi_fixture.so
 
 out=$("$check" --diff "$base" "$added" "$headers" 2>&1) || fail "an added function was refused: $out"
 grep -q "1 exported functions or variables added" <<<"$out" || fail "the addition was not counted: $out"

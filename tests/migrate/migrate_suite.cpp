@@ -297,9 +297,10 @@ class MigrateSuite : public CppUnit::TestFixture {
         "  note TEXT,\n"
         "  twice INTEGER GENERATED ALWAYS AS (id * 2))");
     db_->execute_sql("CREATE VIEW mig_view AS SELECT id, note FROM mig_hand");
-    for (int i = 1; i <= 10; ++i)
-      db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, $1)",
-                       {Value("n" + std::to_string(i))});
+    for (int i = 1; i <= 10; ++i) {
+      const std::string number = std::to_string(i);
+      db_->execute_sql("INSERT INTO mig_hand (owner_id, note) VALUES (1, $1)", {Value("n" + number)});
+    }
     db_->execute_sql("DELETE FROM mig_hand WHERE id > 5");
 
     SchemaEditor(*db_)

@@ -667,7 +667,10 @@ class ModelSuite : public CppUnit::TestFixture {
   }
 
   void testLeavingAStreamEarlyFreesTheConnection() {
-    for (int i = 0; i < 50; ++i) add_author("a" + std::to_string(i));
+    for (int i = 0; i < 50; ++i) {
+      const std::string number = std::to_string(i);
+      add_author("a" + number);
+    }
     int seen = 0;
     for (const Row row : db_->select(author.name).from(author)) {
       (void)row;

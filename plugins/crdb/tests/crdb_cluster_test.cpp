@@ -355,8 +355,10 @@ class CrdbClusterTest : public CppUnit::TestFixture {
     for (auto& w : workers) w.join();
 
     std::string report = "transfers per 250 ms (kill at 1 s, drain at 2.5 s, revive at 4.5 s):";
-    for (int b = 0; b < 26; ++b)
-      report += " " + std::to_string(committed[static_cast<std::size_t>(b)].load());
+    for (int b = 0; b < 26; ++b) {
+      report += ' ';
+      report += std::to_string(committed[static_cast<std::size_t>(b)].load());
+    }
     std::cout << "\n"
               << report << "\nsessions per node before the kill:" << before << "; at 6.5 s:" << after
               << "; drain: " << drained << "; ambiguous commits: " << ambiguous.load() << "\n";

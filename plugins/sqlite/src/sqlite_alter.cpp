@@ -342,7 +342,8 @@ void rebuild(Connection& conn, const SqliteCompiler& compiler, const SchemaChang
         default:
           break;
       }
-      *part = " " + boost::algorithm::join(tokens, " ");
+      *part = ' ';
+      *part += boost::algorithm::join(tokens, " ");
     }
     ++part;
   }
