@@ -49,7 +49,7 @@ std::string type_name_from(std::string_view instance) {
 }
 
 // A name the set has not given out yet: `base`, else base_2, base_3, ...
-std::string unique_in(std::set<std::string>& taken, std::string base) {
+std::string unique_in(std::set<std::string>& taken, const std::string& base) {
   std::string name = base;
   for (int n = 2; !taken.insert(name).second; ++n) name = base + "_" + std::to_string(n);
   return name;
@@ -212,7 +212,7 @@ class Generator {
     }
   }
 
-  void note(const GenTable& t, std::string text) {
+  void note(const GenTable& t, const std::string& text) {
     notes_.push_back("table " + cpp_string(t.name) + ": " + text);
   }
 

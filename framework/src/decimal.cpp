@@ -212,7 +212,7 @@ double Decimal::to_double() const {
 }
 
 bool operator==(const Decimal& a, const Decimal& b) noexcept {
-  return (a <=> b) == 0;
+  return std::is_eq(a <=> b);
 }
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
@@ -224,7 +224,10 @@ std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
   if (pa.negative != pb.negative)
     return pa.negative ? std::strong_ordering::less : std::strong_ordering::greater;
   const auto magnitude = compare_magnitude(pa, pb);
-  return pa.negative ? 0 <=> magnitude : magnitude;
+  if (!pa.negative) return magnitude;
+  // Both negative: the larger magnitude is the smaller number.
+  if (std::is_lt(magnitude)) return std::strong_ordering::greater;
+  return std::is_gt(magnitude) ? std::strong_ordering::less : std::strong_ordering::equal;
 }
 
 }  // namespace lingo

@@ -150,10 +150,16 @@ void diff_table(Database& db, const Table& t, SchemaDiff& out) {
   }
   for (const auto& c : live) {
     if (modelled.count(c.name)) continue;
-    out.warnings.push_back("column " + cpp_string(c.name) + " of table " + table +
-                           " is in the database but not in the model; it is not dropped (write m.schema()."
-                           "drop_column(" +
-                           table + ", " + cpp_string(c.name) + ") if that is meant)");
+    std::string warning = "column ";
+    warning += cpp_string(c.name);
+    warning += " of table ";
+    warning += table;
+    warning += " is in the database but not in the model; it is not dropped (write m.schema().drop_column(";
+    warning += table;
+    warning += ", ";
+    warning += cpp_string(c.name);
+    warning += ") if that is meant)";
+    out.warnings.push_back(std::move(warning));
   }
   std::set<std::string> live_indexes;
   for (const auto& index : db.get_indexes(t.name())) live_indexes.insert(index.name);

@@ -153,12 +153,12 @@ std::vector<PluginFolder> PluginRegistry::search_path() {
       if (!item.empty() && item.front() == '/') folders.push_back({"LINGO_PLUGIN_PATH", std::string(item)});
     }
   }
-  if (const auto beside = core_library_folder(); !beside.empty())
+  if (const std::string& beside = core_library_folder(); !beside.empty())
     folders.push_back({"beside the core library", beside + "/" LINGO_PLUGIN_SUBDIR});
   // The build tree is searched only by a core that is itself still in it: an
   // installed core must not reach back into the folder it was built in.
   std::error_code ec;
-  const std::string core = core_library_folder();
+  const std::string& core = core_library_folder();
   if (core == LINGO_BUILD_LIB_DIR && fs::is_directory(LINGO_BUILD_PLUGIN_DIR, ec) &&
       std::none_of(folders.begin(), folders.end(),
                    [](const PluginFolder& f) { return f.path == LINGO_BUILD_PLUGIN_DIR; }))

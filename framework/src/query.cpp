@@ -208,7 +208,8 @@ void Select::from_table(const Table& table, std::string alias) {
     usage_error("from(" + table.name() + ", \"" + alias + "\"): the table is already the alias " +
                 table.alias() + "; give one name only");
   const bool model_alias = alias.empty() && !table.alias().empty();
-  mut().from = FromItem{table.name(), alias.empty() ? table.alias() : std::move(alias), nullptr, model_alias};
+  if (alias.empty()) alias = table.alias();
+  mut().from = FromItem{table.name(), std::move(alias), nullptr, model_alias};
 }
 
 void Select::from_subquery(const Select& subquery, std::string alias) {

@@ -57,10 +57,13 @@ void check_qualifier(const std::string& qualifier, const ast::Node& node, const 
     }
   for (const NameScope* s = &scope; s != nullptr; s = s->outer)
     for (const HiddenName& h : s->hidden)
-      if (h.table == qualifier)
-        throw InterfaceError(describe(node) + " says " + qualifier + ", but this query names " + qualifier + " only as \"" +
-                    std::string(h.alias) + "\": use the columns of lingo::alias(" + qualifier + ", \"" +
-                    std::string(h.alias) + "\") instead");
+      if (h.table == qualifier) {
+        std::string message = describe(node);
+        message.append(" says ").append(qualifier).append(", but this query names ").append(qualifier);
+        message.append(" only as \"").append(h.alias).append("\": use the columns of lingo::alias(");
+        message.append(qualifier).append(", \"").append(h.alias).append("\") instead");
+        throw InterfaceError(message);
+      }
   // A name no FROM here mentions is left to the server to judge.
 }
 

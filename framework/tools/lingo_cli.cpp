@@ -168,6 +168,7 @@ int cmd_describe(const std::vector<std::string>& args) {
     return kFailed;
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(columns.size());
   for (const auto& c : columns) {
     rows.push_back({c.name, c.data_type, c.nullable ? "yes" : "no", c.default_sql.value_or(""),
                     c.primary_key ? "yes" : "no"});
@@ -248,7 +249,7 @@ int cmd_gen(const std::vector<std::string>& args) {
       if (arg == "--namespace") options.name_space = value;
       if (arg == "-o") out_dir = value;
       if (arg == "--check") check_dir = value;
-    } else if (arg.rfind("-", 0) == 0) {
+    } else if (arg.rfind('-', 0) == 0) {
       return usage("'gen': unknown option " + arg);
     } else if (uri.empty()) {
       uri = arg;
@@ -300,6 +301,7 @@ int cmd_migrate(const std::vector<std::string>& args) {
     }
   }
   std::vector<const char*> argv;
+  argv.reserve(rest.size());
   for (const auto& a : rest) argv.push_back(a.c_str());
   return lingo::migrate_main(static_cast<int>(argv.size()), argv.data());
 }

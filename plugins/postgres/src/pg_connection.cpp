@@ -732,7 +732,7 @@ std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, 
     for (std::size_t i = 0; i < cells.size(); ++i) {
       append_copy_field(*cells[i], buffer);
       buffer += (i + 1) % columns == 0 ? '\n' : '\t';
-      if (buffer.size() >= 64 * 1024 || i + 1 == cells.size()) {
+      if (buffer.size() >= std::size_t{64} * 1024 || i + 1 == cells.size()) {
         if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
           fail(nullptr, statement);
         buffer.clear();

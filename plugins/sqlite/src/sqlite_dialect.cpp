@@ -29,7 +29,7 @@ constexpr std::string_view accepted_options =
 // The value lower-cased, when it is one of `choices`; UriError otherwise.
 std::string one_of(const Uri& uri, const std::string& key, const std::string& value,
                    std::initializer_list<std::string> choices) {
-  const std::string v = boost::algorithm::to_lower_copy(value, std::locale::classic());
+  std::string v = boost::algorithm::to_lower_copy(value, std::locale::classic());
   if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
     bad_value(uri, key, value, "one of " + boost::algorithm::join(choices, ", "));
   }
