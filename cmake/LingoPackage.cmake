@@ -109,6 +109,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_COMPONENTS_ALL runtime dev sqlite postgres cockroachdb postgres_dev cli)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME liblingo${LINGO_SOVERSION})
+# shlibs files, so that dpkg-shlibdeps gives a program (or a derived dialect)
+# packaged against liblingo.so.<ABI> (liblingo-postgres.so.<ABI>) its
+# dependency on this package (on lingo-plugin-postgres).
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "Lingo, a C++20 database framework: the core library
  The dialect-neutral core: models, the query builder, transactions and
  sessions. Dialects are plugins loaded at run time by the URI's scheme.")

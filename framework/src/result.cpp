@@ -47,21 +47,12 @@ void Result::set_selected(std::shared_ptr<const SelectedColumns> columns) {
   if (source_ && columns && columns->size() == source_->column_count()) selected_ = std::move(columns);
 }
 
-namespace {
-
-// What an owning row with selected columns keeps alive.
-struct OwnedWithSelected {
-  std::shared_ptr<const void> source;
-  std::shared_ptr<const SelectedColumns> selected;
-};
-
-}  // namespace
-
 Row Row::with_selected(const std::shared_ptr<const SelectedColumns>& selected) && {
   if (!selected || selected->size() != source_->column_count()) return std::move(*this);
   selected_ = selected.get();
-  if (owner_)
-    owner_ = std::make_shared<const OwnedWithSelected>(OwnedWithSelected{std::move(owner_), selected});
+  // A shared count, not an allocation: a streamed row costs what it did when
+  // the selection was stored in the driver's source.
+  if (owner_) selected_owner_ = selected;
   return std::move(*this);
 }
 

@@ -23,14 +23,17 @@
 #include <string>
 #include <vector>
 
+#include "lingo/ast.h"
 #include "lingo/compiler.h"
 #include "lingo/connection.h"
 #include "lingo/dialect.h"
 #include "lingo/errors.h"
+#include "lingo/field.h"
 #include "lingo/introspection.h"
 #include "lingo/query.h"
 #include "lingo/result.h"
 #include "lingo/schema_change.h"
+#include "lingo/table.h"
 #include "lingo/transaction.h"
 #include "lingo/uri.h"
 #include "lingo/value.h"
@@ -63,6 +66,8 @@ constexpr std::uint64_t abi_layout_fingerprint() noexcept {
       SelectData, InsertData, UpdateData, DeleteData, CompiledQuery, ArgumentSlot, PipelineStatement,
       CreateTableOptions, SqlWriter, Value, Array, Bytes, Decimal, Row, Result, ErrorInfo, Error, Uri,
       UriHost, TransactionOptions, ColumnMetadata, FieldSpec, IndexMetadata, ForeignKeyMetadata, SchemaChange,
+      // What a query is made of: the models and the expression tree.
+      Table, ColumnBase, Field, FieldKind, ast::Node, ast::Column, ast::Binary, ast::Function,
       // What they are made of.
       boost::json::value, std::string, std::vector<int>, std::shared_ptr<int>, std::unique_ptr<int>,
       std::function<void()>, std::optional<std::string>>();

@@ -106,7 +106,9 @@ class LINGO_API Row {
   const ResultSource* source_;
   std::size_t row_;
   const SelectedColumns* selected_ = nullptr;
-  std::shared_ptr<const void> owner_;  // empty for rows iterated from a Result
+  std::shared_ptr<const ResultSource> owner_;  // empty for rows iterated from a Result
+  // An owning row's share of selected_ (a Result's rows use the Result's).
+  std::shared_ptr<const SelectedColumns> selected_owner_;
 };
 
 class LINGO_API Result {
