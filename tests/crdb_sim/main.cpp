@@ -83,7 +83,9 @@ What it emulates (both the simple and the extended query protocol):
     the crdb_version parameter is sent at startup, server_version is 13.0.0
   - SERIALIZABLE by default, so real contention gives real 40001 errors; those
     and deadlocks (40P01) are reshaped as CockroachDB's "restart transaction"
-    retry errors with SQLSTATE 40001
+    retry errors with SQLSTATE 40001; lookups stay on indexes
+    (enable_seqscan=off), so transactions on different keys do not conflict,
+    as in CockroachDB, even when PostgreSQL would rather scan a small table
   - the transaction state machine: aborted transactions accept only ROLLBACK,
     COMMIT (answered ROLLBACK), ROLLBACK TO SAVEPOINT and SAVEPOINT
     cockroach_restart; COMMIT/ROLLBACK/SAVEPOINT outside a transaction and
