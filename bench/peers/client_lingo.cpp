@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "lingo/lingo.h"
+#include "lingo/metrics.h"
 
 namespace bench {
 namespace {
@@ -236,6 +237,14 @@ class Lingo : public Client {
 
 std::unique_ptr<Client> make_lingo(const std::string& uri) {
   return std::make_unique<Lingo>(std::make_shared<lingo::Database>(uri), true);
+}
+std::unique_ptr<Client> make_lingo_traced(const std::string& uri) {
+  // Every statement traced into OpenTelemetry-shaped metrics, as an
+  // application exporting them would run (docs/observability.md).
+  static lingo::ClientMetrics metrics;
+  auto db = std::make_shared<lingo::Database>(uri);
+  db->set_tracer(metrics.tracer());
+  return std::make_unique<Lingo>(std::move(db), true);
 }
 std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri) {
   return std::make_unique<Lingo>(std::make_shared<lingo::Database>(uri), false);

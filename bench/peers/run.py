@@ -32,7 +32,7 @@ WITH_SQL = ['raw', 'lingo', 'lingo-adhoc', 'libpqxx', 'soci', 'poco', 'peewee']
 
 # name, bench workload, clients, size option, threads, unit, what is counted
 WORKLOADS = [
-    ('point_select', 'point_select', WITH_SQL, 'lookups', 1, 'lookups/s'),
+    ('point_select', 'point_select', WITH_SQL + ['lingo-traced'], 'lookups', 1, 'lookups/s'),
     ('insert', 'insert', WITH_SQL, 'inserts', 1, 'rows/s'),
     ('transfer', 'transfer', WITH_SQL, 'transfers', 1, 'transfers/s'),
     ('transfer_8_threads', 'transfer', ALL + ['lingo-pool'], 'transfers', 8, 'transfers/s'),
@@ -60,7 +60,7 @@ TARGETS = {
 
 LABELS = {
     'raw': 'raw libpq', 'raw-pipeline': 'raw libpq, pipeline mode', 'lingo': 'Lingo',
-    'lingo-adhoc': 'Lingo, built per call', 'lingo-pool': 'Lingo, one pooled Database (8 connections)',
+    'lingo-adhoc': 'Lingo, built per call', 'lingo-traced': 'Lingo, ClientMetrics attached', 'lingo-pool': 'Lingo, one pooled Database (8 connections)',
     'libpqxx': 'libpqxx 6.4', 'soci': 'SOCI 4.0', 'poco': 'Poco::Data 1.11', 'peewee': 'peewee 3.14',
 }
 NOTES = {

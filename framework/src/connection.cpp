@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "lingo/errors.h"
+#include "statement_label.h"
 
 namespace lingo {
 namespace {
@@ -118,6 +119,90 @@ void Connection::abandon_stream(std::string_view why) noexcept {
   if (open_stream_ != nullptr) open_stream_->abandon(why);
 }
 
+namespace {
+
+// The OpenTelemetry name of a dialect's system.
+std::string_view system_name(std::string_view dialect) {
+  return dialect == "postgres" ? std::string_view("postgresql") : dialect;
+}
+
+// SQL text's operation: its first keyword, in upper case ("select 1" ->
+// "SELECT"), after any leading blanks and comments.
+std::string_view first_keyword(std::string_view sql, char (&buffer)[24]) {
+  std::size_t at = 0;
+  for (;;) {
+    while (at < sql.size() &&
+           (sql[at] == ' ' || sql[at] == '\t' || sql[at] == '\n' || sql[at] == '\r' || sql[at] == '('))
+      ++at;
+    if (sql.substr(at, 2) == "--") {
+      at = sql.find('\n', at);
+      if (at == std::string_view::npos) return {};
+    } else if (sql.substr(at, 2) == "/*") {
+      at = sql.find("*/", at);
+      if (at == std::string_view::npos) return {};
+      at += 2;
+    } else {
+      break;
+    }
+  }
+  std::size_t n = 0;
+  while (at + n < sql.size() && n < sizeof buffer) {
+    const char c = sql[at + n];
+    if (c >= 'a' && c <= 'z') {
+      buffer[n] = static_cast<char>(c - 'a' + 'A');
+    } else if (c >= 'A' && c <= 'Z') {
+      buffer[n] = c;
+    } else {
+      break;
+    }
+    ++n;
+  }
+  return {buffer, n};
+}
+
+// Fills in what the event says about the statement beyond its text: the
+// built query's operation and tables (labelled by the caller), or the text's
+// first keyword; and the run_transaction attempt.
+struct Describer {
+  char keyword[24];
+  std::string summary;
+
+  void describe(TraceEvent& event) {
+    const CompiledQuery* q = detail::labelled_query;
+    if (q != nullptr && q->sql.data() == event.sql.data() && !q->operation.empty()) {
+      event.operation = q->operation;
+      event.collection = q->collection;
+      if (!q->collection.empty()) {
+        summary.reserve(q->operation.size() + q->collection.size() + q->joined.size() + 2);
+        summary.append(q->operation).append(" ").append(q->collection);
+        if (!q->joined.empty()) summary.append(" ").append(q->joined);
+        event.summary = summary;
+      } else {
+        event.summary = q->operation;
+      }
+    } else {
+      event.operation = first_keyword(event.sql, keyword);
+      event.summary = event.operation;
+    }
+    event.attempt = detail::labelled_attempt;
+  }
+};
+
+}  // namespace
+
+void Connection::set_trace_sink(const TraceSink* sink, std::string_view dialect, const Uri& uri) {
+  trace_ = sink;
+  trace_dialect_ = dialect;
+  trace_target_.system = system_name(dialect);
+  trace_target_.database = uri.path();
+  trace_target_.address = server_address();
+  trace_target_.port = server_port();
+  if (trace_target_.address.empty() && dialect != "sqlite" && !uri.hosts().empty()) {
+    trace_target_.address = uri.hosts().front().name;
+    trace_target_.port = static_cast<int>(uri.hosts().front().port.value_or(0));
+  }
+}
+
 template <class F>
 decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> params, F&& run,
                                   std::string_view note) {
@@ -128,7 +213,10 @@ decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> p
   event.sql = sql;
   event.note = note;
   event.param_count = params.size();
+  event.target = &trace_target_;
   if (trace_->show_params()) event.params = params;
+  Describer describer;
+  describer.describe(event);
   const auto started = std::chrono::steady_clock::now();
   try {
     decltype(auto) result = run();
@@ -143,13 +231,37 @@ decltype(auto) Connection::traced(std::string_view sql, std::span<const Value> p
   }
 }
 
+// A statement's text with the sqlcommenter comment at its end, when
+// commenting is on, the statement is no transaction control, and the source
+// gave a valid traceparent; empty otherwise.
+std::string Connection::commented(std::string_view sql) const {
+  if (trace_ == nullptr || !trace_->commenting()) return {};
+  char buffer[24];
+  const std::string_view keyword = first_keyword(sql, buffer);
+  for (const std::string_view control :
+       {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+    if (keyword == control) return {};  // transaction control goes as it is
+  std::string comment = trace_->comment();
+  if (comment.empty()) return {};
+  std::string out;
+  out.reserve(sql.size() + comment.size() + 1);
+  out.append(sql).append(" ").append(comment);
+  return out;
+}
+
+// The trace shows a query as built, without the comment: the comment
+// differs on every trace, the query does not.
 Result Connection::execute(std::string_view sql, std::span<const Value> params) {
+  if (const std::string text = commented(sql); !text.empty())
+    return traced(sql, params, [&] { return do_execute(text, params); });
   return traced(sql, params, [&] { return do_execute(sql, params); });
 }
 
 std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params,
                                               std::shared_ptr<const SelectedColumns> selected) {
-  std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sql, params); });
+  const std::string text = commented(sql);
+  const std::string_view sent = text.empty() ? sql : std::string_view(text);
+  std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sent, params); });
   return std::make_unique<detail::GuardedStream>(*this, std::move(driver), std::move(selected));
 }
 
@@ -190,7 +302,11 @@ void Connection::pipeline(std::span<const PipelineStatement> statements, const P
     event.dialect = trace_dialect_;
     event.sql = statements[index].sql;
     event.param_count = statements[index].params.size();
+    event.target = &trace_target_;
+    event.batch_size = statements.size();
     if (trace_->show_params()) event.params = statements[index].params;
+    Describer describer;
+    describer.describe(event);
     event.duration = std::chrono::steady_clock::now() - started;
     trace_->emit(event);
     on_result(index, std::move(result));

@@ -21,6 +21,7 @@
 
 #include "database_impl.h"
 #include "lingo/errors.h"
+#include "statement_label.h"
 
 namespace lingo::detail {
 namespace {
@@ -51,7 +52,9 @@ Result execute_alone(SessionState& s, std::string_view sql, std::span<const Valu
                      Idempotence idempotence) {
   int conflicts = 0;
   int losses = 0;
+  detail::AttemptLabel attempt(1);
   for (;;) {
+    attempt.set(conflicts + losses + 1);
     Connection& conn = s.connected();
     try {
       return conn.execute(sql, params);

@@ -127,9 +127,10 @@ std::unique_ptr<Connection> ConnectionPool::open_new(std::unique_lock<std::mutex
   ++opening_;
   lock.unlock();
   std::unique_ptr<Connection> conn;
+  const auto started = Clock::now();
   try {
     conn = dialect_.connect(uri_);
-    conn->set_trace_sink(trace_, dialect_.name());
+    conn->set_trace_sink(trace_, dialect_.name(), uri_);
   } catch (...) {
     lock.lock();
     --opening_;
@@ -139,11 +140,21 @@ std::unique_ptr<Connection> ConnectionPool::open_new(std::unique_lock<std::mutex
   const auto now = Clock::now();
   lock.lock();
   --opening_;
+  create_time_.record(Seconds(now - started).count());
   lent_.emplace(conn.get(), Lent{now, now});
   return conn;
 }
 
 std::unique_ptr<Connection> ConnectionPool::checkout() {
+  const auto asked = Clock::now();
+  std::unique_ptr<Connection> conn = checkout_timed();
+  const double waited = Seconds(Clock::now() - asked).count();
+  std::lock_guard lock(mutex_);
+  wait_time_.record(waited);
+  return conn;
+}
+
+std::unique_ptr<Connection> ConnectionPool::checkout_timed() {
   const bool wait_forever = options_.timeout && options_.timeout->count() <= 0;
   const auto deadline = options_.timeout && !wait_forever
                             ? Clock::now() + std::chrono::duration_cast<Clock::duration>(*options_.timeout)
@@ -163,11 +174,16 @@ std::unique_ptr<Connection> ConnectionPool::checkout() {
       lent_.erase(candidate.conn.get());
     }
     if (!limit_reached()) return open_new(lock);
-    if (!options_.timeout) exhausted();
-    if (wait_forever) {
-      freed_.wait(lock);
-    } else if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && limit_reached() &&
-               idle_.empty()) {
+    if (!options_.timeout) {
+      ++timeouts_;
+      exhausted();
+    }
+    ++waiting_;
+    const bool timed_out = !wait_forever && freed_.wait_until(lock, deadline) == std::cv_status::timeout;
+    if (wait_forever) freed_.wait(lock);
+    --waiting_;
+    if (timed_out && limit_reached() && idle_.empty()) {
+      ++timeouts_;
       exhausted();
     }
   }
@@ -188,6 +204,7 @@ void ConnectionPool::checkin(std::unique_ptr<Connection> conn) noexcept {
   const auto it = lent_.find(conn.get());
   if (it != lent_.end()) {
     const auto created = it->second.created;
+    use_time_.record(Seconds(Clock::now() - it->second.checked_out).count());
     lent_.erase(it);
     if (reusable && !is_stale(created, Clock::now())) {
       idle_.push_back(Idle{created, ++serial_, std::move(conn), Clock::now()});
@@ -249,7 +266,14 @@ void ConnectionPool::close_all() noexcept {
 
 PoolStats ConnectionPool::stats() const {
   std::lock_guard lock(mutex_);
-  return PoolStats{idle_.size(), lent_.size() + opening_, options_.max_connections};
+  return PoolStats{idle_.size(),
+                   lent_.size() + opening_,
+                   options_.max_connections,
+                   waiting_,
+                   timeouts_,
+                   create_time_,
+                   wait_time_,
+                   use_time_};
 }
 
 }  // namespace lingo

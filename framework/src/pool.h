@@ -74,6 +74,7 @@ class ConnectionPool {
   [[nodiscard]] bool limit_reached() const noexcept;
   std::unique_ptr<Connection> open_new(std::unique_lock<std::mutex>& lock);
   [[noreturn]] void exhausted() const;
+  std::unique_ptr<Connection> checkout_timed();
 
   const Dialect& dialect_;
   const Uri uri_;
@@ -86,6 +87,12 @@ class ConnectionPool {
   std::unordered_map<const Connection*, Lent> lent_;
   std::size_t opening_ = 0;  // slots reserved by connects in progress
   std::uint64_t serial_ = 0;
+  // The db.client.connection.* figures (PoolStats).
+  std::size_t waiting_ = 0;  // threads waiting in checkout()
+  std::uint64_t timeouts_ = 0;
+  Histogram create_time_;
+  Histogram wait_time_;
+  Histogram use_time_;
 };
 
 // Reads max_connections, stale_timeout and timeout from a URI's options over

@@ -9,6 +9,7 @@
 #include "lingo/database.h"
 #include "lingo/errors.h"
 #include "query_names.h"
+#include "statement_label.h"
 
 namespace lingo {
 namespace {
@@ -157,6 +158,7 @@ Result PreparedQuery::all(std::span<const Value> args) const {
 }
 
 Result PreparedQuery::run(std::span<const Value> args) const {
+  const detail::QueryLabel label(compiled_);
   if (compiled_.arguments.empty())
     return db_->execute_sql(compiled_.sql, std::span<const Value>(compiled_.params), idempotence_);
   if (direct_) return db_->execute_sql(compiled_.sql, args, idempotence_);
@@ -177,6 +179,7 @@ Row PreparedQuery::one(std::initializer_list<Value> args) const {
 Result QueryBase::all() const {
   const CompiledQuery q = compile();
   refuse_arguments(q);
+  const detail::QueryLabel label(q);
   Result result = database().execute_sql(q.sql, std::span<const Value>(q.params), idempotence());
   result.set_selected(q.selected);
   return result;
@@ -237,6 +240,13 @@ void Select::compile_into(const Compiler& c, CompiledQuery& out) const {
   // Shares this query's data: no copy, and a later change to the query
   // copies the data first (mut()), leaving these columns as they were.
   if (!data_->columns.empty()) out.selected = {cdata_, &cdata_->columns};
+  out.operation = "SELECT";
+  if (data_->from && data_->from->subquery == nullptr) out.collection = data_->from->table;
+  for (const JoinItem& join : data_->joins) {
+    if (join.target.subquery != nullptr) continue;
+    if (!out.joined.empty()) out.joined += ' ';
+    out.joined += join.target.table;
+  }
 }
 
 Row Select::one() const {
@@ -246,6 +256,7 @@ Row Select::one() const {
 RowCursor Select::begin() const {
   const CompiledQuery q = compile();
   refuse_arguments(q);
+  const detail::QueryLabel label(q);
   return RowCursor(database().connection().stream(q.sql, std::span<const Value>(q.params), q.selected));
 }
 
@@ -508,6 +519,9 @@ Result Insert::all() const {
       SqlWriter w{q.sql, q.params, &q.arguments};
       compiler.insert(part, w);
       refuse_arguments(q);
+      q.operation = "INSERT";
+      q.collection = data_.table->name();
+      const detail::QueryLabel label(q);
       parts.push_back(db.execute_sql(q.sql, std::span<const Value>(q.params)));
       affected += std::max<std::int64_t>(0, parts.back().rows_affected());
     }
@@ -528,6 +542,8 @@ void Insert::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.insert(data_, w);
   out.selected = returned(data_.returning);
+  out.operation = "INSERT";
+  out.collection = data_.table->name();
 }
 
 Row Insert::one() const {
@@ -566,6 +582,8 @@ void Update::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.update(data_, w);
   out.selected = returned(data_.returning);
+  out.operation = "UPDATE";
+  out.collection = data_.table->name();
 }
 
 Row Update::one() const {
@@ -586,6 +604,8 @@ void Delete::compile_into(const Compiler& c, CompiledQuery& out) const {
   SqlWriter w{out.sql, out.params, &out.arguments};
   c.remove(data_, w);
   out.selected = returned(data_.returning);
+  out.operation = "DELETE";
+  out.collection = data_.table->name();
 }
 
 Row Delete::one() const {

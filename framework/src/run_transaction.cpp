@@ -9,6 +9,7 @@
 
 #include "database_impl.h"
 #include "lingo/errors.h"
+#include "statement_label.h"
 
 namespace lingo {
 namespace {
@@ -75,6 +76,8 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
     }
   }
 
+  // Every statement of the call reports which attempt it belongs to.
+  detail::AttemptLabel attempt_label(1);
   RunStats scratch;
   RunStats& stats = options.stats != nullptr ? *options.stats : scratch;
   stats = RunStats{};
@@ -108,6 +111,7 @@ void Database::run_transaction_erased(const std::function<void(Database&)>& fn, 
       }
     }
     stats.backoff += pause;
+    attempt_label.set(attempt + 1);
   };
   // A full restart has rolled back and holds nothing: it may wait. Rolled
   // back to the restart savepoint, a CockroachDB transaction keeps its locks

@@ -124,7 +124,7 @@ void SessionState::open() {
     conn = db->pool->checkout();
   } else {
     conn = db->dialect->connect(db->uri);
-    conn->set_trace_sink(&db->trace, db->dialect->name());
+    conn->set_trace_sink(&db->trace, db->dialect->name(), db->uri);
   }
 }
 

@@ -2,7 +2,10 @@
 
 #include <Poco/Logger.h>
 
+#include <boost/core/demangle.hpp>
+
 #include <cstdio>
+#include <typeinfo>
 
 #include "lingo/errors.h"
 
@@ -22,10 +25,79 @@ std::string shown(const Value& v) {
 void TraceSink::set(Tracer tracer, TraceOptions options) {
   std::shared_ptr<const Tracer> installed;
   if (tracer) installed = std::make_shared<const Tracer>(std::move(tracer));
+  std::shared_ptr<const std::function<std::string()>> traceparent;
+  if (options.traceparent)
+    traceparent = std::make_shared<const std::function<std::string()>>(options.traceparent);
   std::lock_guard lock(mutex_);
   show_params_.store(options.show_params, std::memory_order_relaxed);
   active_.store(installed != nullptr, std::memory_order_release);
+  commenting_.store(traceparent != nullptr, std::memory_order_release);
   tracer_ = std::move(installed);
+  traceparent_ = std::move(traceparent);
+}
+
+std::string TraceSink::comment() const noexcept {
+  std::shared_ptr<const std::function<std::string()>> source;
+  {
+    std::lock_guard lock(mutex_);
+    source = traceparent_;
+  }
+  if (source == nullptr) return {};
+  try {
+    std::string value = (*source)();
+    if (!is_traceparent(value)) return {};
+    return "/*traceparent='" + value + "'*/";
+  } catch (...) {  // a failing source must not fail the statement: it goes without a comment
+    return {};
+  }
+}
+
+bool is_traceparent(std::string_view text) noexcept {
+  // 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>
+  if (text.size() != 55 || !text.starts_with("00-") || text[35] != '-' || text[52] != '-') return false;
+  auto hex = [&](std::size_t from, std::size_t count) {
+    bool nonzero = false;
+    for (std::size_t i = from; i < from + count; ++i) {
+      const char c = text[i];
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+      nonzero = nonzero || c != '0';
+    }
+    return nonzero || count == 2;
+  };
+  return hex(3, 32) && hex(36, 16) && hex(53, 2);
+}
+
+std::vector<TraceAttribute> otel_attributes(const TraceEvent& event) {
+  std::vector<TraceAttribute> out;
+  out.reserve(12);
+  auto text = [&](std::string_view key, std::string_view value) {
+    if (!value.empty()) out.push_back({key, std::string(value)});
+  };
+  auto number = [&](std::string_view key, std::int64_t value) { out.push_back({key, {}, value, true}); };
+  if (event.target != nullptr) {
+    text("db.system.name", event.target->system);
+    text("db.namespace", event.target->database);
+  } else {
+    text("db.system.name", event.dialect);
+  }
+  text("db.operation.name", event.operation);
+  text("db.collection.name", event.collection);
+  text("db.query.text", event.sql);
+  text("db.query.summary", event.summary);
+  if (event.error != nullptr) {
+    text("db.response.status_code", event.error->sqlstate());
+    // The SQLSTATE when the server gave one, as the conventions advise;
+    // otherwise the error's class.
+    text("error.type", event.error->sqlstate().empty() ? boost::core::demangle(typeid(*event.error).name())
+                                                       : event.error->sqlstate());
+  }
+  if (event.target != nullptr) {
+    text("server.address", event.target->address);
+    if (event.target->port > 0) number("server.port", event.target->port);
+  }
+  if (event.batch_size > 1) number("db.operation.batch.size", static_cast<std::int64_t>(event.batch_size));
+  if (event.attempt > 0) number("lingo.transaction.attempt", event.attempt);
+  return out;
 }
 
 void TraceSink::emit(const TraceEvent& event) const noexcept {

@@ -17,6 +17,7 @@
 #include "lingo/export.h"
 #include "lingo/result.h"
 #include "lingo/trace.h"
+#include "lingo/uri.h"
 #include "lingo/value.h"
 
 namespace lingo {
@@ -144,11 +145,15 @@ class LINGO_API Connection {
   [[nodiscard]] virtual int server_version() = 0;
   virtual void close() noexcept = 0;
 
+  // The host and port this connection reached (a URI may name several), for
+  // traces; empty and 0 where there is no server (SQLite).
+  [[nodiscard]] virtual std::string server_address() const { return {}; }
+  [[nodiscard]] virtual int server_port() const noexcept { return 0; }
+
   // Set by the Database that opened the connection; null means untraced.
-  void set_trace_sink(const TraceSink* sink, std::string_view dialect) noexcept {
-    trace_ = sink;
-    trace_dialect_ = dialect;
-  }
+  // `uri` gives the trace's db.namespace, and the server when the driver
+  // does not say which host it reached.
+  void set_trace_sink(const TraceSink* sink, std::string_view dialect, const Uri& uri);
 
  protected:
   virtual Result do_execute(std::string_view sql, std::span<const Value> params) = 0;
@@ -170,9 +175,11 @@ class LINGO_API Connection {
   template <class F>
   decltype(auto) traced(std::string_view sql, std::span<const Value> params, F&& run,
                         std::string_view note = {});
+  [[nodiscard]] std::string commented(std::string_view sql) const;
 
   const TraceSink* trace_ = nullptr;
   std::string_view trace_dialect_;
+  TraceTarget trace_target_;
   detail::GuardedStream* open_stream_ = nullptr;  // the stream whose rows are still arriving
 };
 

@@ -10,7 +10,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <optional>
+#include <vector>
 
 #include "lingo/export.h"
 
@@ -44,10 +47,31 @@ struct LINGO_API PoolOptions {
   std::optional<Seconds> timeout{};
 };
 
+// Counts of durations in seconds, under fixed upper bounds.
+struct LINGO_API Histogram {
+  // OpenTelemetry's advice for database client durations.
+  static constexpr double kDefaultBounds[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10};
+
+  std::vector<double> bounds{std::begin(kDefaultBounds), std::end(kDefaultBounds)};  // ascending
+  std::vector<std::uint64_t> counts =
+      std::vector<std::uint64_t>(std::size(kDefaultBounds) + 1);  // last: +Inf
+  std::uint64_t count = 0;
+  double sum = 0;  // seconds
+
+  void record(double seconds) noexcept;
+};
+
+// A pool's state and what it has done, under OpenTelemetry's
+// db.client.connection.* names (lingo/metrics.h exports them).
 struct LINGO_API PoolStats {
-  std::size_t idle = 0;    // open, waiting to be lent
-  std::size_t in_use = 0;  // lent to a thread (or being opened for one)
-  int max_connections = 0;
+  std::size_t idle = 0;     // db.client.connection.count{state=idle}: open, waiting to be lent
+  std::size_t in_use = 0;   // db.client.connection.count{state=used}: lent (or being opened for a thread)
+  int max_connections = 0;  // db.client.connection.max; 0: no limit
+  std::size_t pending_requests = 0;  // db.client.connection.pending_requests: threads waiting for one
+  std::uint64_t timeouts = 0;        // db.client.connection.timeouts: waits that ended without one
+  Histogram create_time;             // db.client.connection.create_time: opening a connection
+  Histogram wait_time;               // db.client.connection.wait_time: a checkout, from asking to having
+  Histogram use_time;                // db.client.connection.use_time: from checkout to check-in
 };
 
 }  // namespace lingo

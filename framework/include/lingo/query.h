@@ -49,6 +49,11 @@ struct LINGO_API CompiledQuery {
   // What the query selects (or returns), one expression per column; null
   // for SELECT * and for statements without RETURNING. See SelectedColumns.
   std::shared_ptr<const SelectedColumns> selected;
+  // What a trace reports (lingo/trace.h): the operation, the table it
+  // reads or writes, and the other tables a join reads, space-separated.
+  std::string_view operation{};
+  std::string collection{};
+  std::string joined{};
 };
 
 class PreparedQuery;

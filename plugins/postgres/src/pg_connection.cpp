@@ -57,6 +57,22 @@ PgConnection::PgConnection(PGconn* conn, std::string dialect)
   if (conn_ != nullptr) PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
 }
 
+std::string PgConnection::server_address() const {
+  const char* host = conn_ != nullptr ? PQhost(conn_) : nullptr;
+  return host != nullptr ? host : "";
+}
+
+int PgConnection::server_port() const noexcept {
+  const char* port = conn_ != nullptr ? PQport(conn_) : nullptr;
+  if (port == nullptr) return 0;
+  int value = 0;
+  for (const char* c = port; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9' || value > 65535) return 0;
+    value = value * 10 + (*c - '0');
+  }
+  return value;
+}
+
 void PgConnection::on_notice(void* self, const PGresult* notice) {
   const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
   if (severity == nullptr || (std::strcmp(severity, "FATAL") != 0 && std::strcmp(severity, "PANIC") != 0))

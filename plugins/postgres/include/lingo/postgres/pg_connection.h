@@ -34,6 +34,9 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   [[nodiscard]] bool is_usable() const noexcept override;
   [[nodiscard]] int server_version() override;
   void close() noexcept override;
+  // libpq's PQhost and PQport: the host this connection reached.
+  [[nodiscard]] std::string server_address() const override;
+  [[nodiscard]] int server_port() const noexcept override;
 
   [[nodiscard]] PGconn* native_handle() const noexcept { return conn_; }
   // The longest a statement waits for the server's next answer (the URI's
