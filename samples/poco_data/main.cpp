@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   try {
     Poco::Data::Session session("lingo", uri);
     session << "DROP TABLE IF EXISTS poco_sample_fruit", now;
-    session << "CREATE TABLE poco_sample_fruit (id BIGINT PRIMARY KEY, name TEXT NOT NULL, price DOUBLE PRECISION)",
+    session << "CREATE TABLE poco_sample_fruit (id BIGINT PRIMARY KEY, name TEXT NOT NULL, price DOUBLE "
+               "PRECISION)",
         now;
 
     // One INSERT, run once per element of the vectors, in one transaction.
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
     // into() a vector, with a parameter.
     double max_price = 3.0;
     std::vector<std::string> cheap;
-    session << "SELECT name FROM poco_sample_fruit WHERE price < ? ORDER BY name", use(max_price), into(cheap), now;
+    session << "SELECT name FROM poco_sample_fruit WHERE price < ? ORDER BY name", use(max_price),
+        into(cheap), now;
     std::cout << "cheaper than " << max_price << ":";
     for (const auto& name : cheap) std::cout << " " << name;
     std::cout << "\n";
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
     for (std::size_t col = 0; col < rs.columnCount(); ++col) std::cout << rs.columnName(col) << "\t";
     std::cout << "\n";
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      for (std::size_t col = 0; col < rs.columnCount(); ++col) std::cout << rs[col].convert<std::string>() << "\t";
+      for (std::size_t col = 0; col < rs.columnCount(); ++col)
+        std::cout << rs[col].convert<std::string>() << "\t";
       std::cout << "\n";
     }
 

@@ -4,8 +4,8 @@
 // and built for SQLite (poco_sqlite), the test PostgreSQL (poco_postgres) and
 // the CockroachDB simulator in front of it (poco_crdb).
 #include <Poco/Data/BulkBinding.h>
-#include <Poco/Data/LOB.h>
 #include <Poco/Data/Date.h>
+#include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -27,11 +27,11 @@
 #include "lingo/poco/connector.h"
 
 using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
 using lingo::poco::LingoException;
 using lingo_test::Backend;
 using lingo_test::kBackend;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
 
 namespace {
 
@@ -75,7 +75,8 @@ class PocoSuite : public CppUnit::TestFixture {
     uri_ = lingo_test::backend_uri(dir_, "poco.db");
     session_ = std::make_unique<Poco::Data::Session>("lingo", uri_);
     table_ = lingo_test::unique_name("poco_item");
-    *session_ << "CREATE TABLE " + table_ + " (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION)", now;
+    *session_ << "CREATE TABLE " + table_ + " (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION)",
+        now;
   }
 
   void tearDown() override {
@@ -102,7 +103,9 @@ class PocoSuite : public CppUnit::TestFixture {
   }
 
   static const char* blob_type() { return kBackend == Backend::sqlite ? "BLOB" : "BYTEA"; }
-  static const char* decimal_type() { return kBackend == Backend::sqlite ? "DECIMAL_TEXT(38,10)" : "NUMERIC(38,10)"; }
+  static const char* decimal_type() {
+    return kBackend == Backend::sqlite ? "DECIMAL_TEXT(38,10)" : "NUMERIC(38,10)";
+  }
 
   void insert_three() {
     std::vector<Poco::Int64> ids{1, 2, 3};
@@ -121,7 +124,8 @@ class PocoSuite : public CppUnit::TestFixture {
   void testInsertWithVectorsRunsOncePerElement() {
     std::vector<Poco::Int64> ids{1, 2, 3};
     std::vector<std::string> names{"ann", "bob", "cy"};
-    Statement insert = (session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, ?)", use(ids), use(names));
+    Statement insert =
+        (session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, ?)", use(ids), use(names));
     CPPUNIT_ASSERT_EQUAL(std::size_t{3}, insert.execute());
     CPPUNIT_ASSERT_EQUAL(Poco::Int64{3}, count());
   }
@@ -131,7 +135,8 @@ class PocoSuite : public CppUnit::TestFixture {
     std::vector<Poco::Int64> ids;
     std::vector<std::string> names;
     std::vector<double> scores;
-    session() << "SELECT id, name, score FROM " + table_ + " ORDER BY id", into(ids), into(names), into(scores), now;
+    session() << "SELECT id, name, score FROM " + table_ + " ORDER BY id", into(ids), into(names),
+        into(scores), now;
     CPPUNIT_ASSERT(ids == (std::vector<Poco::Int64>{1, 2, 3}));
     CPPUNIT_ASSERT(names == (std::vector<std::string>{"ann", "bob", "cy"}));
     CPPUNIT_ASSERT(scores == (std::vector<double>{1.5, 2.5, 3.5}));
@@ -142,8 +147,8 @@ class PocoSuite : public CppUnit::TestFixture {
     std::string name;
     Poco::Int64 min_id = 1;
     std::vector<std::string> seen;
-    Statement select =
-        (session() << "SELECT name FROM " + table_ + " WHERE id >= ? ORDER BY id", use(min_id), into(name), range(0, 1));
+    Statement select = (session() << "SELECT name FROM " + table_ + " WHERE id >= ? ORDER BY id", use(min_id),
+                        into(name), range(0, 1));
     while (!select.done()) {
       CPPUNIT_ASSERT_EQUAL(std::size_t{1}, select.execute());
       seen.push_back(name);
@@ -181,7 +186,8 @@ class PocoSuite : public CppUnit::TestFixture {
     insert_three();
     std::string name = "z";
     Poco::Int64 min_id = 2;
-    Statement update = (session() << "UPDATE " + table_ + " SET name = ? WHERE id >= ?", use(name), use(min_id));
+    Statement update =
+        (session() << "UPDATE " + table_ + " SET name = ? WHERE id >= ?", use(name), use(min_id));
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, update.execute());
   }
 
@@ -210,9 +216,11 @@ class PocoSuite : public CppUnit::TestFixture {
     session().begin();
     insert_three();
     lingo::Database& db = lingo::poco::database(session());
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, db.execute_sql("SELECT COUNT(*) FROM " + table_).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{3},
+                         db.execute_sql("SELECT COUNT(*) FROM " + table_).scalar<std::int64_t>());
     session().rollback();
-    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, db.execute_sql("SELECT COUNT(*) FROM " + table_).scalar<std::int64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                         db.execute_sql("SELECT COUNT(*) FROM " + table_).scalar<std::int64_t>());
   }
 
   void testNullableAndNullRoundTrip() {
@@ -266,7 +274,8 @@ class PocoSuite : public CppUnit::TestFixture {
     Poco::Data::Time tm(23, 59, 58);
     Poco::DateTime ts(2024, 2, 29, 13, 14, 15, 123, 456);
     Poco::Int64 id = 1;
-    session() << "INSERT INTO " + t + " (id, d, t, ts) VALUES (?, ?, ?, ?)", use(id), use(d), use(tm), use(ts), now;
+    session() << "INSERT INTO " + t + " (id, d, t, ts) VALUES (?, ?, ?, ?)", use(id), use(d), use(tm),
+        use(ts), now;
     Poco::Data::Date d_out;
     Poco::Data::Time t_out;
     Poco::DateTime ts_out;
@@ -304,7 +313,9 @@ class PocoSuite : public CppUnit::TestFixture {
 
   void testHostileStringsRoundTrip() {
     std::vector<std::string> hostile{"Robert'); DROP TABLE " + table_ + ";--", "it's \"quoted\" \\ and \\\\",
-                                           "?, $1, :name, @p", "\xC3\xBCnic\xC3\xB8" "de \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x8E\x89"};
+                                     "?, $1, :name, @p",
+                                     "\xC3\xBCnic\xC3\xB8"
+                                     "de \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x8E\x89"};
     std::vector<Poco::Int64> ids{1, 2, 3, 4};
     session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, ?)", use(ids), use(hostile), now;
     std::vector<std::string> back;
@@ -327,7 +338,8 @@ class PocoSuite : public CppUnit::TestFixture {
 
   void testQuestionMarkInLiteralsCommentsAndIdentifiersIsText() {
     Poco::Int64 id = 7;
-    session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, 'why? ''really?''') -- and this?\n", use(id), now;
+    session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, 'why? ''really?''') -- and this?\n",
+        use(id), now;
     std::string name;
     session() << "SELECT name /* what? */ FROM " + table_ + " WHERE id = ?", use(id), into(name), now;
     CPPUNIT_ASSERT_EQUAL(std::string("why? 'really?'"), name);
@@ -369,8 +381,8 @@ class PocoSuite : public CppUnit::TestFixture {
     LINGO_ASSERT_CONTAINS(e.displayText(), "abc");
     LINGO_ASSERT_CONTAINS(e.displayText(), "Int32");
     Poco::UInt8 small = 0;
-    lingo_test::expect_throw<Poco::Data::ExtractException>([&] { session() << "SELECT 300", into(small), now; },
-                                                           "300 into UInt8");
+    lingo_test::expect_throw<Poco::Data::ExtractException>(
+        [&] { session() << "SELECT 300", into(small), now; }, "300 into UInt8");
   }
 
   void testDecimalIsExactAsStringAndRefusedAsALossyDouble() {
@@ -466,7 +478,8 @@ class PocoSuite : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(!session().hasTransactionIsolation(S::TRANSACTION_READ_COMMITTED));
       CPPUNIT_ASSERT(session().isTransactionIsolation(S::TRANSACTION_SERIALIZABLE));
       const auto e = lingo_test::expect_throw<Poco::NotImplementedException>(
-          [&] { session().setTransactionIsolation(S::TRANSACTION_READ_COMMITTED); }, "read committed on SQLite");
+          [&] { session().setTransactionIsolation(S::TRANSACTION_READ_COMMITTED); },
+          "read committed on SQLite");
       LINGO_ASSERT_CONTAINS(e.displayText(), "READ COMMITTED");
     } else {
       CPPUNIT_ASSERT(session().hasTransactionIsolation(S::TRANSACTION_READ_COMMITTED));
@@ -495,7 +508,8 @@ class PocoSuite : public CppUnit::TestFixture {
   void testBulkIsRefusedNamingTheAlternative() {
     std::vector<Poco::Int64> ids{1, 2};
     const auto e = lingo_test::expect_throw<Poco::NotImplementedException>(
-        [&] { session() << "INSERT INTO " + table_ + " (id) VALUES (?)", use(ids, bulk), now; }, "bulk binding");
+        [&] { session() << "INSERT INTO " + table_ + " (id) VALUES (?)", use(ids, bulk), now; },
+        "bulk binding");
     LINGO_ASSERT_CONTAINS(e.displayText(), "use(vector)");
     CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, count());
   }

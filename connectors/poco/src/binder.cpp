@@ -37,15 +37,21 @@ void Binder::bind(std::size_t pos, const Poco::Int8& val, Direction dir) {
 void Binder::bind(std::size_t pos, const Poco::UInt8& val, Direction dir) {
   put(pos, std::int16_t{val}, dir);
 }
-void Binder::bind(std::size_t pos, const Poco::Int16& val, Direction dir) { put(pos, std::int16_t{val}, dir); }
+void Binder::bind(std::size_t pos, const Poco::Int16& val, Direction dir) {
+  put(pos, std::int16_t{val}, dir);
+}
 void Binder::bind(std::size_t pos, const Poco::UInt16& val, Direction dir) {
   put(pos, std::int32_t{val}, dir);
 }
-void Binder::bind(std::size_t pos, const Poco::Int32& val, Direction dir) { put(pos, std::int32_t{val}, dir); }
+void Binder::bind(std::size_t pos, const Poco::Int32& val, Direction dir) {
+  put(pos, std::int32_t{val}, dir);
+}
 void Binder::bind(std::size_t pos, const Poco::UInt32& val, Direction dir) {
   put(pos, std::int64_t{val}, dir);
 }
-void Binder::bind(std::size_t pos, const Poco::Int64& val, Direction dir) { put(pos, std::int64_t{val}, dir); }
+void Binder::bind(std::size_t pos, const Poco::Int64& val, Direction dir) {
+  put(pos, std::int64_t{val}, dir);
+}
 void Binder::bind(std::size_t pos, const Poco::UInt64& val, Direction dir) {
   if (val > static_cast<Poco::UInt64>(std::numeric_limits<std::int64_t>::max())) {
     throw Poco::Data::BindingException("parameter " + std::to_string(pos + 1) + ": the UInt64 " +
@@ -63,10 +69,18 @@ void Binder::bind(std::size_t pos, const unsigned long& val, Direction dir) {
   bind(pos, static_cast<Poco::UInt64>(val), dir);
 }
 #endif
-void Binder::bind(std::size_t pos, const bool& val, Direction dir) { put(pos, val, dir); }
-void Binder::bind(std::size_t pos, const float& val, Direction dir) { put(pos, val, dir); }
-void Binder::bind(std::size_t pos, const double& val, Direction dir) { put(pos, val, dir); }
-void Binder::bind(std::size_t pos, const char& val, Direction dir) { put(pos, std::string(1, val), dir); }
+void Binder::bind(std::size_t pos, const bool& val, Direction dir) {
+  put(pos, val, dir);
+}
+void Binder::bind(std::size_t pos, const float& val, Direction dir) {
+  put(pos, val, dir);
+}
+void Binder::bind(std::size_t pos, const double& val, Direction dir) {
+  put(pos, val, dir);
+}
+void Binder::bind(std::size_t pos, const char& val, Direction dir) {
+  put(pos, std::string(1, val), dir);
+}
 void Binder::bind(std::size_t pos, const char* const& pVal, Direction dir) {
   if (pVal == nullptr) {
     put(pos, nullptr, dir);
@@ -74,7 +88,9 @@ void Binder::bind(std::size_t pos, const char* const& pVal, Direction dir) {
     put(pos, std::string(pVal), dir);
   }
 }
-void Binder::bind(std::size_t pos, const std::string& val, Direction dir) { put(pos, val, dir); }
+void Binder::bind(std::size_t pos, const std::string& val, Direction dir) {
+  put(pos, val, dir);
+}
 void Binder::bind(std::size_t pos, const Poco::UTF16String& val, Direction dir) {
   std::string utf8;
   Poco::UnicodeConverter::convert(val, utf8);
@@ -91,10 +107,20 @@ void Binder::bind(std::size_t pos, const Poco::Data::BLOB& val, Direction dir) {
 void Binder::bind(std::size_t pos, const Poco::Data::CLOB& val, Direction dir) {
   put(pos, val.size() == 0 ? std::string() : std::string(val.rawContent(), val.size()), dir);
 }
-void Binder::bind(std::size_t pos, const Poco::DateTime& val, Direction dir) { put(pos, to_lingo(val), dir); }
-void Binder::bind(std::size_t pos, const Poco::Data::Date& val, Direction dir) { put(pos, to_lingo(val), dir); }
-void Binder::bind(std::size_t pos, const Poco::Data::Time& val, Direction dir) { put(pos, to_lingo(val), dir); }
-void Binder::bind(std::size_t pos, const Poco::UUID& val, Direction dir) { put(pos, to_lingo(val), dir); }
-void Binder::bind(std::size_t pos, const Poco::Data::NullData&, Direction dir) { put(pos, nullptr, dir); }
+void Binder::bind(std::size_t pos, const Poco::DateTime& val, Direction dir) {
+  put(pos, to_lingo(val), dir);
+}
+void Binder::bind(std::size_t pos, const Poco::Data::Date& val, Direction dir) {
+  put(pos, to_lingo(val), dir);
+}
+void Binder::bind(std::size_t pos, const Poco::Data::Time& val, Direction dir) {
+  put(pos, to_lingo(val), dir);
+}
+void Binder::bind(std::size_t pos, const Poco::UUID& val, Direction dir) {
+  put(pos, to_lingo(val), dir);
+}
+void Binder::bind(std::size_t pos, const Poco::Data::NullData&, Direction dir) {
+  put(pos, nullptr, dir);
+}
 
 }  // namespace lingo::poco::detail

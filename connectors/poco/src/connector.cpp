@@ -10,16 +10,22 @@ namespace lingo::poco {
 
 const std::string Connector::KEY("lingo");
 
-const std::string& Connector::name() const { return KEY; }
+const std::string& Connector::name() const {
+  return KEY;
+}
 
 Poco::AutoPtr<Poco::Data::SessionImpl> Connector::createSession(const std::string& connectionString,
                                                                 std::size_t timeout) {
   return new detail::SessionImpl(connectionString, timeout);
 }
 
-void register_connector() { Poco::Data::SessionFactory::instance().add(new Connector); }
+void register_connector() {
+  Poco::Data::SessionFactory::instance().add(new Connector);
+}
 
-void unregister_connector() { Poco::Data::SessionFactory::instance().remove(Connector::KEY); }
+void unregister_connector() {
+  Poco::Data::SessionFactory::instance().remove(Connector::KEY);
+}
 
 lingo::Database& database(Poco::Data::Session& session) {
   auto* impl = dynamic_cast<detail::SessionImpl*>(session.impl());

@@ -21,13 +21,15 @@ void check_year(const chrono::year_month_day& ymd, const lingo::Value& value, co
 }  // namespace
 
 lingo::Date to_lingo(const Poco::Data::Date& date) {
-  const chrono::year_month_day ymd{chrono::year(date.year()), chrono::month(static_cast<unsigned>(date.month())),
+  const chrono::year_month_day ymd{chrono::year(date.year()),
+                                   chrono::month(static_cast<unsigned>(date.month())),
                                    chrono::day(static_cast<unsigned>(date.day()))};
   return lingo::Date{chrono::sys_days(ymd)};
 }
 
 lingo::Time to_lingo(const Poco::Data::Time& time) {
-  return lingo::Time{chrono::hours(time.hour()) + chrono::minutes(time.minute()) + chrono::seconds(time.second())};
+  return lingo::Time{chrono::hours(time.hour()) + chrono::minutes(time.minute()) +
+                     chrono::seconds(time.second())};
 }
 
 lingo::Timestamp to_lingo(const Poco::DateTime& date_time) {
@@ -43,7 +45,8 @@ lingo::Timestamp to_lingo(const Poco::DateTime& date_time) {
 
 lingo::Uuid to_lingo(const Poco::UUID& uuid) {
   lingo::Uuid out;
-  uuid.copyTo(reinterpret_cast<char*>(out.bytes.data()));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+  uuid.copyTo(
+      reinterpret_cast<char*>(out.bytes.data()));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
   return out;
 }
 
@@ -85,12 +88,14 @@ Poco::DateTime to_poco(lingo::Timestamp timestamp) {
 
 Poco::DateTime to_poco(lingo::TimestampTz instant) {
   // The same wall-clock reading, taken in UTC.
-  return to_poco(lingo::Timestamp{chrono::local_time<chrono::microseconds>(instant.value.time_since_epoch())});
+  return to_poco(
+      lingo::Timestamp{chrono::local_time<chrono::microseconds>(instant.value.time_since_epoch())});
 }
 
 Poco::UUID to_poco(const lingo::Uuid& uuid) {
   Poco::UUID out;
-  out.copyFrom(reinterpret_cast<const char*>(uuid.bytes.data()));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+  out.copyFrom(reinterpret_cast<const char*>(
+      uuid.bytes.data()));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
   return out;
 }
 

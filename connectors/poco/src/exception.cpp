@@ -41,12 +41,20 @@ LingoException::LingoException(const lingo::Error& error, std::exception_ptr ori
       statement_(error.statement()),
       original_(std::move(original)) {}
 
-const char* LingoException::name() const noexcept { return "Lingo error"; }
+const char* LingoException::name() const noexcept {
+  return "Lingo error";
+}
 
-const char* LingoException::className() const noexcept { return typeid(*this).name(); }
+const char* LingoException::className() const noexcept {
+  return typeid(*this).name();
+}
 
-Poco::Exception* LingoException::clone() const { return new LingoException(*this); }
+Poco::Exception* LingoException::clone() const {
+  return new LingoException(*this);
+}
 
-void LingoException::rethrow() const { throw *this; }
+void LingoException::rethrow() const {
+  throw *this;
+}
 
 }  // namespace lingo::poco

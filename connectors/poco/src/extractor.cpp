@@ -51,7 +51,9 @@ std::string as_text(const lingo::Value& v) {
   }
 }
 
-[[noreturn]] void refuse(const std::string& why) { throw Poco::Data::ExtractException(why); }
+[[noreturn]] void refuse(const std::string& why) {
+  throw Poco::Data::ExtractException(why);
+}
 
 }  // namespace
 
@@ -106,17 +108,37 @@ bool Extractor::read_integer(std::size_t pos, T& out, const char* target) {
   });
 }
 
-bool Extractor::extract(std::size_t pos, Poco::Int8& val) { return read_integer(pos, val, "Int8"); }
-bool Extractor::extract(std::size_t pos, Poco::UInt8& val) { return read_integer(pos, val, "UInt8"); }
-bool Extractor::extract(std::size_t pos, Poco::Int16& val) { return read_integer(pos, val, "Int16"); }
-bool Extractor::extract(std::size_t pos, Poco::UInt16& val) { return read_integer(pos, val, "UInt16"); }
-bool Extractor::extract(std::size_t pos, Poco::Int32& val) { return read_integer(pos, val, "Int32"); }
-bool Extractor::extract(std::size_t pos, Poco::UInt32& val) { return read_integer(pos, val, "UInt32"); }
-bool Extractor::extract(std::size_t pos, Poco::Int64& val) { return read_integer(pos, val, "Int64"); }
-bool Extractor::extract(std::size_t pos, Poco::UInt64& val) { return read_integer(pos, val, "UInt64"); }
+bool Extractor::extract(std::size_t pos, Poco::Int8& val) {
+  return read_integer(pos, val, "Int8");
+}
+bool Extractor::extract(std::size_t pos, Poco::UInt8& val) {
+  return read_integer(pos, val, "UInt8");
+}
+bool Extractor::extract(std::size_t pos, Poco::Int16& val) {
+  return read_integer(pos, val, "Int16");
+}
+bool Extractor::extract(std::size_t pos, Poco::UInt16& val) {
+  return read_integer(pos, val, "UInt16");
+}
+bool Extractor::extract(std::size_t pos, Poco::Int32& val) {
+  return read_integer(pos, val, "Int32");
+}
+bool Extractor::extract(std::size_t pos, Poco::UInt32& val) {
+  return read_integer(pos, val, "UInt32");
+}
+bool Extractor::extract(std::size_t pos, Poco::Int64& val) {
+  return read_integer(pos, val, "Int64");
+}
+bool Extractor::extract(std::size_t pos, Poco::UInt64& val) {
+  return read_integer(pos, val, "UInt64");
+}
 #ifndef POCO_INT64_IS_LONG
-bool Extractor::extract(std::size_t pos, long& val) { return read_integer(pos, val, "long"); }
-bool Extractor::extract(std::size_t pos, unsigned long& val) { return read_integer(pos, val, "unsigned long"); }
+bool Extractor::extract(std::size_t pos, long& val) {
+  return read_integer(pos, val, "long");
+}
+bool Extractor::extract(std::size_t pos, unsigned long& val) {
+  return read_integer(pos, val, "unsigned long");
+}
 #endif
 
 bool Extractor::extract(std::size_t pos, bool& val) {
@@ -165,7 +187,8 @@ bool Extractor::extract(std::size_t pos, Poco::UTF16String& val) {
 bool Extractor::extract(std::size_t pos, Poco::Data::BLOB& val) {
   return read(pos, val, "BLOB", [](const lingo::Value& v) {
     // SQLite may hand back text where a BLOB was expected; its bytes are the same.
-    const std::string bytes = v.type() == lingo::ValueType::text ? v.as<std::string>() : v.as<lingo::Bytes>().data;
+    const std::string bytes =
+        v.type() == lingo::ValueType::text ? v.as<std::string>() : v.as<lingo::Bytes>().data;
     Poco::Data::BLOB out;
     if (!bytes.empty())
       out.assignRaw(reinterpret_cast<const unsigned char*>(bytes.data()),  // NOLINT(*-reinterpret-cast)
@@ -176,7 +199,8 @@ bool Extractor::extract(std::size_t pos, Poco::Data::BLOB& val) {
 
 bool Extractor::extract(std::size_t pos, Poco::Data::CLOB& val) {
   return read(pos, val, "CLOB", [](const lingo::Value& v) {
-    const std::string text = v.type() == lingo::ValueType::bytes ? v.as<lingo::Bytes>().data : v.as<std::string>();
+    const std::string text =
+        v.type() == lingo::ValueType::bytes ? v.as<lingo::Bytes>().data : v.as<std::string>();
     Poco::Data::CLOB out;
     if (!text.empty()) out.assignRaw(text.data(), text.size());
     return out;
@@ -189,13 +213,13 @@ bool Extractor::extract(std::size_t pos, Poco::DateTime& val) {
       case lingo::ValueType::timestamptz:
         return to_poco(v.as<lingo::TimestampTz>());
       case lingo::ValueType::date:  // midnight of that day: nothing is lost
-        return to_poco(lingo::Timestamp{std::chrono::local_days(v.as<lingo::Date>().days.time_since_epoch())});
+        return to_poco(
+            lingo::Timestamp{std::chrono::local_days(v.as<lingo::Date>().days.time_since_epoch())});
       case lingo::ValueType::text: {
         // SQLite keeps dates as text; one with an offset is an instant.
         const auto text = v.as<std::string>();
         const auto time_part = text.find_first_of("Tt ");
-        if (time_part != std::string::npos &&
-            text.find_first_of("+-Zz", time_part) != std::string::npos)
+        if (time_part != std::string::npos && text.find_first_of("+-Zz", time_part) != std::string::npos)
           return to_poco(lingo::text::parse_timestamptz(text));
         return to_poco(lingo::text::parse_timestamp(text));
       }
@@ -271,9 +295,12 @@ bool Extractor::extract(std::size_t pos, Poco::Any& val) {
 }
 
 bool Extractor::extract(std::size_t pos, Poco::Dynamic::Var& val) {
-  return read(pos, val, "Poco::Dynamic::Var", [](const lingo::Value& v) { return held<Poco::Dynamic::Var>(v); });
+  return read(pos, val, "Poco::Dynamic::Var",
+              [](const lingo::Value& v) { return held<Poco::Dynamic::Var>(v); });
 }
 
-bool Extractor::isNull(std::size_t col, std::size_t /*row*/) { return value(col).is_null(); }
+bool Extractor::isNull(std::size_t col, std::size_t /*row*/) {
+  return value(col).is_null();
+}
 
 }  // namespace lingo::poco::detail

@@ -10,7 +10,8 @@ bool is_identifier_char(char c) {
 }
 
 bool is_tag_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
 
 // Each skip_* takes the index of the opening character and returns the index
@@ -77,8 +78,8 @@ TranslatedSql translate_placeholders(std::string_view sql) {
     std::size_t end = i + 1;
     if (c == '\'') {
       // E'...' takes backslash escapes: E\'?\' must not end the literal early.
-      const bool escapes = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
-                           (i < 2 || !is_identifier_char(sql[i - 2]));
+      const bool escapes =
+          i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !is_identifier_char(sql[i - 2]));
       end = skip_quoted(sql, i, '\'', escapes);
     } else if (c == '"' || c == '`') {
       end = skip_quoted(sql, i, c, false);

@@ -86,7 +86,9 @@ void SessionImpl::close() {
   db_.reset();
 }
 
-bool SessionImpl::isConnected() const { return session_ != nullptr && !session_->is_closed(); }
+bool SessionImpl::isConnected() const {
+  return session_ != nullptr && !session_->is_closed();
+}
 
 bool SessionImpl::isGood() const {
   if (!isConnected()) return false;
@@ -103,17 +105,18 @@ void SessionImpl::reset() {
 
 lingo::Database& SessionImpl::database() {
   if (session_ == nullptr) {
-    throw Poco::Data::NotConnectedException("the Lingo session is closed; open() it again: " +
-                                            translated([&] { return lingo::Uri::parse(connectionString()); })
-                                                .masked());
+    throw Poco::Data::NotConnectedException(
+        "the Lingo session is closed; open() it again: " +
+        translated([&] { return lingo::Uri::parse(connectionString()); }).masked());
   }
   return *session_;
 }
 
 void SessionImpl::begin() {
   if (isTransaction()) {
-    throw Poco::InvalidAccessException("a transaction is already open on this session; commit() or rollback() "
-                                       "it before begin()");
+    throw Poco::InvalidAccessException(
+        "a transaction is already open on this session; commit() or rollback() "
+        "it before begin()");
   }
   lingo::TransactionOptions options;
   options.isolation_level = isolation_;
@@ -142,14 +145,14 @@ bool SessionImpl::isTransaction() const {
 void SessionImpl::setTransactionIsolation(Poco::UInt32 level) {
   const lingo::IsolationLevel wanted = to_lingo_isolation(level);
   if (!hasTransactionIsolation(level)) {
-    throw Poco::NotImplementedException("the " + std::string(database().dialect_name()) +
-                                        " dialect does not support transaction isolation " +
-                                        std::string(lingo::to_string(wanted)) +
-                                        " (docs/poco-data.md lists each dialect's levels)");
+    throw Poco::NotImplementedException(
+        "the " + std::string(database().dialect_name()) + " dialect does not support transaction isolation " +
+        std::string(lingo::to_string(wanted)) + " (docs/poco-data.md lists each dialect's levels)");
   }
   if (isTransaction()) {
-    throw Poco::InvalidAccessException("the isolation level cannot change inside a transaction; set it "
-                                       "before begin()");
+    throw Poco::InvalidAccessException(
+        "the isolation level cannot change inside a transaction; set it "
+        "before begin()");
   }
   isolation_ = wanted;
 }
@@ -175,7 +178,9 @@ Poco::UInt32 SessionImpl::getTransactionIsolation() const {
   return PocoSession::TRANSACTION_SERIALIZABLE;
 }
 
-bool SessionImpl::isTransactionIsolation(Poco::UInt32 level) const { return getTransactionIsolation() == level; }
+bool SessionImpl::isTransactionIsolation(Poco::UInt32 level) const {
+  return getTransactionIsolation() == level;
+}
 
 // The server's own default: what a transaction begun without a level gets.
 std::optional<lingo::IsolationLevel> SessionImpl::default_isolation() const {
@@ -189,17 +194,22 @@ std::optional<lingo::IsolationLevel> SessionImpl::default_isolation() const {
   }
 }
 
-const std::string& SessionImpl::connectorName() const { return Connector::KEY; }
+const std::string& SessionImpl::connectorName() const {
+  return Connector::KEY;
+}
 
 void SessionImpl::set_autocommit(const std::string&, bool on) {
   if (on && !autocommit_ && isTransaction()) {
-    throw Poco::InvalidAccessException("autoCommit cannot be turned on inside a transaction; commit() or "
-                                       "rollback() first");
+    throw Poco::InvalidAccessException(
+        "autoCommit cannot be turned on inside a transaction; commit() or "
+        "rollback() first");
   }
   autocommit_ = on;
 }
 
-bool SessionImpl::autocommit(const std::string&) const { return autocommit_; }
+bool SessionImpl::autocommit(const std::string&) const {
+  return autocommit_;
+}
 
 void SessionImpl::before_statement() {
   if (!autocommit_ && !isTransaction()) begin();

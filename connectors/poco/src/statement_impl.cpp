@@ -126,7 +126,8 @@ void StatementImpl::bind_and_run() {
   result_ = translated([&] { return db_.execute_sql(sql_.sql, binder_->values()); });
   row_ = 0;
   if (columns_.empty()) describe_columns();
-  if (result_.column_count() == 0) affected_ += static_cast<int>(std::max<std::int64_t>(0, result_.rows_affected()));
+  if (result_.column_count() == 0)
+    affected_ += static_cast<int>(std::max<std::int64_t>(0, result_.rows_affected()));
 }
 
 void StatementImpl::describe_columns() {
@@ -135,7 +136,8 @@ void StatementImpl::describe_columns() {
     const lingo::ValueType type = result_.column_type(i);
     // Lingo's results carry neither declared lengths nor nullability: a
     // column is reported nullable, and its length is that of fixed-width types.
-    columns_.emplace_back(i, std::string(result_.column_name(i)), poco_type(type), fixed_length(type), 0, true);
+    columns_.emplace_back(i, std::string(result_.column_name(i)), poco_type(type), fixed_length(type), 0,
+                          true);
   }
 }
 
@@ -147,7 +149,9 @@ const Poco::Data::MetaColumn& StatementImpl::metaColumn(std::size_t pos) const {
   return columns_[pos];
 }
 
-bool StatementImpl::hasNext() { return result_.column_count() != 0 && row_ < result_.size(); }
+bool StatementImpl::hasNext() {
+  return result_.column_count() != 0 && row_ < result_.size();
+}
 
 std::size_t StatementImpl::next() {
   if (!hasNext()) throw Poco::Data::NoDataException("next() past the last row of: " + sql_.sql);

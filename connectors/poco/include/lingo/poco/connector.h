@@ -73,11 +73,13 @@ requires std::invocable<F&, Poco::Data::Session&>
 decltype(auto) run_transaction(Poco::Data::Session& session, F&& fn, const lingo::RunOptions& options = {}) {
   using R = std::invoke_result_t<F&, Poco::Data::Session&>;
   if constexpr (std::is_void_v<R>) {
-    detail::run_transaction_erased(session, [&](Poco::Data::Session& s) { fn(s); }, options);
+    detail::run_transaction_erased(
+        session, [&](Poco::Data::Session& s) { fn(s); }, options);
   } else {
     using V = std::remove_cvref_t<R>;
     std::optional<V> result;
-    detail::run_transaction_erased(session, [&](Poco::Data::Session& s) { result.emplace(fn(s)); }, options);
+    detail::run_transaction_erased(
+        session, [&](Poco::Data::Session& s) { result.emplace(fn(s)); }, options);
     return V(std::move(*result));
   }
 }
