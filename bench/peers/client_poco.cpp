@@ -1,4 +1,6 @@
-// Poco::Data with its PostgreSQL connector 1.11, as its documentation
+// Poco::Data with its PostgreSQL connector 1.11 (client "poco"), or with
+// Lingo's connector (client "poco-lingo", connectors/poco) running the same
+// code on a Lingo URI, as its documentation
 // recommends: Statement objects built once with into()/use() bindings and
 // executed again, a Poco::Data::Transaction for the transfer (retried when the
 // server reports a serialization failure or a deadlock: the connector's
@@ -13,6 +15,7 @@
 #include <memory>
 
 #include "harness.h"
+#include "lingo/poco/connector.h"
 
 namespace bench {
 namespace {
@@ -20,6 +23,7 @@ namespace {
 using namespace Poco::Data::Keywords;
 
 bool retryable(const std::exception& e) {
+  if (const auto* lingo_error = dynamic_cast<const lingo::poco::LingoException*>(&e)) return lingo_error->is_retryable();
   const auto* pg = dynamic_cast<const Poco::Data::PostgreSQL::PostgreSQLException*>(&e);
   if (pg == nullptr) return false;
   const std::string text = pg->displayText();
@@ -29,7 +33,14 @@ bool retryable(const std::exception& e) {
 
 Poco::Data::Session open(const std::string& uri) {
   Poco::Data::PostgreSQL::Connector::registerConnector();
-  return Poco::Data::Session("PostgreSQL", uri);
+  return Poco::Data::Session("PostgreSQL", keyword_conninfo(uri));
+}
+
+// The same statements through Lingo's connector: it takes the URI as it is,
+// and PostgreSQL's $n placeholders as Poco's own connector does.
+Poco::Data::Session open_lingo(const std::string& uri) {
+  lingo::poco::register_connector();
+  return Poco::Data::Session("lingo", uri);
 }
 
 // The transfer's three statements, bound to the values they read.
@@ -52,7 +63,7 @@ struct TransferStatements {
 
 class Poco_ : public Client {
  public:
-  explicit Poco_(const std::string& uri) : session_(open(keyword_conninfo(uri))) {}
+  explicit Poco_(Poco::Data::Session session) : session_(std::move(session)) {}
 
   void point_select(std::span<const std::int64_t> ids, Sink& sink) override {
     Poco::Int64 id = 0, got_id = 0;
@@ -161,7 +172,11 @@ class Poco_ : public Client {
 }  // namespace
 
 std::unique_ptr<Client> make_poco(const std::string& uri) {
-  return std::make_unique<Poco_>(uri);
+  return std::make_unique<Poco_>(open(uri));
+}
+
+std::unique_ptr<Client> make_poco_lingo(const std::string& uri) {
+  return std::make_unique<Poco_>(open_lingo(uri));
 }
 
 }  // namespace bench

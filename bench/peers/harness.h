@@ -112,6 +112,8 @@ void set_lingo_pool_threads(int threads);
 std::unique_ptr<Client> make_pqxx(const std::string& uri);
 std::unique_ptr<Client> make_soci(const std::string& uri);
 std::unique_ptr<Client> make_poco(const std::string& uri);
+// The same Poco::Data code on Lingo's connector (connectors/poco).
+std::unique_ptr<Client> make_poco_lingo(const std::string& uri);
 
 // Retries `attempt` while `retryable` says the exception it threw is a
 // serialization failure or a deadlock, up to 100 attempts: the loop a user of

@@ -8,7 +8,7 @@
 //   bench_peers check URI WORKLOAD [--size ROWS]   (rows written; transfers: total kept)
 //   bench_peers teardown URI
 //
-// Clients: raw, raw-pipeline, lingo, lingo-adhoc, lingo-traced, libpqxx, soci, poco. Workloads:
+// Clients: raw, raw-pipeline, lingo, lingo-adhoc, lingo-traced, libpqxx, soci, poco, poco-lingo. Workloads:
 // point_select, insert, transfer, bulk_insert, scan, compile, pipeline.
 // The driver, run.py, runs every client for every workload, round after
 // round, and prints the medians and ratios; see docs/performance.md.
@@ -205,6 +205,7 @@ std::unique_ptr<Client> make_client(const std::string& name, const std::string& 
       {"libpqxx", make_pqxx},
       {"soci", make_soci},
       {"poco", make_poco},
+      {"poco-lingo", make_poco_lingo},
   };
   const auto it = makers.find(name);
   if (it == makers.end()) die("unknown client '" + name + "'");

@@ -32,12 +32,12 @@ WITH_SQL = ['raw', 'lingo', 'lingo-adhoc', 'libpqxx', 'soci', 'poco', 'peewee']
 
 # name, bench workload, clients, size option, threads, unit, what is counted
 WORKLOADS = [
-    ('point_select', 'point_select', WITH_SQL + ['lingo-traced'], 'lookups', 1, 'lookups/s'),
+    ('point_select', 'point_select', WITH_SQL + ['lingo-traced', 'poco-lingo'], 'lookups', 1, 'lookups/s'),
     ('insert', 'insert', WITH_SQL, 'inserts', 1, 'rows/s'),
     ('transfer', 'transfer', WITH_SQL, 'transfers', 1, 'transfers/s'),
     ('transfer_8_threads', 'transfer', ALL + ['lingo-pool'], 'transfers', 8, 'transfers/s'),
     ('bulk_insert', 'bulk_insert', ALL, 'bulk_rows', 1, 'rows/s'),
-    ('scan', 'scan', ALL, 'scan_rows', 1, 'rows/s'),
+    ('scan', 'scan', ALL + ['poco-lingo'], 'scan_rows', 1, 'rows/s'),
     ('compile', 'compile', ['lingo', 'peewee'], 'compiles', 1, 'queries/s'),
     ('pipeline', 'pipeline', ['raw', 'raw-pipeline', 'lingo'], 'lookups', 1, 'lookups/s'),
 ]
@@ -61,7 +61,7 @@ TARGETS = {
 LABELS = {
     'raw': 'raw libpq', 'raw-pipeline': 'raw libpq, pipeline mode', 'lingo': 'Lingo',
     'lingo-adhoc': 'Lingo, built per call', 'lingo-traced': 'Lingo, ClientMetrics attached', 'lingo-pool': 'Lingo, one pooled Database (8 connections)',
-    'libpqxx': 'libpqxx 6.4', 'soci': 'SOCI 4.0', 'poco': 'Poco::Data 1.11', 'peewee': 'peewee 3.14',
+    'libpqxx': 'libpqxx 6.4', 'soci': 'SOCI 4.0', 'poco': 'Poco::Data 1.11', 'poco-lingo': 'Poco::Data 1.11 on Lingo\'s connector', 'peewee': 'peewee 3.14',
 }
 NOTES = {
     ('bulk_insert', 'raw'): 'COPY', ('bulk_insert', 'libpqxx'): 'stream_to (COPY)',

@@ -1,5 +1,6 @@
 #include "lingo/connection.h"
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 
@@ -165,26 +166,40 @@ std::string_view first_keyword(std::string_view sql, char (&buffer)[24]) {
 // first keyword; and the run_transaction attempt.
 struct Describer {
   char keyword[24];
-  std::string summary;
+  // The summary, in place for the usual short one: describing costs no allocation.
+  char inline_summary[120];
+  std::string long_summary;
 
   void describe(TraceEvent& event) {
     const CompiledQuery* q = detail::labelled_query;
     if (q != nullptr && q->sql.data() == event.sql.data() && !q->operation.empty()) {
       event.operation = q->operation;
       event.collection = q->collection;
-      if (!q->collection.empty()) {
-        summary.reserve(q->operation.size() + q->collection.size() + q->joined.size() + 2);
-        summary.append(q->operation).append(" ").append(q->collection);
-        if (!q->joined.empty()) summary.append(" ").append(q->joined);
-        event.summary = summary;
-      } else {
-        event.summary = q->operation;
-      }
+      event.summary = q->collection.empty() ? q->operation : summarize(*q);
     } else {
       event.operation = first_keyword(event.sql, keyword);
       event.summary = event.operation;
     }
     event.attempt = detail::labelled_attempt;
+  }
+
+  // "SELECT book author": the operation, its table and the joined ones.
+  std::string_view summarize(const CompiledQuery& q) {
+    const std::size_t size =
+        q.operation.size() + 1 + q.collection.size() + (q.joined.empty() ? 0 : 1 + q.joined.size());
+    char* out = inline_summary;
+    if (size > sizeof inline_summary) {
+      long_summary.resize(size);
+      out = long_summary.data();
+    }
+    char* at = std::copy(q.operation.begin(), q.operation.end(), out);
+    *at++ = ' ';
+    at = std::copy(q.collection.begin(), q.collection.end(), at);
+    if (!q.joined.empty()) {
+      *at++ = ' ';
+      at = std::copy(q.joined.begin(), q.joined.end(), at);
+    }
+    return {out, static_cast<std::size_t>(at - out)};
   }
 };
 

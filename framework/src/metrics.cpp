@@ -22,18 +22,30 @@ void Histogram::record(double seconds) noexcept {
 
 void ClientMetrics::record(const TraceEvent& event) noexcept {
   try {
-    std::string error_type;
+    // Looked up by views: a series that exists already costs no allocation.
+    std::string error_class;
+    std::string_view error_type;
     if (event.error != nullptr) {
-      error_type = event.error->sqlstate().empty() ? boost::core::demangle(typeid(*event.error).name())
-                                                   : event.error->sqlstate();
+      error_type = event.error->sqlstate();
+      if (error_type.empty()) error_type = error_class = boost::core::demangle(typeid(*event.error).name());
     }
     const TraceTarget* target = event.target;
-    Key key{target != nullptr ? target->system : std::string(event.dialect),
-            target != nullptr ? target->database : std::string(), std::string(event.operation),
-            std::string(event.collection), std::move(error_type)};
+    const std::tuple<std::string_view, std::string_view, std::string_view, std::string_view, std::string_view>
+        view{target != nullptr ? std::string_view(target->system) : event.dialect,
+             target != nullptr ? std::string_view(target->database) : std::string_view(), event.operation,
+             event.collection, error_type};
     const double seconds = std::chrono::duration<double>(event.duration).count();
     std::lock_guard lock(mutex_);
-    series_[std::move(key)].record(seconds);
+    auto it = series_.find(view);
+    if (it == series_.end()) {
+      it = series_
+               .emplace(Key{std::string(std::get<0>(view)), std::string(std::get<1>(view)),
+                            std::string(std::get<2>(view)), std::string(std::get<3>(view)),
+                            std::string(std::get<4>(view))},
+                        Histogram{})
+               .first;
+    }
+    it->second.record(seconds);
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory; the statement goes unrecorded
   }
 }
