@@ -157,7 +157,7 @@ bool Database::manual_close() {
 }
 
 void Database::set_tracer(Tracer tracer, TraceOptions options) {
-  impl_->trace.set(std::move(tracer), options);
+  impl_->trace.set(std::move(tracer), std::move(options));
 }
 
 std::vector<std::string> Database::get_tables(std::string_view schema) {

@@ -30,10 +30,9 @@ void ClientMetrics::record(const TraceEvent& event) noexcept {
       if (error_type.empty()) error_type = error_class = boost::core::demangle(typeid(*event.error).name());
     }
     const TraceTarget* target = event.target;
-    const std::tuple<std::string_view, std::string_view, std::string_view, std::string_view, std::string_view>
-        view{target != nullptr ? std::string_view(target->system) : event.dialect,
-             target != nullptr ? std::string_view(target->database) : std::string_view(), event.operation,
-             event.collection, error_type};
+    const KeyView view{target != nullptr ? std::string_view(target->system) : event.dialect,
+                       target != nullptr ? std::string_view(target->database) : std::string_view(),
+                       event.operation, event.collection, error_type};
     const double seconds = std::chrono::duration<double>(event.duration).count();
     std::lock_guard lock(mutex_);
     auto it = series_.find(view);

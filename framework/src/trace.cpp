@@ -27,7 +27,7 @@ void TraceSink::set(Tracer tracer, TraceOptions options) {
   if (tracer) installed = std::make_shared<const Tracer>(std::move(tracer));
   std::shared_ptr<const std::function<std::string()>> traceparent;
   if (options.traceparent)
-    traceparent = std::make_shared<const std::function<std::string()>>(options.traceparent);
+    traceparent = std::make_shared<const std::function<std::string()>>(std::move(options.traceparent));
   std::lock_guard lock(mutex_);
   show_params_.store(options.show_params, std::memory_order_relaxed);
   active_.store(installed != nullptr, std::memory_order_release);

@@ -48,9 +48,24 @@ class LINGO_API ClientMetrics {
   [[nodiscard]] std::vector<OperationSeries> operations() const;
 
  private:
+  // system, namespace, operation, collection, error type
   using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  using KeyView =
+      std::tuple<std::string_view, std::string_view, std::string_view, std::string_view, std::string_view>;
+  // Orders keys and their views alike, so a lookup needs no strings.
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView view(const KeyView& k) noexcept { return k; }
+    static KeyView view(const Key& k) noexcept {
+      return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)};
+    }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return view(a) < view(b);
+    }
+  };
   mutable std::mutex mutex_;
-  std::map<Key, Histogram, std::less<>> series_;
+  std::map<Key, Histogram, KeyLess> series_;
 };
 
 // A pool's figures with the name its metrics carry (db.client.connection.pool.name).
