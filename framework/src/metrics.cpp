@@ -1,8 +1,8 @@
 #include "lingo/metrics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <typeinfo>
 
 #include <boost/core/demangle.hpp>
@@ -83,10 +83,11 @@ std::string escaped(std::string_view value) {
   return out;
 }
 
+// The shortest text that reads back as the same double: 0.005, not 0.0050000000000000001.
 std::string number(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  return ec == std::errc() ? std::string(text, end) : std::string("NaN");
 }
 
 using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
