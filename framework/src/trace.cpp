@@ -28,7 +28,7 @@ void TraceSink::set(Tracer tracer, TraceOptions options) {
   std::shared_ptr<const std::function<std::string()>> traceparent;
   if (options.traceparent)
     traceparent = std::make_shared<const std::function<std::string()>>(std::move(options.traceparent));
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);  // waits for the calls of the tracer being replaced
   show_params_.store(options.show_params, std::memory_order_relaxed);
   active_.store(installed != nullptr, std::memory_order_release);
   commenting_.store(traceparent != nullptr, std::memory_order_release);
@@ -37,14 +37,10 @@ void TraceSink::set(Tracer tracer, TraceOptions options) {
 }
 
 std::string TraceSink::comment() const noexcept {
-  std::shared_ptr<const std::function<std::string()>> source;
-  {
-    std::lock_guard lock(mutex_);
-    source = traceparent_;
-  }
-  if (source == nullptr) return {};
+  std::shared_lock lock(mutex_);
+  if (traceparent_ == nullptr) return {};
   try {
-    std::string value = (*source)();
+    std::string value = (*traceparent_)();
     if (!is_traceparent(value)) return {};
     return "/*traceparent='" + value + "'*/";
   } catch (...) {  // a failing source must not fail the statement: it goes without a comment
@@ -101,14 +97,18 @@ std::vector<TraceAttribute> otel_attributes(const TraceEvent& event) {
 }
 
 void TraceSink::emit(const TraceEvent& event) const noexcept {
-  std::shared_ptr<const Tracer> tracer;
-  {
-    std::lock_guard lock(mutex_);
-    tracer = tracer_;
-  }
-  if (tracer == nullptr) return;
+  std::shared_lock lock(mutex_);
+  if (tracer_ == nullptr) return;
   try {
-    (*tracer)(event);
+    // The values go only to a tracer installed with show_params, even when
+    // the tracer changed while the statement ran.
+    if (!event.params.empty() && !show_params_.load(std::memory_order_relaxed)) {
+      TraceEvent redacted = event;
+      redacted.params = {};
+      (*tracer_)(redacted);
+    } else {
+      (*tracer_)(event);
+    }
   } catch (...) {  // NOLINT(bugprone-empty-catch): a tracer must never change what a statement does
   }
 }

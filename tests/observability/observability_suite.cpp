@@ -93,6 +93,7 @@ class ObservabilitySuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileTraceparentIsLeftOut);
   CPPUNIT_TEST(testClientMetricsAfterAKnownWorkload);
   CPPUNIT_TEST(testPoolMetrics);
+  CPPUNIT_TEST(testRemovingATracerWaitsForItsCalls);
   CPPUNIT_TEST(testPrometheusLabelsAreEscaped);
   CPPUNIT_TEST_SUITE_END();
 
@@ -375,13 +376,15 @@ class ObservabilitySuite : public CppUnit::TestFixture {
       pooled.close();
     });
     while (!holding) std::this_thread::sleep_for(1ms);
+    std::atomic<bool> waited{false};
     std::thread waiter([&] {
       expect_throw<MaxConnectionsExceeded>([&] { (void)pooled.execute_sql("SELECT 1"); }, "a full pool");
       pooled.close();
+      waited = true;
     });
-    // The waiter is seen waiting, then times out.
+    // The waiter is seen waiting (for the pool's 0.2 s), then times out.
     std::size_t most_pending = 0;
-    for (int i = 0; i < 100 && most_pending == 0; ++i) {
+    while (!waited) {
       most_pending = std::max(most_pending, pooled.pool_stats().pending_requests);
       std::this_thread::sleep_for(1ms);
     }
@@ -408,6 +411,26 @@ class ObservabilitySuite : public CppUnit::TestFixture {
           "db_client_connection_timeouts_total{db_client_connection_pool_name=\"main\"} 1\n",
           "db_client_connection_use_time_seconds_count{db_client_connection_pool_name=\"main\"} 2\n"})
       CPPUNIT_ASSERT_MESSAGE(text, text.find(line) != std::string::npos);
+  }
+
+  // set_tracer returns only once the tracer it replaces has finished every
+  // call: what that tracer used may be destroyed at once.
+  void testRemovingATracerWaitsForItsCalls() {
+    std::atomic<bool> inside{false};
+    std::atomic<bool> finished{false};
+    db_->set_tracer([&](const TraceEvent&) {
+      inside = true;
+      std::this_thread::sleep_for(100ms);
+      finished = true;
+    });
+    std::thread statement([&] {
+      (void)db_->execute_sql("SELECT 1");
+      db_->close();
+    });
+    while (!inside) std::this_thread::sleep_for(1ms);
+    db_->set_tracer(nullptr);
+    CPPUNIT_ASSERT_MESSAGE("set_tracer returned while the old tracer still ran", finished.load());
+    statement.join();
   }
 
   void testPrometheusLabelsAreEscaped() {

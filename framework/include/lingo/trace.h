@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,7 +61,8 @@ struct LINGO_API TraceEvent {
   // "SELECT orders customer" with a join); low cardinality, no values.
   std::string_view summary;
   // db.operation.batch.size: how many statements went together in a
-  // pipeline; 0 for a statement sent alone.
+  // pipeline (1 for a pipeline of one); 0 for a statement sent alone.
+  // otel_attributes() reports it for batches of two or more.
   std::size_t batch_size = 0;
   // The attempt of run_transaction (or of a lone statement's retry) this
   // statement belongs to, from 1; 0 when it belongs to none.
@@ -123,6 +125,10 @@ struct LINGO_API TraceAttribute {
 // per statement.
 class LINGO_API TraceSink {
  public:
+  // Replaces the tracer and its options. Returns once no call of the tracer
+  // it replaces is still running on any thread, so what that tracer used (a
+  // ClientMetrics) may be destroyed right after. A tracer must therefore not
+  // install tracers itself.
   void set(Tracer tracer, TraceOptions options);
   [[nodiscard]] bool active() const noexcept { return active_.load(std::memory_order_acquire); }
   [[nodiscard]] bool commenting() const noexcept { return commenting_.load(std::memory_order_acquire); }
@@ -136,7 +142,8 @@ class LINGO_API TraceSink {
   std::atomic<bool> active_{false};
   std::atomic<bool> show_params_{false};
   std::atomic<bool> commenting_{false};
-  mutable std::mutex mutex_;
+  // Shared while the tracer or the traceparent source runs; exclusive in set().
+  mutable std::shared_mutex mutex_;
   std::shared_ptr<const Tracer> tracer_;
   std::shared_ptr<const std::function<std::string()>> traceparent_;
 };
