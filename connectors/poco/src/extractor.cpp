@@ -1,5 +1,6 @@
 #include "extractor.h"
 
+#include <Poco/Data/Constants.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/LOB.h>
 #include <Poco/Dynamic/Var.h>
@@ -299,8 +300,17 @@ bool Extractor::extract(std::size_t pos, Poco::Dynamic::Var& val) {
               [](const lingo::Value& v) { return held<Poco::Dynamic::Var>(v); });
 }
 
-bool Extractor::isNull(std::size_t col, std::size_t /*row*/) {
-  return value(col).is_null();
+bool Extractor::isNull(std::size_t col, std::size_t row) {
+  if (row == Poco::Data::POCO_DATA_INVALID_ROW) return value(col).is_null();
+  if (row >= count_) {
+    throw Poco::RangeException("row " + std::to_string(row) + " is past the chunk of " +
+                               std::to_string(count_) + " rows being extracted");
+  }
+  const std::size_t current = row_;
+  row_ = first_ + row;
+  const bool null = value(col).is_null();
+  row_ = current;
+  return null;
 }
 
 }  // namespace lingo::poco::detail

@@ -118,9 +118,7 @@ void SessionImpl::begin() {
         "a transaction is already open on this session; commit() or rollback() "
         "it before begin()");
   }
-  lingo::TransactionOptions options;
-  options.isolation_level = isolation_;
-  translated([&] { database().begin(options); });
+  translated([&] { database().begin(transaction_options()); });
   in_transaction_ = true;
 }
 
@@ -215,17 +213,24 @@ void SessionImpl::before_statement() {
   if (!autocommit_ && !isTransaction()) begin();
 }
 
+lingo::TransactionOptions SessionImpl::transaction_options() const {
+  lingo::TransactionOptions options;
+  options.isolation_level = isolation_;
+  return options;
+}
+
+// Bulk is always on: Poco asks for the feature when a statement uses bulk
+// binding or extraction, and the connector handles both on every dialect.
 void SessionImpl::set_bulk(const std::string&, bool on) {
-  if (on) (void)bulk("bulk");
+  if (!on) {
+    throw Poco::NotImplementedException(
+        "the Lingo connector's bulk mode cannot be turned off; write use() and into() without bulk "
+        "for one row at a time");
+  }
 }
 
 bool SessionImpl::bulk(const std::string&) const {
-  // Poco asks for this feature only when a statement uses bulk binding or
-  // extraction, so refusing here refuses exactly those statements.
-  throw Poco::NotImplementedException(
-      "the Lingo connector has no bulk mode: write use(vector) without bulk (it runs the statement once per "
-      "element; wrap it in session.begin()/commit() for one transaction) and into(vector) or limit(n) "
-      "without bulk(n)");
+  return true;
 }
 
 }  // namespace lingo::poco::detail
