@@ -55,6 +55,9 @@ class PocoSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileStringsRoundTrip);
   CPPUNIT_TEST(testUtf16StringRoundTrip);
   CPPUNIT_TEST(testQuestionMarkInLiteralsCommentsAndIdentifiersIsText);
+  CPPUNIT_TEST(testNumberedPlaceholdersAreRefused);
+  CPPUNIT_TEST(testReconnectedSessionRunsItsStatementAgain);
+  CPPUNIT_TEST(testIntegerPastTwoToThe53IsRefusedAsADouble);
   CPPUNIT_TEST(testDuplicateKeyCarriesItsSqlstate);
   CPPUNIT_TEST(testWrongTypeExtractionThrows);
   CPPUNIT_TEST(testDecimalIsExactAsStringAndRefusedAsALossyDouble);
@@ -364,7 +367,54 @@ class PocoSuite : public CppUnit::TestFixture {
       std::string tail = "!";
       session() << "SELECT $$a?b$$ || CAST(? AS TEXT)", use(tail), into(joined), now;
       CPPUNIT_ASSERT_EQUAL(std::string("a?b!"), joined);
+      // A tagged dollar quote, an escaped quote in E'', nested comments.
+      session() << "SELECT $q$?$$?$q$ || E'\\'?' /* a /* b? */ c? */ || CAST(? AS TEXT)", use(tail),
+          into(joined), now;
+      CPPUNIT_ASSERT_EQUAL(std::string("?$$?'?!"), joined);
     }
+  }
+
+  // SQLite's ?1 would otherwise become $11: refused, with what to write.
+  void testNumberedPlaceholdersAreRefused() {
+    Poco::Int64 id = 1;
+    try {
+      session() << "SELECT name FROM " + table_ + " WHERE id = ?1", use(id), now;
+      CPPUNIT_FAIL("a numbered placeholder was accepted");
+    } catch (const Poco::Data::BindingException& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.displayText().find("one ? per value") != std::string::npos);
+    }
+  }
+
+  // reconnect() replaces the Lingo session under the Poco one; a statement
+  // made before runs on the new one (it once kept a reference to the old).
+  void testReconnectedSessionRunsItsStatementAgain() {
+    Poco::Int64 id = 5;
+    session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, 'five')", use(id), now;
+    std::string name;
+    Poco::Data::Statement select =
+        (session() << "SELECT name FROM " + table_ + " WHERE id = ?", use(id), into(name));
+    select.execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("five"), name);
+    session().reconnect();
+    name.clear();
+    select.execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("five"), name);
+  }
+
+  void testIntegerPastTwoToThe53IsRefusedAsADouble() {
+    double exact = 0;
+    session() << "SELECT CAST(9007199254740992 AS BIGINT)", into(exact), now;
+    CPPUNIT_ASSERT_EQUAL(9007199254740992.0, exact);
+    double rounded = 0;
+    try {
+      session() << "SELECT CAST(9007199254740993 AS BIGINT)", into(rounded), now;
+      CPPUNIT_FAIL("9007199254740993 was read into a double as " + std::to_string(rounded));
+    } catch (const Poco::Data::ExtractException& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.displayText().find("Int64") != std::string::npos);
+    }
+    Poco::Int64 whole = 0;
+    session() << "SELECT CAST(9007199254740993 AS BIGINT)", into(whole), now;
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{9007199254740993}, whole);
   }
 
   void testDuplicateKeyCarriesItsSqlstate() {

@@ -161,6 +161,14 @@ bool Extractor::extract(std::size_t pos, double& val) {
       throw lingo::DataError("a double would round it to " + lingo::text::format_double(d) +
                              "; extract it as std::string to keep every digit");
     }
+    // An integer past 2^53 may have no double of its own (9007199254740993
+    // would read as ...992): refused, as a rounded decimal is. long double
+    // holds every int64 exactly here (x86-64's 64-bit mantissa).
+    if ((v.type() == lingo::ValueType::int64 || v.type() == lingo::ValueType::int32) &&
+        static_cast<long double>(d) != static_cast<long double>(v.as<std::int64_t>())) {
+      throw lingo::DataError("a double would round it to " + lingo::text::format_double(d) +
+                             "; extract it as Int64 to keep it exact");
+    }
     return d;
   });
 }

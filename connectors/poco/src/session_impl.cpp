@@ -5,6 +5,7 @@
 #include <Poco/Exception.h>
 
 #include <array>
+#include <exception>
 #include <utility>
 
 #include "errors.h"
@@ -62,7 +63,10 @@ SessionImpl::~SessionImpl() {
 }
 
 Poco::SharedPtr<Poco::Data::StatementImpl> SessionImpl::createStatementImpl() {
-  return new StatementImpl(*this, database());
+  (void)database();  // a closed session refuses at once
+  // The statement asks for the session's Database at each run, never
+  // keeping it: reconnect() replaces it.
+  return new StatementImpl(*this);
 }
 
 void SessionImpl::open(const std::string& uri) {
@@ -80,10 +84,23 @@ void SessionImpl::open(const std::string& uri) {
 
 void SessionImpl::close() {
   if (session_ == nullptr) return;
-  if (isTransaction()) rollback();
-  translated([&] { session_->close(); });
+  // Closed whatever happens: a rollback that fails (the connection is gone)
+  // is reported, after the session has let the connection go.
+  std::exception_ptr failure;
+  try {
+    if (isTransaction()) rollback();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  try {
+    translated([&] { session_->close(); });
+  } catch (...) {
+    if (failure == nullptr) failure = std::current_exception();
+  }
   session_.reset();
   db_.reset();
+  in_transaction_ = false;
+  if (failure != nullptr) std::rethrow_exception(failure);
 }
 
 bool SessionImpl::isConnected() const {

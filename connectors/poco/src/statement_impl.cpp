@@ -72,8 +72,7 @@ std::size_t fixed_length(lingo::ValueType type) {
 
 }  // namespace
 
-StatementImpl::StatementImpl(SessionImpl& session, lingo::Database& db)
-    : Poco::Data::StatementImpl(session), session_(session), db_(db) {}
+StatementImpl::StatementImpl(SessionImpl& session) : Poco::Data::StatementImpl(session), session_(session) {}
 
 void StatementImpl::compileImpl() {
   can_compile_ = false;
@@ -127,7 +126,7 @@ void StatementImpl::bind_and_run() {
     return;
   }
   session_.before_statement();
-  result_ = translated([&] { return db_.execute_sql(sql_.sql, binder_->values()); });
+  result_ = translated([&] { return session_.database().execute_sql(sql_.sql, binder_->values()); });
   row_ = 0;
   if (columns_.empty()) describe_columns();
   if (result_.column_count() != 0 && result_.size() == 0) empty_bulk_extractions();
@@ -151,7 +150,7 @@ void StatementImpl::run_bulk() {
   session_.before_statement();
   std::int64_t affected = 0;
   const auto send = [&] {
-    db_.pipeline(statements, [&](std::size_t, const lingo::Result& result) {
+    session_.database().pipeline(statements, [&](std::size_t, const lingo::Result& result) {
       affected += std::max<std::int64_t>(0, result.rows_affected());
     });
   };
@@ -159,7 +158,7 @@ void StatementImpl::run_bulk() {
     if (session_.isTransaction()) {
       send();
     } else {
-      db_.transaction(session_.transaction_options(), send);
+      session_.database().transaction(session_.transaction_options(), send);
     }
   });
   result_ = lingo::Result();

@@ -30,7 +30,7 @@ class SessionImpl;
 
 class StatementImpl final : public Poco::Data::StatementImpl {
  public:
-  StatementImpl(SessionImpl& session, lingo::Database& db);
+  explicit StatementImpl(SessionImpl& session);
 
  protected:
   [[nodiscard]] std::size_t columnsReturned() const override { return columns_.size(); }
@@ -58,7 +58,6 @@ class StatementImpl final : public Poco::Data::StatementImpl {
   void describe_columns();
 
   SessionImpl& session_;
-  lingo::Database& db_;
   Poco::SharedPtr<Binder> binder_ = new Binder;
   Poco::SharedPtr<Extractor> extractor_ = new Extractor;
   TranslatedSql sql_;
