@@ -6,6 +6,7 @@
 //   poco_data cockroachdb://root@localhost:26257/shop
 //
 // Exits non-zero when a check fails, so it doubles as a test.
+#include <Poco/Data/BulkBinding.h>
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -38,14 +39,13 @@ int main(int argc, char** argv) {
                "PRECISION)",
         now;
 
-    // One INSERT, run once per element of the vectors, in one transaction.
+    // Bulk binding: the INSERT runs once per row, the rows sent together (one
+    // round trip on PostgreSQL) in one transaction: all four or none.
     std::vector<Poco::Int64> ids{1, 2, 3, 4};
     std::vector<std::string> names{"apple", "banana", "cherry", "damson"};
     std::vector<double> prices{0.5, 0.25, 4.0, 2.75};
-    session.begin();
-    session << "INSERT INTO poco_sample_fruit (id, name, price) VALUES (?, ?, ?)", use(ids), use(names),
-        use(prices), now;
-    session.commit();
+    session << "INSERT INTO poco_sample_fruit (id, name, price) VALUES (?, ?, ?)", use(ids, bulk),
+        use(names, bulk), use(prices, bulk), now;
 
     // into() a vector, with a parameter.
     double max_price = 3.0;

@@ -55,6 +55,9 @@ class PocoSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostileStringsRoundTrip);
   CPPUNIT_TEST(testUtf16StringRoundTrip);
   CPPUNIT_TEST(testQuestionMarkInLiteralsCommentsAndIdentifiersIsText);
+  CPPUNIT_TEST(testNumberedPlaceholdersAreRefused);
+  CPPUNIT_TEST(testReconnectedSessionRunsItsStatementAgain);
+  CPPUNIT_TEST(testIntegerPastTwoToThe53IsRefusedAsADouble);
   CPPUNIT_TEST(testDuplicateKeyCarriesItsSqlstate);
   CPPUNIT_TEST(testWrongTypeExtractionThrows);
   CPPUNIT_TEST(testDecimalIsExactAsStringAndRefusedAsALossyDouble);
@@ -65,7 +68,17 @@ class PocoSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRunTransactionRollsBackWhenFnThrows);
   CPPUNIT_TEST(testIsolationLevelsFollowTheDialect);
   CPPUNIT_TEST(testAutoCommitOffOpensATransaction);
-  CPPUNIT_TEST(testBulkIsRefusedNamingTheAlternative);
+  CPPUNIT_TEST(testBulkFeatureIsOn);
+  CPPUNIT_TEST(testBulkInsertSendsEveryRow);
+  CPPUNIT_TEST(testBulkInsertWithUnequalLengthsSendsNothing);
+  CPPUNIT_TEST(testBulkInsertIsAllOrNone);
+  CPPUNIT_TEST(testBulkInsertJoinsTheOpenTransaction);
+  CPPUNIT_TEST(testBulkUInt64BeyondBigintNamesTheRow);
+  CPPUNIT_TEST(testBulkExtractionInChunks);
+  CPPUNIT_TEST(testLimitWithBulkKeywordFetchesInChunks);
+  CPPUNIT_TEST(testBulkExtractionMarksNulls);
+  CPPUNIT_TEST(testBulkExtractionOfNoRowsEmptiesTheVector);
+  CPPUNIT_TEST(testBulkExtractionOutOfRangeThrows);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -354,7 +367,54 @@ class PocoSuite : public CppUnit::TestFixture {
       std::string tail = "!";
       session() << "SELECT $$a?b$$ || CAST(? AS TEXT)", use(tail), into(joined), now;
       CPPUNIT_ASSERT_EQUAL(std::string("a?b!"), joined);
+      // A tagged dollar quote, an escaped quote in E'', nested comments.
+      session() << "SELECT $q$?$$?$q$ || E'\\'?' /* a /* b? */ c? */ || CAST(? AS TEXT)", use(tail),
+          into(joined), now;
+      CPPUNIT_ASSERT_EQUAL(std::string("?$$?'?!"), joined);
     }
+  }
+
+  // SQLite's ?1 would otherwise become $11: refused, with what to write.
+  void testNumberedPlaceholdersAreRefused() {
+    Poco::Int64 id = 1;
+    try {
+      session() << "SELECT name FROM " + table_ + " WHERE id = ?1", use(id), now;
+      CPPUNIT_FAIL("a numbered placeholder was accepted");
+    } catch (const Poco::Data::BindingException& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.displayText().find("one ? per value") != std::string::npos);
+    }
+  }
+
+  // reconnect() replaces the Lingo session under the Poco one; a statement
+  // made before runs on the new one (it once kept a reference to the old).
+  void testReconnectedSessionRunsItsStatementAgain() {
+    Poco::Int64 id = 5;
+    session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, 'five')", use(id), now;
+    std::string name;
+    Poco::Data::Statement select =
+        (session() << "SELECT name FROM " + table_ + " WHERE id = ?", use(id), into(name));
+    select.execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("five"), name);
+    session().reconnect();
+    name.clear();
+    select.execute();
+    CPPUNIT_ASSERT_EQUAL(std::string("five"), name);
+  }
+
+  void testIntegerPastTwoToThe53IsRefusedAsADouble() {
+    double exact = 0;
+    session() << "SELECT CAST(9007199254740992 AS BIGINT)", into(exact), now;
+    CPPUNIT_ASSERT_EQUAL(9007199254740992.0, exact);
+    double rounded = 0;
+    try {
+      session() << "SELECT CAST(9007199254740993 AS BIGINT)", into(rounded), now;
+      CPPUNIT_FAIL("9007199254740993 was read into a double as " + std::to_string(rounded));
+    } catch (const Poco::Data::ExtractException& e) {
+      CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.displayText().find("Int64") != std::string::npos);
+    }
+    Poco::Int64 whole = 0;
+    session() << "SELECT CAST(9007199254740993 AS BIGINT)", into(whole), now;
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{9007199254740993}, whole);
   }
 
   void testDuplicateKeyCarriesItsSqlstate() {
@@ -505,13 +565,163 @@ class PocoSuite : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!session().isTransaction());
   }
 
-  void testBulkIsRefusedNamingTheAlternative() {
-    std::vector<Poco::Int64> ids{1, 2};
-    const auto e = lingo_test::expect_throw<Poco::NotImplementedException>(
-        [&] { session() << "INSERT INTO " + table_ + " (id) VALUES (?)", use(ids, bulk), now; },
-        "bulk binding");
-    LINGO_ASSERT_CONTAINS(e.displayText(), "use(vector)");
+  void testBulkFeatureIsOn() { CPPUNIT_ASSERT(session().getFeature("bulk")); }
+
+  // 1 000 rows of (id, name, note): ids 1..1000, a hostile name on every
+  // tenth row, and a NULL note bound as a column of NullData.
+  std::string bulk_insert_thousand() {
+    const std::string t = table("id INTEGER PRIMARY KEY, name TEXT, note TEXT");
+    std::vector<Poco::Int32> ids;
+    std::vector<std::string> names;
+    for (Poco::Int32 i = 1; i <= 1000; ++i) {
+      ids.push_back(i);
+      names.push_back(i % 10 == 0 ? "O'Brien; DROP TABLE x --" : "name " + std::to_string(i));
+    }
+    std::vector<Poco::Data::NullData> notes(ids.size(), null);
+    Statement insert = (session() << "INSERT INTO " + t + " (id, name, note) VALUES (?, ?, ?)",
+                        use(ids, bulk), use(names, bulk), use(notes, bulk));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1000}, insert.execute());
+    return t;
+  }
+
+  void testBulkInsertSendsEveryRow() {
+    const std::string t = bulk_insert_thousand();
+    CPPUNIT_ASSERT(!session().isTransaction());
+    Poco::Int64 n = 0;
+    Poco::Int64 nulls = 0;
+    Poco::Int64 sum = 0;
+    session() << "SELECT COUNT(*), COUNT(*) - COUNT(note), SUM(id) FROM " + t, into(n), into(nulls),
+        into(sum), now;
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{1000}, n);
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{1000}, nulls);
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{500500}, sum);
+    std::string name;
+    session() << "SELECT name FROM " + t + " WHERE id = 600", into(name), now;
+    CPPUNIT_ASSERT_EQUAL(std::string("O'Brien; DROP TABLE x --"), name);
+    session() << "SELECT name FROM " + t + " WHERE id = 777", into(name), now;
+    CPPUNIT_ASSERT_EQUAL(std::string("name 777"), name);
+  }
+
+  void testBulkInsertWithUnequalLengthsSendsNothing() {
+    std::vector<Poco::Int64> ids{1, 2, 3};
+    std::vector<std::string> names{"ann", "bob"};
+    const auto e = lingo_test::expect_throw<Poco::Data::BindingException>(
+        [&] {
+          session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, ?)", use(ids, bulk),
+              use(names, bulk), now;
+        },
+        "bulk vectors of 3 and 2");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "3");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "2");
     CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, count());
+  }
+
+  // Row 600 repeats a key already there: the whole bulk run is rolled back,
+  // also on PostgreSQL, whose pipeline would commit each batch of 256 alone.
+  void testBulkInsertIsAllOrNone() {
+    Poco::Int64 taken = 600;
+    session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, 'first')", use(taken), now;
+    std::vector<Poco::Int64> ids;
+    for (Poco::Int64 i = 1; i <= 1000; ++i) ids.push_back(i);
+    std::vector<std::string> names(ids.size(), "bulk");
+    const auto e = lingo_test::expect_throw<LingoException>(
+        [&] {
+          session() << "INSERT INTO " + table_ + " (id, name) VALUES (?, ?)", use(ids, bulk),
+              use(names, bulk), now;
+        },
+        "a duplicate key at row 600");
+    CPPUNIT_ASSERT_EQUAL(std::string("23505"), e.sqlstate());
+    CPPUNIT_ASSERT(!session().isTransaction());
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{1}, count());
+  }
+
+  void testBulkInsertJoinsTheOpenTransaction() {
+    std::vector<Poco::Int64> ids{1, 2, 3};
+    session().begin();
+    session() << "INSERT INTO " + table_ + " (id) VALUES (?)", use(ids, bulk), now;
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{3}, count());
+    session().rollback();
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, count());
+  }
+
+  void testBulkUInt64BeyondBigintNamesTheRow() {
+    std::vector<Poco::UInt64> ids{1, 2, 18446744073709551615ULL};
+    const auto e = lingo_test::expect_throw<Poco::Data::BindingException>(
+        [&] { session() << "INSERT INTO " + table_ + " (id) VALUES (?)", use(ids, bulk), now; },
+        "a UInt64 beyond BIGINT in row 3");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "row 3");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "18446744073709551615");
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, count());
+  }
+
+  void testBulkExtractionInChunks() {
+    const std::string t = bulk_insert_thousand();
+    std::vector<Poco::Int32> ids;
+    std::vector<std::string> names;
+    Statement select = (session() << "SELECT id, name FROM " + t + " ORDER BY id", into(ids, bulk(100)),
+                        into(names, bulk(100)));
+    std::size_t chunks = 0;
+    Poco::Int64 checksum = 0;
+    while (!select.done()) {
+      const std::size_t n = select.execute();
+      CPPUNIT_ASSERT_EQUAL(std::size_t{100}, n);
+      CPPUNIT_ASSERT_EQUAL(std::size_t{100}, ids.size());
+      CPPUNIT_ASSERT_EQUAL(std::size_t{100}, names.size());
+      CPPUNIT_ASSERT_EQUAL(static_cast<Poco::Int32>(chunks * 100 + 1), ids.front());
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        checksum += ids[i] * static_cast<Poco::Int64>(names[i].size());
+      ++chunks;
+    }
+    CPPUNIT_ASSERT_EQUAL(std::size_t{10}, chunks);
+    Poco::Int64 expected = 0;
+    session() << "SELECT SUM(id * LENGTH(name)) FROM " + t, into(expected), now;
+    CPPUNIT_ASSERT_EQUAL(expected, checksum);
+  }
+
+  // limit(n) then the bulk keyword: Poco's other spelling of a chunked read.
+  void testLimitWithBulkKeywordFetchesInChunks() {
+    const std::string t = bulk_insert_thousand();
+    std::vector<Poco::Int64> ids;
+    Statement select = (session() << "SELECT id FROM " + t + " ORDER BY id", into(ids), limit(250), bulk);
+    std::size_t chunks = 0;
+    while (!select.done()) {
+      CPPUNIT_ASSERT_EQUAL(std::size_t{250}, select.execute());
+      ++chunks;
+    }
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, chunks);
+    CPPUNIT_ASSERT_EQUAL(Poco::Int64{1000}, ids.back());
+  }
+
+  // Poco's bulk convention: a NULL is the element's default, and
+  // isNull(column, row) (Statement's, public in RecordSet) tells it from a real one.
+  void testBulkExtractionMarksNulls() {
+    session() << "INSERT INTO " + table_ + " (id, name) VALUES (1, 'ann'), (2, NULL), (3, '')", now;
+    std::vector<std::string> names;
+    Statement select = (session() << "SELECT name FROM " + table_ + " ORDER BY id", into(names, bulk(10)));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, select.execute());
+    CPPUNIT_ASSERT(names == (std::vector<std::string>{"ann", "", ""}));
+    const RecordSet rows(select);  // Statement::isNull is protected; RecordSet makes it public
+    CPPUNIT_ASSERT(!rows.isNull(0, 0));
+    CPPUNIT_ASSERT(rows.isNull(0, 1));
+    CPPUNIT_ASSERT(!rows.isNull(0, 2));
+  }
+
+  void testBulkExtractionOfNoRowsEmptiesTheVector() {
+    std::vector<Poco::Int64> ids{7, 8};
+    session() << "SELECT id FROM " + table_, into(ids, bulk(100)), now;
+    CPPUNIT_ASSERT(ids.empty());
+  }
+
+  void testBulkExtractionOutOfRangeThrows() {
+    const std::string t = table("v INTEGER");
+    session() << "INSERT INTO " + t + " (v) VALUES (1), (300)", now;
+    std::vector<Poco::UInt8> small;
+    const auto e = lingo_test::expect_throw<Poco::Data::ExtractException>(
+        [&] { session() << "SELECT v FROM " + t + " ORDER BY v", into(small, bulk(10)), now; },
+        "300 into UInt8");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "300");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "UInt8");
+    LINGO_ASSERT_CONTAINS(e.displayText(), "row 2");
   }
 
  private:

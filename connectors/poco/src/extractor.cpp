@@ -1,5 +1,6 @@
 #include "extractor.h"
 
+#include <Poco/Data/Constants.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/LOB.h>
 #include <Poco/Dynamic/Var.h>
@@ -160,6 +161,14 @@ bool Extractor::extract(std::size_t pos, double& val) {
       throw lingo::DataError("a double would round it to " + lingo::text::format_double(d) +
                              "; extract it as std::string to keep every digit");
     }
+    // An integer past 2^53 may have no double of its own (9007199254740993
+    // would read as ...992): refused, as a rounded decimal is. long double
+    // holds every int64 exactly here (x86-64's 64-bit mantissa).
+    if ((v.type() == lingo::ValueType::int64 || v.type() == lingo::ValueType::int32) &&
+        static_cast<long double>(d) != static_cast<long double>(v.as<std::int64_t>())) {
+      throw lingo::DataError("a double would round it to " + lingo::text::format_double(d) +
+                             "; extract it as Int64 to keep it exact");
+    }
     return d;
   });
 }
@@ -299,8 +308,17 @@ bool Extractor::extract(std::size_t pos, Poco::Dynamic::Var& val) {
               [](const lingo::Value& v) { return held<Poco::Dynamic::Var>(v); });
 }
 
-bool Extractor::isNull(std::size_t col, std::size_t /*row*/) {
-  return value(col).is_null();
+bool Extractor::isNull(std::size_t col, std::size_t row) {
+  if (row == Poco::Data::POCO_DATA_INVALID_ROW) return value(col).is_null();
+  if (row >= count_) {
+    throw Poco::RangeException("row " + std::to_string(row) + " is past the chunk of " +
+                               std::to_string(count_) + " rows being extracted");
+  }
+  const std::size_t current = row_;
+  row_ = first_ + row;
+  const bool null = value(col).is_null();
+  row_ = current;
+  return null;
 }
 
 }  // namespace lingo::poco::detail

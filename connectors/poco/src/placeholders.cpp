@@ -1,5 +1,7 @@
 #include "placeholders.h"
 
+#include <Poco/Data/DataException.h>
+
 namespace lingo::poco::detail {
 
 namespace {
@@ -93,6 +95,10 @@ TranslatedSql translate_placeholders(std::string_view sql) {
         end = close == std::string_view::npos ? sql.size() : close + tag;
       }
     } else if (c == '?') {
+      if (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+        throw Poco::Data::BindingException(
+            "numbered placeholders (SQLite's ?1) are not supported: write one ? per value, in order");
+      }
       out.sql += '$';
       out.sql += std::to_string(++out.placeholders);
       ++i;

@@ -5,6 +5,7 @@
 #include <Poco/Exception.h>
 
 #include <array>
+#include <exception>
 #include <utility>
 
 #include "errors.h"
@@ -62,7 +63,10 @@ SessionImpl::~SessionImpl() {
 }
 
 Poco::SharedPtr<Poco::Data::StatementImpl> SessionImpl::createStatementImpl() {
-  return new StatementImpl(*this, database());
+  (void)database();  // a closed session refuses at once
+  // The statement asks for the session's Database at each run, never
+  // keeping it: reconnect() replaces it.
+  return new StatementImpl(*this);
 }
 
 void SessionImpl::open(const std::string& uri) {
@@ -80,10 +84,23 @@ void SessionImpl::open(const std::string& uri) {
 
 void SessionImpl::close() {
   if (session_ == nullptr) return;
-  if (isTransaction()) rollback();
-  translated([&] { session_->close(); });
+  // Closed whatever happens: a rollback that fails (the connection is gone)
+  // is reported, after the session has let the connection go.
+  std::exception_ptr failure;
+  try {
+    if (isTransaction()) rollback();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  try {
+    translated([&] { session_->close(); });
+  } catch (...) {
+    if (failure == nullptr) failure = std::current_exception();
+  }
   session_.reset();
   db_.reset();
+  in_transaction_ = false;
+  if (failure != nullptr) std::rethrow_exception(failure);
 }
 
 bool SessionImpl::isConnected() const {
@@ -118,9 +135,7 @@ void SessionImpl::begin() {
         "a transaction is already open on this session; commit() or rollback() "
         "it before begin()");
   }
-  lingo::TransactionOptions options;
-  options.isolation_level = isolation_;
-  translated([&] { database().begin(options); });
+  translated([&] { database().begin(transaction_options()); });
   in_transaction_ = true;
 }
 
@@ -215,17 +230,24 @@ void SessionImpl::before_statement() {
   if (!autocommit_ && !isTransaction()) begin();
 }
 
+lingo::TransactionOptions SessionImpl::transaction_options() const {
+  lingo::TransactionOptions options;
+  options.isolation_level = isolation_;
+  return options;
+}
+
+// Bulk is always on: Poco asks for the feature when a statement uses bulk
+// binding or extraction, and the connector handles both on every dialect.
 void SessionImpl::set_bulk(const std::string&, bool on) {
-  if (on) (void)bulk("bulk");
+  if (!on) {
+    throw Poco::NotImplementedException(
+        "the Lingo connector's bulk mode cannot be turned off; write use() and into() without bulk "
+        "for one row at a time");
+  }
 }
 
 bool SessionImpl::bulk(const std::string&) const {
-  // Poco asks for this feature only when a statement uses bulk binding or
-  // extraction, so refusing here refuses exactly those statements.
-  throw Poco::NotImplementedException(
-      "the Lingo connector has no bulk mode: write use(vector) without bulk (it runs the statement once per "
-      "element; wrap it in session.begin()/commit() for one transaction) and into(vector) or limit(n) "
-      "without bulk(n)");
+  return true;
 }
 
 }  // namespace lingo::poco::detail

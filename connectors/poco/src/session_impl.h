@@ -54,9 +54,13 @@ class SessionImpl final : public Poco::Data::AbstractSessionImpl<SessionImpl> {
   // transaction that lasts until commit() or rollback().
   void set_autocommit(const std::string& feature, bool on);
   [[nodiscard]] bool autocommit(const std::string& feature) const;
-  // The "bulk" feature: refused (NotImplementedException naming the alternative).
+  // The "bulk" feature: always on (turning it off is NotImplementedException).
   void set_bulk(const std::string& feature, bool on);
   [[nodiscard]] bool bulk(const std::string& feature) const;
+
+  // What begin() opens a transaction with: the isolation level set by
+  // setTransactionIsolation, if any.
+  [[nodiscard]] lingo::TransactionOptions transaction_options() const;
 
   // The Lingo session; NotConnectedException when the session is closed.
   [[nodiscard]] lingo::Database& database();

@@ -72,8 +72,7 @@ std::size_t fixed_length(lingo::ValueType type) {
 
 }  // namespace
 
-StatementImpl::StatementImpl(SessionImpl& session, lingo::Database& db)
-    : Poco::Data::StatementImpl(session), session_(session), db_(db) {}
+StatementImpl::StatementImpl(SessionImpl& session) : Poco::Data::StatementImpl(session), session_(session) {}
 
 void StatementImpl::compileImpl() {
   can_compile_ = false;
@@ -122,12 +121,49 @@ void StatementImpl::bind_and_run() {
                                        " ? placeholders but " + std::to_string(pos) +
                                        " values were bound: give one use() or bind() per ?");
   }
+  if (binder_->rows() != 0) {
+    run_bulk();
+    return;
+  }
   session_.before_statement();
-  result_ = translated([&] { return db_.execute_sql(sql_.sql, binder_->values()); });
+  result_ = translated([&] { return session_.database().execute_sql(sql_.sql, binder_->values()); });
   row_ = 0;
   if (columns_.empty()) describe_columns();
+  if (result_.column_count() != 0 && result_.size() == 0) empty_bulk_extractions();
   if (result_.column_count() == 0)
     affected_ += static_cast<int>(std::max<std::int64_t>(0, result_.rows_affected()));
+}
+
+// One statement per bound row, all sent in one pipeline. Outside a
+// transaction the lot runs in one transaction of its own: PostgreSQL would
+// otherwise commit each batch of 256 on its own, so that a failing row would
+// leave the earlier batches in. All rows or none, as in one INSERT.
+void StatementImpl::run_bulk() {
+  if (!extractions().empty()) {
+    throw Poco::Data::BindingException(
+        "use(..., bulk) runs the statement once per row and cannot hand rows to into(): bind one row "
+        "at a time (use() without bulk) for a query, or select with WHERE ... IN (...)");
+  }
+  std::vector<lingo::PipelineStatement> statements;
+  statements.reserve(binder_->rows());
+  for (std::size_t row = 0; row < binder_->rows(); ++row) statements.push_back({sql_.sql, binder_->row(row)});
+  session_.before_statement();
+  std::int64_t affected = 0;
+  const auto send = [&] {
+    session_.database().pipeline(statements, [&](std::size_t, const lingo::Result& result) {
+      affected += std::max<std::int64_t>(0, result.rows_affected());
+    });
+  };
+  translated([&] {
+    if (session_.isTransaction()) {
+      send();
+    } else {
+      session_.database().transaction(session_.transaction_options(), send);
+    }
+  });
+  result_ = lingo::Result();
+  row_ = 0;
+  affected_ += static_cast<int>(affected);
 }
 
 void StatementImpl::describe_columns() {
@@ -155,6 +191,7 @@ bool StatementImpl::hasNext() {
 
 std::size_t StatementImpl::next() {
   if (!hasNext()) throw Poco::Data::NoDataException("next() past the last row of: " + sql_.sql);
+  if (!extractions().empty() && extractions().front()->isBulk()) return next_bulk();
   extractor_->set_row(&result_, row_);
   std::size_t pos = 0;
   for (auto& extraction : extractions()) {
@@ -164,6 +201,44 @@ std::size_t StatementImpl::next() {
   ++row_;
   ++affected_;
   return 1;
+}
+
+// Poco sizes a bulk extraction's container to its limit when the statement
+// is made; with no rows at all next() is never called, so it is emptied here.
+void StatementImpl::empty_bulk_extractions() {
+  extractor_->set_rows(&result_, 0, 0);
+  std::size_t pos = 0;
+  for (auto& extraction : extractions()) {
+    if (extraction->isBulk()) {
+      extraction->setExtractor(extractor_);  // as in bind_and_run: compile() has not done it yet
+      extraction->extract(pos);
+    }
+    pos += extraction->numOfColumnsHandled();
+  }
+}
+
+// Poco resizes a bulk extraction's container to its limit, and asks the
+// extractor to fill it; the last chunk may be shorter, and the container
+// then shrinks to the rows there were.
+std::size_t StatementImpl::next_bulk() {
+  const std::size_t limit = extractions().front()->getLimit();
+  if (limit == 0)
+    throw Poco::InvalidArgumentException("bulk(0) extracts nothing: give bulk(n) a size of 1 or more");
+  const std::size_t count = std::min<std::size_t>(limit, result_.size() - row_);
+  extractor_->set_rows(&result_, row_, count);
+  std::size_t pos = 0;
+  for (auto& extraction : extractions()) {
+    if (!extraction->isBulk()) {
+      throw Poco::Data::ExtractException("column " + std::to_string(pos) +
+                                         ": bulk and non-bulk into() cannot be mixed in one statement; give "
+                                         "every into() the same bulk(n)");
+    }
+    extraction->extract(pos);
+    pos += extraction->numOfColumnsHandled();
+  }
+  row_ += count;
+  affected_ += static_cast<int>(count);
+  return count;
 }
 
 }  // namespace lingo::poco::detail

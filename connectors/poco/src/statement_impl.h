@@ -7,6 +7,10 @@
 // do, and each later one binds and runs the next set (use() of a vector runs
 // once per element). Each run's rows are held in its lingo::Result and handed
 // out by next(), one row per call, as far as Poco's limit() lets it.
+//
+// Bulk binding (use(vector, bulk)) binds every row at once and runs the
+// statement once per row in one pipeline (run_bulk); bulk extraction
+// (into(vector, bulk(n))) hands out up to n rows per next() call.
 #pragma once
 
 #include <Poco/Data/MetaColumn.h>
@@ -26,7 +30,7 @@ class SessionImpl;
 
 class StatementImpl final : public Poco::Data::StatementImpl {
  public:
-  StatementImpl(SessionImpl& session, lingo::Database& db);
+  explicit StatementImpl(SessionImpl& session);
 
  protected:
   [[nodiscard]] std::size_t columnsReturned() const override { return columns_.size(); }
@@ -46,10 +50,14 @@ class StatementImpl final : public Poco::Data::StatementImpl {
  private:
   // Binds the next set of parameters and runs the statement.
   void bind_and_run();
+  // Runs the rows of a bulk binding (use(vector, bulk)).
+  void run_bulk();
+  // Hands out the next chunk of rows to bulk extractions (into(vector, bulk(n))).
+  std::size_t next_bulk();
+  void empty_bulk_extractions();
   void describe_columns();
 
   SessionImpl& session_;
-  lingo::Database& db_;
   Poco::SharedPtr<Binder> binder_ = new Binder;
   Poco::SharedPtr<Extractor> extractor_ = new Extractor;
   TranslatedSql sql_;
