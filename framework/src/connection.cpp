@@ -267,6 +267,7 @@ std::string Connection::commented(std::string_view sql) const {
 // The trace shows a query as built, without the comment: the comment
 // differs on every trace, the query does not.
 Result Connection::execute(std::string_view sql, std::span<const Value> params) {
+  send_deferred();
   if (const std::string text = commented(sql); !text.empty())
     return traced(sql, params, [&] { return do_execute(text, params); });
   return traced(sql, params, [&] { return do_execute(sql, params); });
@@ -274,6 +275,7 @@ Result Connection::execute(std::string_view sql, std::span<const Value> params) 
 
 std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<const Value> params,
                                               std::shared_ptr<const SelectedColumns> selected) {
+  send_deferred();
   const std::string text = commented(sql);
   const std::string_view sent = text.empty() ? sql : std::string_view(text);
   std::unique_ptr<RowStream> driver = traced(sql, params, [&] { return do_stream(sent, params); });
@@ -281,6 +283,7 @@ std::unique_ptr<RowStream> Connection::stream(std::string_view sql, std::span<co
 }
 
 void Connection::begin(std::string_view statement) {
+  send_deferred();
   traced(statement, {}, [&] {
     do_begin(statement);
     return 0;
@@ -288,13 +291,52 @@ void Connection::begin(std::string_view statement) {
 }
 
 void Connection::commit() {
+  if (deferred_.empty()) {
+    traced("COMMIT", {}, [&] {
+      do_commit();
+      return 0;
+    });
+    return;
+  }
+  // The deferred statements go with the COMMIT. Taken off the queue first:
+  // whatever happens, they have been sent once.
+  const std::vector<PipelineStatement> statements = std::exchange(deferred_, {});
+  const std::vector<DeferredCallback> callbacks = std::exchange(deferred_results_, {});
+  std::exception_ptr failure;
   traced("COMMIT", {}, [&] {
-    do_commit();
+    do_commit_with(statements,
+                   traced_results(
+                       statements,
+                       [&](std::size_t index, Result result) {
+                         if (callbacks[index]) callbacks[index](std::move(result));
+                       },
+                       std::chrono::steady_clock::now(), failure));
     return 0;
+  });
+  if (failure) std::rethrow_exception(failure);
+}
+
+void Connection::defer(PipelineStatement statement, DeferredCallback on_result) {
+  deferred_.push_back(std::move(statement));
+  deferred_results_.push_back(std::move(on_result));
+}
+
+void Connection::discard_deferred() noexcept {
+  deferred_.clear();
+  deferred_results_.clear();
+}
+
+void Connection::send_deferred() {
+  if (deferred_.empty()) return;
+  const std::vector<PipelineStatement> statements = std::exchange(deferred_, {});
+  const std::vector<DeferredCallback> callbacks = std::exchange(deferred_results_, {});
+  pipeline(statements, [&](std::size_t index, Result result) {
+    if (callbacks[index]) callbacks[index](std::move(result));
   });
 }
 
 void Connection::rollback(std::string_view note) {
+  discard_deferred();
   traced(
       "ROLLBACK", {},
       [&] {
@@ -306,26 +348,37 @@ void Connection::rollback(std::string_view note) {
 
 void Connection::pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) {
   settle();
-  if (trace_ == nullptr || !trace_->active()) {
-    do_pipeline(statements, on_result);
-    return;
-  }
-  // Each statement is traced when its answer arrives, timed from the start.
-  const auto started = std::chrono::steady_clock::now();
-  do_pipeline(statements, [&](std::size_t index, Result result) {
-    TraceEvent event;
-    event.dialect = trace_dialect_;
-    event.sql = statements[index].sql;
-    event.param_count = statements[index].params.size();
-    event.target = &trace_target_;
-    event.batch_size = statements.size();
-    if (trace_->show_params()) event.params = statements[index].params;
-    Describer describer;
-    describer.describe(event);
-    event.duration = std::chrono::steady_clock::now() - started;
-    trace_->emit(event);
-    on_result(index, std::move(result));
-  });
+  send_deferred();
+  std::exception_ptr failure;
+  do_pipeline(statements, traced_results(statements, on_result, std::chrono::steady_clock::now(), failure));
+  if (failure) std::rethrow_exception(failure);
+}
+
+PipelineCallback Connection::traced_results(std::span<const PipelineStatement> statements,
+                                            const PipelineCallback& on_result,
+                                            std::chrono::steady_clock::time_point started,
+                                            std::exception_ptr& failure) const {
+  return [this, statements, &on_result, started, &failure](std::size_t index, Result result) {
+    if (trace_ != nullptr && trace_->active()) {
+      TraceEvent event;
+      event.dialect = trace_dialect_;
+      event.sql = statements[index].sql;
+      event.param_count = statements[index].params.size();
+      event.target = &trace_target_;
+      event.batch_size = statements.size();
+      if (trace_->show_params()) event.params = statements[index].params;
+      Describer describer;
+      describer.describe(event);
+      event.duration = std::chrono::steady_clock::now() - started;
+      trace_->emit(event);
+    }
+    if (failure) return;
+    try {
+      on_result(index, std::move(result));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  };
 }
 
 std::optional<std::int64_t> Connection::copy_rows(std::string_view target, std::size_t columns,
@@ -333,6 +386,7 @@ std::optional<std::int64_t> Connection::copy_rows(std::string_view target, std::
   if (columns == 0 || cells.size() % columns != 0)
     throw InterfaceError("copy_rows: " + std::to_string(cells.size()) + " values do not make rows of " +
                          std::to_string(columns));
+  send_deferred();
   const std::string statement = "COPY " + std::string(target) + " FROM STDIN";
   return traced(statement, {}, [&] { return do_copy_rows(target, columns, cells); });
 }
@@ -349,8 +403,15 @@ void Connection::do_pipeline(std::span<const PipelineStatement> statements,
   }
 }
 
+void Connection::do_commit_with(std::span<const PipelineStatement> statements,
+                                const PipelineCallback& on_result) {
+  do_pipeline(statements, on_result);
+  do_commit();
+}
+
 void Connection::ping() {
   settle();
+  send_deferred();
   do_ping();
 }
 

@@ -217,6 +217,31 @@ std::vector<Result> Database::pipeline(std::span<const PipelineStatement> statem
   return results;
 }
 
+void Database::defer(std::string sql, std::vector<Value> params, DeferredCallback on_result) {
+  detail::SessionState* s = find_state();
+  Connection* conn = s == nullptr ? nullptr : s->conn.get();
+  const TransactionStatus status = conn == nullptr ? TransactionStatus::idle : conn->transaction_status();
+  if (status == TransactionStatus::in_error) {
+    throw_error<InterfaceError>(
+        "defer(): the open transaction has failed, so a statement deferred to its COMMIT could never "
+        "run; roll it back first (nothing was queued)",
+        {.dialect = impl_->dialect_name(), .statement = std::move(sql)});
+  }
+  if (status != TransactionStatus::in_transaction) {
+    throw_error<InterfaceError>(
+        "defer() queues a statement to go with its transaction's COMMIT, and no transaction is open; "
+        "run it with execute_sql(), or inside atomic(), transaction() or run_transaction() "
+        "(nothing was queued)",
+        {.dialect = impl_->dialect_name(), .statement = std::move(sql)});
+  }
+  conn->defer(PipelineStatement{std::move(sql), std::move(params)}, std::move(on_result));
+}
+
+std::size_t Database::deferred_count() const {
+  const detail::SessionState* s = find_state();
+  return s == nullptr || s->conn == nullptr ? 0 : s->conn->deferred_count();
+}
+
 void Database::begin(const TransactionOptions& options) {
   const std::string statement = impl_->dialect->begin_statement(options);
   connection().begin(statement);

@@ -1,13 +1,14 @@
 #include "lingo/metrics.h"
 
 #include <algorithm>
-#include <charconv>
+#include <cmath>
 #include <chrono>
 #include <typeinfo>
 
 #include <boost/core/demangle.hpp>
 
 #include "lingo/errors.h"
+#include "lingo/value.h"
 
 namespace lingo {
 
@@ -83,11 +84,11 @@ std::string escaped(std::string_view value) {
   return out;
 }
 
-// The shortest text that reads back as the same double: 0.005, not 0.0050000000000000001.
+// The shortest text that reads back as the same double (0.005, not
+// 0.0050000000000000001), with the exposition format's spelling of infinities.
 std::string number(double value) {
-  char text[32];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  return ec == std::errc() ? std::string(text, end) : std::string("NaN");
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  return text::format_double(value);
 }
 
 using Labels = std::vector<std::pair<std::string_view, std::string_view>>;

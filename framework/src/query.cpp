@@ -121,6 +121,7 @@ void refuse_arguments(const CompiledQuery& q) {
   usage_error("this query holds lingo::arg(" + std::to_string(q.arguments.front().slot) +
               "): build it once with .prepare() and pass the arguments to each run");
 }
+
 }  // namespace
 
 PreparedQuery QueryBase::prepare() const {
@@ -141,7 +142,7 @@ PreparedQuery::PreparedQuery(Database* db, CompiledQuery compiled, Idempotence i
   }
 }
 
-Result PreparedQuery::all(std::span<const Value> args) const {
+void PreparedQuery::check(std::span<const Value> args) const {
   if (args.size() != arity_)
     usage_error("this prepared query takes " + std::to_string(arity_) + " argument(s), not " +
                 std::to_string(args.size()));
@@ -152,9 +153,23 @@ Result PreparedQuery::all(std::span<const Value> args) const {
                               ">, and a " + std::string(to_string(args[a.slot].type())) + " value was given");
     }
   }
+}
+
+Result PreparedQuery::all(std::span<const Value> args) const {
+  check(args);
   Result result = run(args);
   result.set_selected(compiled_.selected);
   return result;
+}
+
+// The statement's parameters for a run with `args`, into `params` (sized as
+// compiled_.params).
+template <class Params>
+void PreparedQuery::bind(std::span<const Value> args, Params& params) const {
+  for (const auto& a : compiled_.arguments) {
+    const Value& v = args[a.slot];
+    params[a.param] = a.kind != nullptr && !v.is_null() ? a.kind->to_db(v) : v;
+  }
 }
 
 Result PreparedQuery::run(std::span<const Value> args) const {
@@ -165,11 +180,37 @@ Result PreparedQuery::run(std::span<const Value> args) const {
   // On the stack for the usual handful of parameters: a prepared query's
   // run allocates nothing of its own.
   boost::container::small_vector<Value, 8> params(compiled_.params.begin(), compiled_.params.end());
-  for (const auto& a : compiled_.arguments) {
-    const Value& v = args[a.slot];
-    params[a.param] = a.kind != nullptr && !v.is_null() ? a.kind->to_db(v) : v;
-  }
+  bind(args, params);
   return db_->execute_sql(compiled_.sql, std::span<const Value>(params), idempotence_);
+}
+
+void PreparedQuery::defer(std::span<const Value> args, DeferredCallback on_result) const {
+  check(args);
+  std::vector<Value> params = compiled_.params;
+  if (direct_) {
+    params.assign(args.begin(), args.end());
+  } else {
+    bind(args, params);
+  }
+  if (on_result) {  // its rows read by the selected expressions, as all()'s are
+    on_result = [on_result = std::move(on_result), selected = compiled_.selected](Result result) {
+      result.set_selected(selected);
+      on_result(std::move(result));
+    };
+  }
+  db_->defer(compiled_.sql, std::move(params), std::move(on_result));
+}
+
+void QueryBase::defer(DeferredCallback on_result) const {
+  CompiledQuery q = compile();
+  refuse_arguments(q);
+  if (on_result) {  // its rows read by the selected expressions, as all()'s are
+    on_result = [on_result = std::move(on_result), selected = std::move(q.selected)](Result result) {
+      result.set_selected(selected);
+      on_result(std::move(result));
+    };
+  }
+  database().defer(std::move(q.sql), std::move(q.params), std::move(on_result));
 }
 
 Row PreparedQuery::one(std::initializer_list<Value> args) const {

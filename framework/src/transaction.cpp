@@ -151,6 +151,7 @@ void Transaction::end_and_begin_again(bool commit) {
   check_usable(commit ? "commit" : "roll back");
   Connection& conn = db_->connection();
   if (kind_ == BlockKind::savepoint) {
+    if (!commit) conn.discard_deferred();  // statements of the savepoint: never sent
     conn.execute((commit ? "RELEASE SAVEPOINT " : "ROLLBACK TO SAVEPOINT ") + savepoint_);
     conn.execute("SAVEPOINT " + savepoint_);
   } else {
@@ -175,6 +176,7 @@ void Transaction::finish() {
         conn.execute("RELEASE SAVEPOINT " + savepoint_);
       } catch (...) {
         try {
+          conn.discard_deferred();
           conn.execute("ROLLBACK TO SAVEPOINT " + savepoint_);
         } catch (...) {  // NOLINT(bugprone-empty-catch): the RELEASE failure is the one to report
         }
@@ -219,6 +221,7 @@ void Transaction::abandon() noexcept {
   if (s->conn == nullptr || kind_ == BlockKind::folded) return;
   try {
     if (kind_ == BlockKind::savepoint) {
+      s->conn->discard_deferred();
       s->conn->execute("ROLLBACK TO SAVEPOINT " + savepoint_);
     } else {
       s->conn->rollback();

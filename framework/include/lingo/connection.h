@@ -6,6 +6,8 @@
 // SQLSTATE, including failures of BEGIN, COMMIT and ROLLBACK.
 #pragma once
 
+#include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -71,6 +73,9 @@ struct LINGO_API PipelineStatement {
 // Called with each pipelined statement's result as it arrives, in order.
 using PipelineCallback = std::function<void(std::size_t index, Result result)>;
 
+// Called with a deferred statement's result (Connection::defer).
+using DeferredCallback = std::function<void(Result result)>;
+
 class LINGO_API Connection {
  public:
   virtual ~Connection();
@@ -119,6 +124,19 @@ class LINGO_API Connection {
   // answers are in. The default runs the statements one by one.
   void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
 
+  // Queues a statement of the open transaction to be sent later, without
+  // waiting for its answer: with the COMMIT, in one round trip with it (on
+  // PostgreSQL, libpq's pipeline mode), or, when another statement comes
+  // first, as one pipeline ahead of that statement. on_result, when given,
+  // gets the statement's result once it arrives. rollback() drops what is
+  // queued, unsent; so does discard_deferred(), which the core calls before
+  // a ROLLBACK TO SAVEPOINT (every other statement sends the queue first, so
+  // it holds only statements of the innermost savepoint). The caller checks
+  // that a transaction is open (Database::defer).
+  void defer(PipelineStatement statement, DeferredCallback on_result = {});
+  [[nodiscard]] std::size_t deferred_count() const noexcept { return deferred_.size(); }
+  void discard_deferred() noexcept;
+
   // Loads many rows into one table as a single statement, by the driver's
   // bulk path (PostgreSQL: COPY ... FROM STDIN). `target` is the compiled
   // `"table" ("column", ...)`; `cells` holds the rows one after another,
@@ -166,6 +184,12 @@ class LINGO_API Connection {
   virtual void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   virtual std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
                                                    std::span<const Value* const> cells);
+  // The open transaction's last statements and its COMMIT, sent together
+  // (commit() with deferred statements). The first failure is thrown once
+  // every answer is in: a statement's (the transaction is then in error and
+  // nothing was committed), or COMMIT's, as do_commit() reports it. The
+  // default is do_pipeline, then do_commit.
+  virtual void do_commit_with(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   // The default runs SELECT 1.
   virtual void do_ping();
   virtual bool do_probe() noexcept { return is_usable(); }
@@ -180,7 +204,20 @@ class LINGO_API Connection {
   const TraceSink* trace_ = nullptr;
   std::string_view trace_dialect_;
   TraceTarget trace_target_;
+  // Sends the deferred statements, if any, as one pipeline.
+  void send_deferred();
+  // on_result for a driver's pipeline: each statement traced as its answer
+  // arrives (timed from `started`), then handed on; the first exception
+  // on_result throws is kept in `failure` and the rest skipped, for the
+  // driver must read every answer before the caller may see it.
+  [[nodiscard]] PipelineCallback traced_results(std::span<const PipelineStatement> statements,
+                                                const PipelineCallback& on_result,
+                                                std::chrono::steady_clock::time_point started,
+                                                std::exception_ptr& failure) const;
+
   detail::GuardedStream* open_stream_ = nullptr;  // the stream whose rows are still arriving
+  std::vector<PipelineStatement> deferred_;        // defer(): sent with the next statement or COMMIT
+  std::vector<DeferredCallback> deferred_results_;
 };
 
 }  // namespace lingo

@@ -96,6 +96,28 @@ class LINGO_API Database {
   void pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   [[nodiscard]] std::vector<Result> pipeline(std::span<const PipelineStatement> statements);
 
+  // Queues a statement of the open transaction to go with its COMMIT, in the
+  // same round trip (Connection::defer): a transaction whose last writes do
+  // not depend on each other's results costs one round trip for them all.
+  //
+  //   db.run_transaction([&](lingo::Database& db) {
+  //     auto pair = db.execute_sql("SELECT ... WHERE id IN ($1, $2)", {from, to});  // needs its answer
+  //     db.defer("UPDATE account SET balance = balance - $1 WHERE id = $2", {amount, from});
+  //     db.defer("UPDATE account SET balance = balance + $1 WHERE id = $2", {amount, to});
+  //   });                                               // both UPDATEs and COMMIT: one round trip
+  //
+  // A statement run meanwhile sends the queue first, in one pipeline; a
+  // rollback drops it unsent. on_result gets the statement's result when it
+  // arrives, which for the last ones is after COMMIT was sent: a check there
+  // cannot stop the commit (a statement whose result decides whether to go
+  // on must run with execute_sql). A failing statement fails the commit with
+  // its own error and statement, and the transaction is rolled back whole.
+  // InterfaceError, with nothing queued, when no transaction is open or the
+  // open one has failed. docs/transactions.md, "Deferred statements".
+  void defer(std::string sql, std::vector<Value> params = {}, DeferredCallback on_result = {});
+  // Statements queued by defer() and not yet sent.
+  [[nodiscard]] std::size_t deferred_count() const;
+
   // Raw transaction control on this session's connection, outside the
   // blocks' bookkeeping (what manual_commit() is for). begin() connects when
   // needed; commit() and rollback() with no connection open are an

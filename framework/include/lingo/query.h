@@ -156,6 +156,10 @@ class LINGO_API QueryBase {
   //     auto by_id = db.select(a.name).from(a).where(a.id == lingo::arg<std::int64_t>(0)).prepare();
   //     lingo::Row row = by_id.one({42});
   [[nodiscard]] PreparedQuery prepare() const;
+  // Queues the statement to go with the open transaction's COMMIT
+  // (Database::defer): on_result, when given, gets its result (RETURNING
+  // rows for writes) once it arrives.
+  void defer(DeferredCallback on_result = {}) const;
   virtual ~QueryBase() = default;
 
  protected:
@@ -182,11 +186,22 @@ class LINGO_API PreparedQuery {
   Result execute(std::initializer_list<Value> args = {}) const { return all(args); }
   // The only row; DoesNotExist on none, MultipleRowsReturned on several.
   [[nodiscard]] Row one(std::initializer_list<Value> args = {}) const;
+  // Queues a run with these arguments to go with the open transaction's
+  // COMMIT (Database::defer); arguments are checked now.
+  void defer(std::span<const Value> args, DeferredCallback on_result = {}) const;
+  void defer(std::initializer_list<Value> args, DeferredCallback on_result = {}) const {
+    defer(std::span<const Value>(args.begin(), args.size()), std::move(on_result));
+  }
   [[nodiscard]] std::size_t arity() const noexcept { return arity_; }
   [[nodiscard]] const std::string& sql() const noexcept { return compiled_.sql; }
 
  private:
   [[nodiscard]] Result run(std::span<const Value> args) const;
+  // InterfaceError or ValueError, before anything is sent, for arguments
+  // that do not fit the query.
+  void check(std::span<const Value> args) const;
+  template <class Params>
+  void bind(std::span<const Value> args, Params& params) const;
 
   Database* db_;
   CompiledQuery compiled_;

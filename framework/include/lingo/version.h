@@ -15,11 +15,11 @@
 // The ABI generation (docs/abi.md). Bumped whenever an exported interface
 // changes incompatibly: a class a plugin implements or calls, the layout of
 // a public type, a removed or changed exported function. It is also the
-// SONAME version of liblingo and liblingo-postgres (liblingo.so.11), so a
+// SONAME version of liblingo and liblingo-postgres (liblingo.so.12), so a
 // bump makes programs and plugins built before it refuse to load rather than
 // misread objects; scripts/abi-check holds the exported interface to the
 // committed baseline of this generation.
-#define LINGO_PLUGIN_ABI 11
+#define LINGO_PLUGIN_ABI 12
 
 namespace lingo {
 

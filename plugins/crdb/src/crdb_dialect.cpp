@@ -23,11 +23,14 @@ const std::vector<std::string> kOwnOptionsAndOptions = {"savepoints", "retry", "
 // BEGIN goes to the server on its own here, not deferred to the first
 // statement as on PostgreSQL: CockroachDB takes it either way, but the
 // project's simulator, which these tests run against, reads transaction
-// control only from simple queries (tests/crdb_sim).
+// control only from simple queries (tests/crdb_sim). For the same reason
+// statements deferred to the COMMIT go as a pipeline of their own, and
+// COMMIT (or run_transaction's RELEASE SAVEPOINT) after it.
 class CrdbConnection final : public postgres::PgConnection {
  public:
   CrdbConnection(PGconn* conn, std::string dialect) : PgConnection(conn, std::move(dialect)) {
     set_deferred_begin(false);
+    set_pipelined_commit(false);
   }
   [[nodiscard]] int server_version() override {
     const Result result = execute("SELECT version()");

@@ -207,7 +207,10 @@ PGresult* PgConnection::begin_and_simple(std::string_view sql) {
 }
 
 void PgConnection::fail(const PGresult* res, std::string_view sql) {
-  ErrorInfo info = error_info(conn_, res, sql, dialect_);
+  throw_failure(error_info(conn_, res, sql, dialect_));
+}
+
+void PgConnection::throw_failure(ErrorInfo info) {
   // Whatever the server said last (57P01 when terminated by an administrator),
   // a connection that is gone is what the caller must act on.
   if (PQstatus(conn_) == CONNECTION_BAD) throw ConnectionError(std::move(info));
@@ -661,8 +664,12 @@ void PgConnection::do_commit() {
     throw_error<AmbiguousCommitError>(
         "COMMIT had no answer, so whether the transaction committed is unknown: " + details.message, details);
   }
-  if (res == nullptr || !succeeded(res.get())) {
-    ErrorInfo info = error_info(conn_, res.get(), "COMMIT", dialect_);
+  check_commit(res.get());
+}
+
+void PgConnection::check_commit(const PGresult* res) {
+  if (res == nullptr || !succeeded(res)) {
+    ErrorInfo info = error_info(conn_, res, "COMMIT", dialect_);
     // A connection lost while committing leaves the outcome unknown: the
     // server may have committed before the connection dropped. That shows as
     // a class 08 state, or as a server that ended the session (57P01
@@ -679,7 +686,7 @@ void PgConnection::do_commit() {
   }
   // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no
   // error; treating that as success would hide lost writes.
-  if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
+  if (std::strcmp(PQcmdStatus(const_cast<PGresult*>(res)), "ROLLBACK") == 0) {
     rolled_back_instead(dialect_,
                         "COMMIT was answered with ROLLBACK: a statement in this transaction had failed, so "
                         "the server rolled the whole transaction back and nothing was committed");
@@ -782,87 +789,160 @@ PGresult* PgConnection::run_copy_start(const std::string& statement) {
   return res;
 }
 
+bool PgConnection::send_batch(std::span<const PipelineStatement> statements, std::size_t start,
+                              std::size_t end, std::vector<Fresh>& fresh) {
+  fresh.clear();
+  for (std::size_t i = start; i < end; ++i) {
+    const std::string_view sql = statements[i].sql;
+    encoder_->encode(statements[i].params);
+    const std::size_t hash = std::hash<std::string_view>{}(sql);
+    const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
+    if (stmt == nullptr) {
+      stmt = remember(sql, hash, encoder_->types());
+      fresh.push_back(Fresh{i, hash, stmt->name});
+      if (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
+                        encoder_->types().data()) == 0)
+        return false;
+    }
+    if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
+                            encoder_->lengths(), encoder_->formats(), 0) == 0)
+      return false;
+    stmt->used = ++clock_;
+  }
+  return true;
+}
+
+void PgConnection::read_batch(std::span<const PipelineStatement> statements, std::size_t start,
+                              std::size_t end, const std::vector<Fresh>& fresh, const PipelineCallback& on_result,
+                              std::optional<ErrorInfo>& first_error) {
+  auto fresh_it = fresh.begin();
+  for (std::size_t i = start; i < end; ++i) {
+    const std::string_view sql = statements[i].sql;
+    if (fresh_it != fresh.end() && fresh_it->index == i) {
+      // The PREPARE's own answer comes first.
+      ResultPtr prepared(answer(sql));
+      if (prepared == nullptr || !succeeded(prepared.get())) {
+        if (!first_error) first_error = error_info(conn_, prepared.get(), sql, dialect_);
+        discard(fresh_it->hash, fresh_it->name);
+      }
+      ++fresh_it;
+    }
+    ResultPtr res(answer(sql));
+    const ExecStatusType status = res != nullptr ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      on_result(i, Result(std::make_shared<PgResult>(res.release())));
+    } else if (status != PGRES_PIPELINE_ABORTED && !first_error) {
+      first_error = error_info(conn_, res.get(), sql, dialect_);
+    }
+  }
+}
+
+void PgConnection::read_begin(const std::string& begin, std::optional<ErrorInfo>& first_error) {
+  ResultPtr began(answer(begin));
+  if (began != nullptr && succeeded(began.get())) {
+    begin_lost_ = false;
+  } else if (!first_error) {
+    first_error = error_info(conn_, began.get(), begin, dialect_);
+  }
+}
+
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                                const PipelineCallback& on_result) {
   start_statement("(pipeline)");
-  flush_begin();
   deallocate_forgotten();  // a synchronous command: not possible once in pipeline mode
+  // A deferred BEGIN goes first in the first batch.
+  const std::string begin = std::exchange(pending_begin_, {});
+  if (!begin.empty()) begin_lost_ = true;  // until the server says it began
   // A statement seen for the first time on this connection is prepared in
   // the pipeline itself (PQsendPrepare), just before its execution; each
   // statement's parameters are encoded once, as it is sent.
-  struct Fresh {
-    std::size_t index;
-    std::size_t hash;
-    std::string name;
-  };
   std::vector<Fresh> fresh;
   std::optional<ErrorInfo> first_error;
-  for (std::size_t start = 0; start < statements.size(); start += kPipelineBatch) {
+  for (std::size_t start = 0; start < statements.size() || (start == 0 && !begin.empty());
+       start += kPipelineBatch) {
     const std::size_t end = std::min(statements.size(), start + kPipelineBatch);
-    fresh.clear();
+    const bool with_begin = start == 0 && !begin.empty();
     if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "(pipeline)");
-    auto abandon = [&](std::string_view sql) {
-      PQexitPipelineMode(conn_);
-      fail(nullptr, sql);
-    };
-    for (std::size_t i = start; i < end; ++i) {
-      const std::string_view sql = statements[i].sql;
-      encoder_->encode(statements[i].params);
-      const std::size_t hash = std::hash<std::string_view>{}(sql);
-      const Prepared* stmt = find_prepared(sql, hash, encoder_->types());
-      if (stmt == nullptr) {
-        stmt = remember(sql, hash, encoder_->types());
-        if (PQsendPrepare(conn_, stmt->name.c_str(), stmt->sql.c_str(), encoder_->count(),
-                          encoder_->types().data()) == 0) {
-          abandon(sql);
-        }
-        fresh.push_back(Fresh{i, hash, stmt->name});
-      }
-      if (PQsendQueryPrepared(conn_, stmt->name.c_str(), encoder_->count(), encoder_->values(),
-                              encoder_->lengths(), encoder_->formats(), 0) == 0) {
-        abandon(sql);
-      }
-      stmt->used = ++clock_;
-    }
     // One sync per batch: outside a transaction block the batch is one
     // implicit transaction (a sync per statement costs the server a commit
     // and a flush each: a third of the throughput, measured).
-    if (PQpipelineSync(conn_) == 0) abandon("(pipeline sync)");
-
-    auto fresh_it = fresh.begin();
-    for (std::size_t i = start; i < end; ++i) {
-      if (fresh_it != fresh.end() && fresh_it->index == i) {
-        // The PREPARE's own answer comes first.
-        ResultPtr prepared(PQgetResult(conn_));
-        if (prepared == nullptr || !succeeded(prepared.get())) {
-          if (!first_error) first_error = error_info(conn_, prepared.get(), statements[i].sql, dialect_);
-          discard(fresh_it->hash, fresh_it->name);
-        }
-        if (prepared != nullptr) {
-          while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
-        }
-        ++fresh_it;
-      }
-      ResultPtr res(PQgetResult(conn_));
-      const bool answered = res != nullptr;
-      const ExecStatusType status = answered ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        on_result(i, Result(std::make_shared<PgResult>(res.release())));
-      } else if (status != PGRES_PIPELINE_ABORTED && !first_error) {
-        first_error = error_info(conn_, res.get(), statements[i].sql, dialect_);
-      }
-      // Each statement's answer ends with a null result.
-      if (answered) {
-        while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
-      }
+    if ((with_begin && PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0) ||
+        !send_batch(statements, start, end, fresh) || PQpipelineSync(conn_) == 0) {
+      PQexitPipelineMode(conn_);
+      fail(nullptr, "(pipeline)");
     }
-    for (;;) {  // the sync's answer
-      ResultPtr sync(PQgetResult(conn_));
-      if (sync == nullptr || PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC) break;
+    try {
+      if (with_begin) read_begin(begin, first_error);
+      read_batch(statements, start, end, fresh, on_result, first_error);
+      await_sync("(pipeline)");
+    } catch (...) {
+      if (conn_ != nullptr) PQexitPipelineMode(conn_);
+      throw;
     }
     PQexitPipelineMode(conn_);
   }
-  if (first_error) throw_database_error(std::move(*first_error));
+  if (first_error) throw_failure(std::move(*first_error));
+}
+
+void PgConnection::do_commit_with(std::span<const PipelineStatement> statements,
+                                  const PipelineCallback& on_result) {
+  ensure_open("COMMIT");
+  if (!pipelined_commit_ || begin_lost_) {
+    Connection::do_commit_with(statements, on_result);  // a lost BEGIN: each statement says so
+    return;
+  }
+  // More than a batch: the earlier statements go first, as a pipeline of
+  // their own (a batch never fills the socket while answers wait unread).
+  std::size_t start = 0;
+  if (statements.size() > kPipelineBatch) {
+    start = statements.size() - kPipelineBatch;
+    do_pipeline(statements.first(start), on_result);
+  }
+  start_statement("COMMIT");
+  // BEGIN (when nothing was sent yet), the statements, COMMIT, and one sync.
+  const std::string begin = std::exchange(pending_begin_, {});
+  if (!begin.empty()) begin_lost_ = true;  // until the server says it began
+  if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "COMMIT");
+  std::vector<Fresh> fresh;
+  bool sent =
+      begin.empty() || PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+  sent = sent && send_batch(statements, start, statements.size(), fresh);
+  const bool commit_queued =
+      sent && PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+  if (!commit_queued || PQpipelineSync(conn_) == 0) {
+    ErrorInfo info = error_info(conn_, nullptr, "COMMIT", dialect_);
+    PQexitPipelineMode(conn_);
+    if (!commit_queued) throw_failure(std::move(info));  // COMMIT never left: nothing was committed
+    info.retryable = false;
+    throw_error<AmbiguousCommitError>(
+        "the connection was lost while sending COMMIT, so whether the transaction committed is unknown: " +
+            info.message,
+        info);
+  }
+  std::optional<ErrorInfo> first_error;
+  ResultPtr committed;
+  try {
+    if (!begin.empty()) read_begin(begin, first_error);
+    read_batch(statements, start, statements.size(), fresh, on_result, first_error);
+    committed.reset(answer("COMMIT"));
+    await_sync("COMMIT");
+  } catch (const Error& e) {
+    if (conn_ != nullptr && PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+    if (first_error) throw_failure(std::move(*first_error));  // COMMIT was skipped: nothing committed
+    // Timed out, or lost, with COMMIT sent.
+    ErrorInfo details = e.info();
+    details.retryable = false;
+    throw_error<AmbiguousCommitError>(
+        "COMMIT, sent with the transaction's last statements, had no answer, so whether the transaction "
+        "committed is unknown: " +
+            details.message,
+        details);
+  }
+  PQexitPipelineMode(conn_);
+  // A failed statement aborted the transaction and the COMMIT behind it was
+  // skipped: that statement's error is the one to report.
+  if (first_error) throw_failure(std::move(*first_error));
+  check_commit(committed.get());
 }
 
 }  // namespace lingo::postgres

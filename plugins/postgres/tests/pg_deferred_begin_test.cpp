@@ -26,7 +26,7 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testATransactionWithoutStatementsSendsNothing);
   CPPUNIT_TEST(testFirstStatementTheServerCannotParseLeavesTheBlockInError);
   CPPUNIT_TEST(testABeginThatFailsIsReportedAndTheBlockStaysInError);
-  CPPUNIT_TEST(testStreamsAndPipelinesSendBeginFirst);
+  CPPUNIT_TEST(testStreamsSendBeginFirstAndPipelinesCarryIt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -143,9 +143,15 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
     const std::vector<std::pair<std::string, std::function<void()>>> firsts = {
         {"text", [&] { db_->execute_sql("SELECT 1"); }},
         {"prepared", [&] { db_->execute_sql("SELECT $1::int", {1}); }},
-        {"stream", [&] {
+        {"stream",
+         [&] {
            const Deferred t(table_);
            for (const Row row : db_->select(t.id).from(t)) (void)row;
+         }},
+        {"pipeline", [&] { (void)db_->pipeline(std::vector<PipelineStatement>{{"SELECT 1", {}}}); }},
+        {"deferred to COMMIT", [&] {
+           db_->connection().defer(PipelineStatement{"SELECT $1::int", {Value(1)}});
+           db_->connection().commit();
          }}};
     for (const auto& [path, first] : firsts) {
       db_->connection().begin("BEGIN ISOLATION LEVEL SOMETIMES");
@@ -159,9 +165,9 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
     }
   }
 
-  void testStreamsAndPipelinesSendBeginFirst() {
+  void testStreamsSendBeginFirstAndPipelinesCarryIt() {
     // What cannot carry BEGIN sends it on its own, first: a stream (libpq's
-    // single-row mode) and a pipeline run inside the transaction.
+    // single-row mode). A pipeline sends it first in its own round trip.
     RoundTrips trips(conn_->native_handle());
     db_->begin();
     // A stream as the first statement: BEGIN was sent before it, so the
@@ -175,6 +181,7 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
 
     // A pipeline as the first work: its insert is taken back by the rollback.
     db_->begin();
+    (void)trips.since_last();  // the stream's ROLLBACK
     std::vector<PipelineStatement> statements;
     statements.push_back(PipelineStatement{"INSERT INTO " + table_ + " VALUES ($1, 'piped')", {Value(7)}});
     statements.push_back(PipelineStatement{"SELECT count(*) FROM " + table_, {}});
@@ -183,6 +190,7 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
       if (i == 1) counted = r.scalar<std::int64_t>();
     });
     CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, counted);
+    CPPUNIT_ASSERT_EQUAL(1, trips.since_last());  // BEGIN, the INSERT (prepared there) and the SELECT
     db_->rollback();
     CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
                          db_->execute_sql("SELECT count(*) FROM " + table_).scalar<std::int64_t>());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lingo/connection.h"
+#include "lingo/errors.h"
 #include "lingo/postgres/export.h"
 
 namespace lingo::postgres {
@@ -56,6 +57,10 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // statement the server cannot parse), the transaction is in error until
   // rolled back, as PostgreSQL's own would be.
   void set_deferred_begin(bool deferred) noexcept { defer_begin_ = deferred; }
+  // Whether statements deferred to the COMMIT (Connection::defer) go in one
+  // pipeline with it, behind one sync (on by default); otherwise they go as
+  // a pipeline of their own and COMMIT after it, in two round trips.
+  void set_pipelined_commit(bool pipelined) noexcept { pipelined_commit_ = pipelined; }
   // Keeps `token` until the connection closes (a count of the connections
   // open on its host, for spreading new ones).
   void hold_while_open(std::shared_ptr<void> token) noexcept { host_token_ = std::move(token); }
@@ -70,7 +75,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // Reads what the server sent meanwhile, without waiting: a backend that was
   // terminated (57P01) or a server that went away shows here.
   bool do_probe() noexcept override;
-  // libpq's pipeline mode, in batches of kPipelineBatch statements, each
+  // libpq's pipeline mode (a deferred BEGIN first in the first batch), in
+  // batches of kPipelineBatch statements, each
   // batch sent with one sync (outside a transaction block, one implicit
   // transaction) and its answers read in order. A statement new to the
   // connection is prepared in the pipeline, once, as for execute.
@@ -79,6 +85,12 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // that cannot be sent ends the COPY with an error: nothing is loaded.
   std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
                                            std::span<const Value* const> cells) override;
+  // A deferred BEGIN, the statements and COMMIT in one pipeline behind one
+  // sync: one round trip (past kPipelineBatch statements, the earlier ones go
+  // first by do_pipeline). A failing statement aborts the transaction, so the
+  // COMMIT behind it is skipped and its error is the one thrown; a
+  // connection lost or a timeout with COMMIT sent is an AmbiguousCommitError.
+  void do_commit_with(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) override;
 
   // Runs a statement with no parameters through the simple protocol and
   // throws on failure; returns the (checked) result.
@@ -86,6 +98,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // Sends a COPY ... FROM STDIN and checks that the server waits for rows.
   PGresult* run_copy_start(const std::string& statement);
   [[noreturn]] void fail(const PGresult* res, std::string_view sql);
+  // Throws the error `info` describes, as fail() does.
+  [[noreturn]] void throw_failure(ErrorInfo info);
   // PQexec, bounded by the query timeout.
   PGresult* exec_text(const std::string& sql);
   // The next result of what was sent (PQgetResult), waiting no longer than
@@ -98,7 +112,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // a draining node, and nothing sent).
   void start_statement(std::string_view sql);
   // Sends a deferred BEGIN on its own, for what cannot carry it (streams,
-  // COPY, pipelines).
+  // COPY).
   void flush_begin();
 
  private:
@@ -128,6 +142,28 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   void forget_prepared(const Prepared* stmt);
   void deallocate_forgotten();
   PGresult* exec_prepared(const Prepared* stmt);
+  // A statement of a pipeline that is new to the connection: prepared in the
+  // pipeline, just before its execution.
+  struct Fresh {
+    std::size_t index;
+    std::size_t hash;
+    std::string name;
+  };
+  // Queues statements [start, end) in pipeline mode, preparing the new ones
+  // (listed in `fresh`); false when libpq could not queue one.
+  bool send_batch(std::span<const PipelineStatement> statements, std::size_t start, std::size_t end,
+                  std::vector<Fresh>& fresh);
+  // Reads their answers in order: each result to on_result, the first
+  // failure into first_error.
+  void read_batch(std::span<const PipelineStatement> statements, std::size_t start, std::size_t end,
+                  const std::vector<Fresh>& fresh, const PipelineCallback& on_result,
+                  std::optional<ErrorInfo>& first_error);
+  // A deferred BEGIN's answer in a pipeline; a failure (the BEGIN stays
+  // lost) into first_error.
+  void read_begin(const std::string& begin, std::optional<ErrorInfo>& first_error);
+  // COMMIT's answer: AmbiguousCommitError when the connection was lost, the
+  // server's error, or 40000 when it answered ROLLBACK.
+  void check_commit(const PGresult* res);
   // The deferred BEGIN and the statement `send` sends, in pipeline mode
   // behind one sync; returns the statement's result.
   PGresult* begin_and(std::string_view sql, const std::function<int()>& send);
@@ -168,6 +204,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   std::optional<std::chrono::milliseconds> query_timeout_;
   std::unordered_set<std::size_t> seen_once_;  // texts run once since the cache filled (admit())
   bool defer_begin_ = true;
+  bool pipelined_commit_ = true;
   std::string pending_begin_;         // a deferred BEGIN not yet sent
   bool begin_lost_ = false;           // a deferred BEGIN failed or never ran: in error until rolled back
   std::shared_ptr<void> host_token_;  // see hold_while_open
