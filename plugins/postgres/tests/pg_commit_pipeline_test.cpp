@@ -190,8 +190,8 @@ class PgCommitPipelineTest : public CppUnit::TestFixture {
   void run_at_commit(const std::string& name, const std::string& body) {
     const std::string function = table_ + "_" + name;
     functions_.push_back(function);
-    db_->execute_sql("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body +
-                     " RETURN NULL; END $$");
+    db_->execute_sql("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+                     body + " RETURN NULL; END $$");
     db_->execute_sql("CREATE CONSTRAINT TRIGGER " + name + " AFTER UPDATE ON " + table_ +
                      " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + function + "()");
   }
