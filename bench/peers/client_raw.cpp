@@ -139,8 +139,9 @@ class Raw : public Client {
 
   PGconn* conn_;
 
- private:
-  void transfer_once(const Transfer& t, Sink& sink) {
+  // One transfer in its own transaction; a failure leaves the transaction
+  // for the caller to roll back.
+  virtual void transfer_once(const Transfer& t, Sink& sink) {
     char from[16], to[16];
     *std::to_chars(from, from + sizeof from, t.from).ptr = '\0';
     *std::to_chars(to, to + sizeof to, t.to).ptr = '\0';
@@ -166,6 +167,7 @@ class Raw : public Client {
     ++sink.rows;
   }
 
+ private:
   std::vector<std::string> prepared_;
 };
 
@@ -198,6 +200,80 @@ class RawPipeline : public Raw {
       PQclear(check(PQgetResult(conn_)));  // the sync
       if (PQexitPipelineMode(conn_) != 1) throw std::runtime_error(PQerrorMessage(conn_));
     }
+  }
+
+ protected:
+  // The transfer in two round trips, as pipelined as it can be by hand:
+  // BEGIN with the read of the pair, then both updates and COMMIT (the
+  // limit for Lingo's deferred statements).
+  void transfer_once(const Transfer& t, Sink& sink) override {
+    char from[16], to[16];
+    *std::to_chars(from, from + sizeof from, t.from).ptr = '\0';
+    *std::to_chars(to, to + sizeof to, t.to).ptr = '\0';
+    if (PQenterPipelineMode(conn_) != 1) throw std::runtime_error(PQerrorMessage(conn_));
+    try {
+      send_text("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      const char* pair[] = {from, to};
+      send_prepared("pair", pair);
+      sync();
+      PQclear(next());  // BEGIN
+      PGresult* r = next();
+      double from_balance = 0;
+      for (int row = 0; row < PQntuples(r); ++row) {
+        if (to_int(PQgetvalue(r, row, 0)) == t.from)
+          from_balance = std::strtod(PQgetvalue(r, row, 1), nullptr);
+      }
+      PQclear(r);
+      PQclear(check(PQgetResult(conn_)));  // the sync
+      const bool move = from_balance >= std::strtod(t.amount.c_str(), nullptr);
+      if (move) {
+        const char* debit[] = {t.amount.c_str(), from};
+        send_prepared("debit", debit);
+        const char* credit[] = {t.amount.c_str(), to};
+        send_prepared("credit", credit);
+      }
+      send_text("COMMIT");
+      sync();
+      for (int i = 0; move && i < 2; ++i) {
+        r = next();
+        sink.add(static_cast<std::int64_t>(std::strtod(PQgetvalue(r, 0, 0), nullptr)));
+        PQclear(r);
+      }
+      PQclear(next());                     // COMMIT
+      PQclear(check(PQgetResult(conn_)));  // the sync
+    } catch (...) {
+      // Read on to the sync of the round trip that failed, so that the
+      // caller's ROLLBACK finds the connection out of pipeline mode.
+      for (;;) {
+        PGresult* r = PQgetResult(conn_);
+        const bool synced = r != nullptr && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (synced || (r == nullptr && PQstatus(conn_) == CONNECTION_BAD)) break;
+      }
+      PQexitPipelineMode(conn_);
+      throw;
+    }
+    if (PQexitPipelineMode(conn_) != 1) throw std::runtime_error(PQerrorMessage(conn_));
+    ++sink.rows;
+  }
+
+ private:
+  void send_text(const char* sql) {
+    if (PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+      throw std::runtime_error(PQerrorMessage(conn_));
+  }
+  void send_prepared(const char* name, const char* const (&values)[2]) {
+    if (PQsendQueryPrepared(conn_, name, 2, values, nullptr, nullptr, 0) != 1)
+      throw std::runtime_error(PQerrorMessage(conn_));
+  }
+  void sync() {
+    if (PQpipelineSync(conn_) != 1) throw std::runtime_error(PQerrorMessage(conn_));
+  }
+  // A statement's checked result, and the null that ends it.
+  PGresult* next() {
+    PGresult* r = check(PQgetResult(conn_));
+    PQclear(PQgetResult(conn_));
+    return r;
   }
 };
 

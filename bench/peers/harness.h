@@ -101,6 +101,8 @@ std::unique_ptr<Client> make_raw(const std::string& uri);
 std::unique_ptr<Client> make_raw_pipeline(const std::string& uri);
 std::unique_ptr<Client> make_lingo(const std::string& uri);
 std::unique_ptr<Client> make_lingo_adhoc(const std::string& uri);
+// make_lingo whose transfers defer their updates to the COMMIT.
+std::unique_ptr<Client> make_lingo_deferred(const std::string& uri);
 // make_lingo with a lingo::ClientMetrics recording every statement.
 std::unique_ptr<Client> make_lingo_traced(const std::string& uri);
 // Lingo through postgresql+pool://, one pool shared by every thread, with

@@ -8,7 +8,7 @@
 //   bench_peers check URI WORKLOAD [--size ROWS]   (rows written; transfers: total kept)
 //   bench_peers teardown URI
 //
-// Clients: raw, raw-pipeline, lingo, lingo-adhoc, lingo-traced, libpqxx, soci, poco, poco-lingo. Workloads:
+// Clients: raw, raw-pipeline, lingo, lingo-adhoc, lingo-deferred, lingo-traced, libpqxx, soci, poco, poco-lingo. Workloads:
 // point_select, insert, transfer, bulk_insert, scan, compile, pipeline.
 // The driver, run.py, runs every client for every workload, round after
 // round, and prints the medians and ratios; see docs/performance.md.
@@ -200,6 +200,7 @@ std::unique_ptr<Client> make_client(const std::string& name, const std::string& 
       {"raw-pipeline", make_raw_pipeline},
       {"lingo", make_lingo},
       {"lingo-adhoc", make_lingo_adhoc},
+      {"lingo-deferred", make_lingo_deferred},
       {"lingo-traced", make_lingo_traced},
       {"lingo-pool", make_lingo_pool},
       {"libpqxx", make_pqxx},

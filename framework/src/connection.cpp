@@ -304,13 +304,12 @@ void Connection::commit() {
   const std::vector<DeferredCallback> callbacks = std::exchange(deferred_results_, {});
   std::exception_ptr failure;
   traced("COMMIT", {}, [&] {
-    do_commit_with(statements,
-                   traced_results(
-                       statements,
-                       [&](std::size_t index, Result result) {
-                         if (callbacks[index]) callbacks[index](std::move(result));
-                       },
-                       std::chrono::steady_clock::now(), failure));
+    do_commit_with(statements, traced_results(
+                                   statements,
+                                   [&](std::size_t index, Result result) {
+                                     if (callbacks[index]) callbacks[index](std::move(result));
+                                   },
+                                   std::chrono::steady_clock::now(), failure));
     return 0;
   });
   if (failure) std::rethrow_exception(failure);

@@ -1,8 +1,8 @@
 #include "lingo/metrics.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <typeinfo>
 
 #include <boost/core/demangle.hpp>

@@ -184,21 +184,27 @@ Result PreparedQuery::run(std::span<const Value> args) const {
   return db_->execute_sql(compiled_.sql, std::span<const Value>(params), idempotence_);
 }
 
-void PreparedQuery::defer(std::span<const Value> args, DeferredCallback on_result) const {
+PipelineStatement PreparedQuery::statement(std::span<const Value> args) const {
   check(args);
-  std::vector<Value> params = compiled_.params;
+  PipelineStatement out{compiled_.sql, {}};
   if (direct_) {
-    params.assign(args.begin(), args.end());
+    out.params.assign(args.begin(), args.end());
   } else {
-    bind(args, params);
+    out.params = compiled_.params;
+    bind(args, out.params);
   }
+  return out;
+}
+
+void PreparedQuery::defer(std::span<const Value> args, DeferredCallback on_result) const {
+  PipelineStatement run = statement(args);
   if (on_result) {  // its rows read by the selected expressions, as all()'s are
     on_result = [on_result = std::move(on_result), selected = compiled_.selected](Result result) {
       result.set_selected(selected);
       on_result(std::move(result));
     };
   }
-  db_->defer(compiled_.sql, std::move(params), std::move(on_result));
+  db_->defer(std::move(run.sql), std::move(run.params), std::move(on_result));
 }
 
 void QueryBase::defer(DeferredCallback on_result) const {

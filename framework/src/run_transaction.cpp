@@ -191,7 +191,7 @@ void Database::run_with_restart_savepoint(const std::function<void(Database&)>& 
       // Not retryable, or the connection is gone (the caller restarts the
       // whole transaction): txn rolls back as the exception leaves.
       if (!e.is_retryable() || conn.transaction_status() == TransactionStatus::unknown) throw;
-      conn.discard_deferred();  // the attempt's own, never sent
+      conn.discard_deferred();                        // the attempt's own, never sent
       conn.execute("ROLLBACK TO SAVEPOINT " + name);  // the locks stay: the next attempt starts at once
       next_attempt(e, attempt);
       continue;

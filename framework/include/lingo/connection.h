@@ -189,7 +189,8 @@ class LINGO_API Connection {
   // every answer is in: a statement's (the transaction is then in error and
   // nothing was committed), or COMMIT's, as do_commit() reports it. The
   // default is do_pipeline, then do_commit.
-  virtual void do_commit_with(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
+  virtual void do_commit_with(std::span<const PipelineStatement> statements,
+                              const PipelineCallback& on_result);
   // The default runs SELECT 1.
   virtual void do_ping();
   virtual bool do_probe() noexcept { return is_usable(); }
@@ -216,7 +217,7 @@ class LINGO_API Connection {
                                                 std::exception_ptr& failure) const;
 
   detail::GuardedStream* open_stream_ = nullptr;  // the stream whose rows are still arriving
-  std::vector<PipelineStatement> deferred_;        // defer(): sent with the next statement or COMMIT
+  std::vector<PipelineStatement> deferred_;       // defer(): sent with the next statement or COMMIT
   std::vector<DeferredCallback> deferred_results_;
 };
 

@@ -186,6 +186,13 @@ class LINGO_API PreparedQuery {
   Result execute(std::initializer_list<Value> args = {}) const { return all(args); }
   // The only row; DoesNotExist on none, MultipleRowsReturned on several.
   [[nodiscard]] Row one(std::initializer_list<Value> args = {}) const;
+  // A run with these arguments as one statement of a pipeline
+  // (Database::pipeline), its arguments checked and converted now, as for
+  // all(). Rows of its result are read by name.
+  [[nodiscard]] PipelineStatement statement(std::span<const Value> args) const;
+  [[nodiscard]] PipelineStatement statement(std::initializer_list<Value> args) const {
+    return statement(std::span<const Value>(args.begin(), args.size()));
+  }
   // Queues a run with these arguments to go with the open transaction's
   // COMMIT (Database::defer); arguments are checked now.
   void defer(std::span<const Value> args, DeferredCallback on_result = {}) const;

@@ -265,10 +265,9 @@ bool PgConnection::drain_within(std::chrono::steady_clock::time_point deadline) 
     }
     const bool synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
     PQclear(res);
-    if (synced) {
-      PQexitPipelineMode(conn_);
-      return true;
-    }
+    // A pipeline of several batches has a sync for each: exiting succeeds
+    // only once nothing more is due.
+    if (synced && PQexitPipelineMode(conn_) == 1) return true;
   }
 }
 
@@ -741,8 +740,9 @@ int PgConnection::server_version() {
   return PQserverVersion(conn_);
 }
 
-// Small enough that a batch's queries never fill the socket while the
-// server's answers wait unread (libpq blocks on a full send buffer).
+// A pipeline goes in batches of this many statements, each ended by a sync:
+// outside a transaction block, the unit of an implicit transaction; and, with
+// two batches in flight at most, what bounds the answers held unread.
 constexpr std::size_t kPipelineBatch = 256;
 
 std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, std::size_t columns,
@@ -791,7 +791,6 @@ PGresult* PgConnection::run_copy_start(const std::string& statement) {
 
 bool PgConnection::send_batch(std::span<const PipelineStatement> statements, std::size_t start,
                               std::size_t end, std::vector<Fresh>& fresh) {
-  fresh.clear();
   for (std::size_t i = start; i < end; ++i) {
     const std::string_view sql = statements[i].sql;
     encoder_->encode(statements[i].params);
@@ -813,19 +812,18 @@ bool PgConnection::send_batch(std::span<const PipelineStatement> statements, std
 }
 
 void PgConnection::read_batch(std::span<const PipelineStatement> statements, std::size_t start,
-                              std::size_t end, const std::vector<Fresh>& fresh, const PipelineCallback& on_result,
-                              std::optional<ErrorInfo>& first_error) {
-  auto fresh_it = fresh.begin();
+                              std::size_t end, const std::vector<Fresh>& fresh, std::size_t& fresh_read,
+                              const PipelineCallback& on_result, std::optional<ErrorInfo>& first_error) {
   for (std::size_t i = start; i < end; ++i) {
     const std::string_view sql = statements[i].sql;
-    if (fresh_it != fresh.end() && fresh_it->index == i) {
+    if (fresh_read < fresh.size() && fresh[fresh_read].index == i) {
       // The PREPARE's own answer comes first.
       ResultPtr prepared(answer(sql));
       if (prepared == nullptr || !succeeded(prepared.get())) {
         if (!first_error) first_error = error_info(conn_, prepared.get(), sql, dialect_);
-        discard(fresh_it->hash, fresh_it->name);
+        discard(fresh[fresh_read].hash, fresh[fresh_read].name);
       }
-      ++fresh_it;
+      ++fresh_read;
     }
     ResultPtr res(answer(sql));
     const ExecStatusType status = res != nullptr ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
@@ -846,6 +844,20 @@ void PgConnection::read_begin(const std::string& begin, std::optional<ErrorInfo>
   }
 }
 
+bool PgConnection::flush_pipeline() {
+  for (;;) {
+    const int left = PQflush(conn_);
+    if (left <= 0) return left == 0;
+    // The server may be waiting for us to read its answers before it reads
+    // more: take them in (into libpq's buffer) while waiting to write.
+    pollfd watched{PQsocket(conn_), POLLIN | POLLOUT, 0};
+    if (watched.fd < 0) return false;
+    const int ready = ::poll(&watched, 1, 60'000);
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready > 0 && (watched.revents & POLLIN) != 0 && PQconsumeInput(conn_) == 0) return false;
+  }
+}
+
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                                const PipelineCallback& on_result) {
   start_statement("(pipeline)");
@@ -853,34 +865,53 @@ void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
   // A deferred BEGIN goes first in the first batch.
   const std::string begin = std::exchange(pending_begin_, {});
   if (!begin.empty()) begin_lost_ = true;  // until the server says it began
+  // Batches of kPipelineBatch statements, each ended by a sync: outside a
+  // transaction block a batch is one implicit transaction (a sync per
+  // statement costs the server a commit and a flush each: a third of the
+  // throughput, measured). The next batch is sent before the answers to the
+  // last are read, so the server always has work; sending never blocks
+  // (libpq's non-blocking mode), and while it waits to write it takes in
+  // the server's answers, so neither side can stall the other.
+  const std::size_t batches =
+      std::max<std::size_t>(1, (statements.size() + kPipelineBatch - 1) / kPipelineBatch);
+  if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "(pipeline)");
+  if (PQsetnonblocking(conn_, 1) != 0) {
+    PQexitPipelineMode(conn_);
+    fail(nullptr, "(pipeline)");
+  }
   // A statement seen for the first time on this connection is prepared in
   // the pipeline itself (PQsendPrepare), just before its execution; each
   // statement's parameters are encoded once, as it is sent.
   std::vector<Fresh> fresh;
+  std::size_t fresh_read = 0;
   std::optional<ErrorInfo> first_error;
-  for (std::size_t start = 0; start < statements.size() || (start == 0 && !begin.empty());
-       start += kPipelineBatch) {
+  auto send = [&](std::size_t batch) {
+    const std::size_t start = batch * kPipelineBatch;
     const std::size_t end = std::min(statements.size(), start + kPipelineBatch);
-    const bool with_begin = start == 0 && !begin.empty();
-    if (PQenterPipelineMode(conn_) == 0) fail(nullptr, "(pipeline)");
-    // One sync per batch: outside a transaction block the batch is one
-    // implicit transaction (a sync per statement costs the server a commit
-    // and a flush each: a third of the throughput, measured).
-    if ((with_begin && PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0) ||
-        !send_batch(statements, start, end, fresh) || PQpipelineSync(conn_) == 0) {
-      PQexitPipelineMode(conn_);
-      fail(nullptr, "(pipeline)");
-    }
-    try {
-      if (with_begin) read_begin(begin, first_error);
-      read_batch(statements, start, end, fresh, on_result, first_error);
+    const bool with_begin = batch == 0 && !begin.empty();
+    return (!with_begin ||
+            PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0) &&
+           send_batch(statements, start, end, fresh) && PQpipelineSync(conn_) != 0 && flush_pipeline();
+  };
+  try {
+    if (!send(0)) fail(nullptr, "(pipeline)");
+    for (std::size_t batch = 0; batch < batches; ++batch) {
+      if (batch + 1 < batches && !send(batch + 1)) fail(nullptr, "(pipeline)");
+      if (batch == 0 && !begin.empty()) read_begin(begin, first_error);
+      const std::size_t start = batch * kPipelineBatch;
+      read_batch(statements, start, std::min(statements.size(), start + kPipelineBatch), fresh, fresh_read,
+                 on_result, first_error);
       await_sync("(pipeline)");
-    } catch (...) {
-      if (conn_ != nullptr) PQexitPipelineMode(conn_);
-      throw;
     }
-    PQexitPipelineMode(conn_);
+  } catch (...) {
+    if (conn_ != nullptr) {
+      PQsetnonblocking(conn_, 0);
+      PQexitPipelineMode(conn_);
+    }
+    throw;
   }
+  PQsetnonblocking(conn_, 0);
+  PQexitPipelineMode(conn_);
   if (first_error) throw_failure(std::move(*first_error));
 }
 
@@ -923,7 +954,8 @@ void PgConnection::do_commit_with(std::span<const PipelineStatement> statements,
   ResultPtr committed;
   try {
     if (!begin.empty()) read_begin(begin, first_error);
-    read_batch(statements, start, statements.size(), fresh, on_result, first_error);
+    std::size_t fresh_read = 0;
+    read_batch(statements, start, statements.size(), fresh, fresh_read, on_result, first_error);
     committed.reset(answer("COMMIT"));
     await_sync("COMMIT");
   } catch (const Error& e) {

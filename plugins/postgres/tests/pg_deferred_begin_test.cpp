@@ -148,7 +148,10 @@ class PgDeferredBeginTest : public CppUnit::TestFixture {
            const Deferred t(table_);
            for (const Row row : db_->select(t.id).from(t)) (void)row;
          }},
-        {"pipeline", [&] { (void)db_->pipeline(std::vector<PipelineStatement>{{"SELECT 1", {}}}); }},
+        {"pipeline",
+         [&] {
+           (void)db_->pipeline(std::vector<PipelineStatement>{{"SELECT 1", {}}});
+         }},
         {"deferred to COMMIT", [&] {
            db_->connection().defer(PipelineStatement{"SELECT $1::int", {Value(1)}});
            db_->connection().commit();

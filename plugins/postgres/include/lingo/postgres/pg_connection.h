@@ -76,7 +76,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // terminated (57P01) or a server that went away shows here.
   bool do_probe() noexcept override;
   // libpq's pipeline mode (a deferred BEGIN first in the first batch), in
-  // batches of kPipelineBatch statements, each
+  // batches of kPipelineBatch statements (the next sent before the answers
+  // to the last are read), each
   // batch sent with one sync (outside a transaction block, one implicit
   // transaction) and its answers read in order. A statement new to the
   // connection is prepared in the pipeline, once, as for execute.
@@ -90,7 +91,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // first by do_pipeline). A failing statement aborts the transaction, so the
   // COMMIT behind it is skipped and its error is the one thrown; a
   // connection lost or a timeout with COMMIT sent is an AmbiguousCommitError.
-  void do_commit_with(std::span<const PipelineStatement> statements, const PipelineCallback& on_result) override;
+  void do_commit_with(std::span<const PipelineStatement> statements,
+                      const PipelineCallback& on_result) override;
 
   // Runs a statement with no parameters through the simple protocol and
   // throws on failure; returns the (checked) result.
@@ -150,14 +152,17 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
     std::string name;
   };
   // Queues statements [start, end) in pipeline mode, preparing the new ones
-  // (listed in `fresh`); false when libpq could not queue one.
+  // (added to `fresh`); false when libpq could not queue one.
   bool send_batch(std::span<const PipelineStatement> statements, std::size_t start, std::size_t end,
                   std::vector<Fresh>& fresh);
-  // Reads their answers in order: each result to on_result, the first
-  // failure into first_error.
+  // Reads their answers in order (fresh[fresh_read] is the next new one):
+  // each result to on_result, the first failure into first_error.
   void read_batch(std::span<const PipelineStatement> statements, std::size_t start, std::size_t end,
-                  const std::vector<Fresh>& fresh, const PipelineCallback& on_result,
+                  const std::vector<Fresh>& fresh, std::size_t& fresh_read, const PipelineCallback& on_result,
                   std::optional<ErrorInfo>& first_error);
+  // In non-blocking pipeline mode: sends what libpq holds, taking in the
+  // server's answers meanwhile; false when the connection failed.
+  bool flush_pipeline();
   // A deferred BEGIN's answer in a pipeline; a failure (the BEGIN stays
   // lost) into first_error.
   void read_begin(const std::string& begin, std::optional<ErrorInfo>& first_error);
