@@ -185,7 +185,13 @@ class Lingo : public Client {
 
   void bulk_insert(int rows, Sink& sink) override {
     auto insert = db_.insert(inserted).columns(inserted.owner, inserted.amount);  // typed rows
-    for (int i = 0; i < rows; ++i) insert.row(bulk_owner(i), std::int64_t{i});
+    if (prepared_) {  // a writer: rows go to the server while the next ones are made
+      auto writer = insert.writer();
+      for (int i = 0; i < rows; ++i) writer.row(bulk_owner(i), std::int64_t{i});
+      sink.add(writer.finish());
+      return;
+    }
+    for (int i = 0; i < rows; ++i) insert.row(bulk_owner(i), std::int64_t{i});  // lingo-adhoc: built whole
     sink.add(insert.execute().rows_affected());
   }
 

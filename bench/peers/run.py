@@ -36,7 +36,7 @@ WORKLOADS = [
     ('insert', 'insert', WITH_SQL, 'inserts', 1, 'rows/s'),
     ('transfer', 'transfer', WITH_SQL + ['lingo-deferred', 'raw-pipeline'], 'transfers', 1, 'transfers/s'),
     ('transfer_8_threads', 'transfer', ALL + ['lingo-pool'], 'transfers', 8, 'transfers/s'),
-    ('bulk_insert', 'bulk_insert', ALL, 'bulk_rows', 1, 'rows/s'),
+    ('bulk_insert', 'bulk_insert', ALL + ['lingo-adhoc'], 'bulk_rows', 1, 'rows/s'),
     ('scan', 'scan', ALL + ['poco-lingo'], 'scan_rows', 1, 'rows/s'),
     ('compile', 'compile', ['lingo', 'peewee'], 'compiles', 1, 'queries/s'),
     ('pipeline', 'pipeline', ['raw', 'raw-pipeline', 'lingo', 'lingo-adhoc'], 'lookups', 1, 'lookups/s'),
@@ -66,7 +66,8 @@ LABELS = {
 NOTES = {
     ('bulk_insert', 'raw'): 'COPY', ('bulk_insert', 'libpqxx'): 'stream_to (COPY)',
     ('bulk_insert', 'soci'): 'vector use()', ('bulk_insert', 'poco'): 'vector use()',
-    ('bulk_insert', 'peewee'): 'insert_many, 1 000 a statement', ('bulk_insert', 'lingo'): 'insert-many',
+    ('bulk_insert', 'peewee'): 'insert_many, 1 000 a statement', ('bulk_insert', 'lingo'): 'writer (COPY)',
+    ('bulk_insert', 'lingo-adhoc'): 'insert-many',
     ('pipeline', 'raw'): 'one by one', ('scan', 'lingo'): 'streamed',
     ('transfer', 'raw-pipeline'): 'BEGIN with the read, updates with COMMIT',
 }

@@ -104,7 +104,67 @@ class GuardedStream final : public RowStream {
   std::exception_ptr failure_;
 };
 
+// What Connection::bulk_load() hands out: the driver's load, with the
+// connection marked busy while it is open and the load traced when it ends.
+class GuardedLoad final : public BulkLoad {
+ public:
+  GuardedLoad(Connection& conn, std::unique_ptr<BulkLoad> driver, std::string statement)
+      : conn_(&conn), driver_(std::move(driver)), statement_(std::move(statement)),
+        started_(std::chrono::steady_clock::now()) {
+    conn_->loading_ = true;
+  }
+  ~GuardedLoad() override {
+    driver_.reset();  // unfinished: the driver abandons the load
+    conn_->loading_ = false;
+  }
+  void add(std::span<const Value* const> row) override {
+    if (driver_ == nullptr) throw InterfaceError("this bulk load has ended");
+    try {
+      driver_->add(row);
+    } catch (const Error& e) {
+      end(&e);
+      throw;
+    }
+  }
+  std::int64_t finish() override {
+    if (driver_ == nullptr) throw InterfaceError("this bulk load has ended");
+    try {
+      const std::int64_t loaded = driver_->finish();
+      end(nullptr);
+      return loaded;
+    } catch (const Error& e) {
+      end(&e);
+      throw;
+    }
+  }
+
+ private:
+  // The load is over: the connection is free again, and the trace hears of it.
+  void end(const Error* error) {
+    driver_.reset();
+    conn_->loading_ = false;
+    const TraceSink* trace = conn_->trace_;
+    if (trace == nullptr || !trace->active()) return;
+    TraceEvent event;
+    event.dialect = conn_->trace_dialect_;
+    event.sql = statement_;
+    event.target = &conn_->trace_target_;
+    event.operation = "COPY";
+    event.summary = event.operation;
+    event.error = error;
+    event.duration = std::chrono::steady_clock::now() - started_;
+    trace->emit(event);
+  }
+
+  Connection* conn_;
+  std::unique_ptr<BulkLoad> driver_;
+  std::string statement_;
+  std::chrono::steady_clock::time_point started_;
+};
+
 }  // namespace detail
+
+BulkLoad::~BulkLoad() = default;
 
 Connection::~Connection() {
   // Drivers close in their own destructors, after which the stream must not
@@ -113,6 +173,11 @@ Connection::~Connection() {
 }
 
 void Connection::settle() {
+  if (loading_) {
+    throw InterfaceError(
+        "a bulk load is open on this connection: finish() it (or destroy it, loading nothing) before "
+        "running anything else");
+  }
   if (open_stream_ != nullptr) open_stream_->settle();
 }
 
@@ -393,6 +458,20 @@ std::optional<std::int64_t> Connection::copy_rows(std::string_view target, std::
 std::optional<std::int64_t> Connection::do_copy_rows(std::string_view, std::size_t,
                                                      std::span<const Value* const>) {
   return std::nullopt;
+}
+
+std::unique_ptr<BulkLoad> Connection::bulk_load(std::string_view target, std::size_t columns) {
+  if (columns == 0) throw InterfaceError("bulk_load: a load needs at least one column");
+  settle();
+  send_deferred();
+  std::string statement = "COPY " + std::string(target) + " FROM STDIN";
+  std::unique_ptr<BulkLoad> driver = do_bulk_load(target, columns);
+  if (driver == nullptr) return nullptr;
+  return std::make_unique<detail::GuardedLoad>(*this, std::move(driver), std::move(statement));
+}
+
+std::unique_ptr<BulkLoad> Connection::do_bulk_load(std::string_view, std::size_t) {
+  return nullptr;
 }
 
 void Connection::do_pipeline(std::span<const PipelineStatement> statements,

@@ -531,6 +531,54 @@ std::optional<Result> Insert::copy_rows() const {
   return Result(std::make_shared<ConcatenatedResult>(std::vector<Result>{}, *loaded));
 }
 
+RowWriter::RowWriter(Insert insert) : insert_(std::move(insert)) {
+  const InsertData& d = insert_.data_;
+  if (d.columns.empty()) usage_error("writer(): name the columns first (columns(column, ...))");
+  if (d.row_count() != 0 || d.from_select)
+    usage_error("writer(): the insert already holds rows; a writer starts from columns() alone");
+  converts_.assign(d.columns.size(), nullptr);
+  for (std::size_t c = 0; c < d.columns.size(); ++c) {
+    const FieldKind* kind = d.columns[c]->field().custom().get();
+    if (kind != nullptr && kind->to_db) converts_[c] = kind;
+  }
+  if (insert_.batch_size_ > 0 || !d.returning.empty() || d.on_conflict != ConflictAction::none) return;
+  Database& db = insert_.database();
+  std::string target;
+  db.compiler().insert_target(d, target);
+  load_ = db.connection().bulk_load(target, d.columns.size());
+}
+
+RowWriter::RowWriter(RowWriter&&) noexcept = default;
+RowWriter& RowWriter::operator=(RowWriter&&) noexcept = default;
+RowWriter::~RowWriter() = default;  // an open load is abandoned: nothing inserted
+
+void RowWriter::write(std::span<Value> row) {
+  if (finished_) usage_error("this writer has finished");
+  if (load_ == nullptr) {
+    insert_.add_row(row);
+    ++written_;
+    return;
+  }
+  boost::container::small_vector<const Value*, 8> cells;
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    if (const FieldKind* kind = converts_[c]; kind != nullptr && !row[c].is_null()) row[c] = kind->to_db(row[c]);
+    cells.push_back(&row[c]);
+  }
+  load_->add(cells);
+  ++written_;
+}
+
+std::int64_t RowWriter::finish() {
+  if (finished_) usage_error("this writer has finished");
+  finished_ = true;
+  if (load_ != nullptr) {
+    const std::unique_ptr<BulkLoad> load = std::move(load_);
+    return load->finish();
+  }
+  if (written_ == 0) return 0;
+  return insert_.execute().rows_affected();
+}
+
 Result Insert::all() const {
   if (auto copied = copy_rows()) return std::move(*copied);
   const std::size_t per_row = std::max<std::size_t>(1, data_.columns.size());

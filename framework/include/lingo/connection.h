@@ -51,6 +51,7 @@ class LINGO_API RowStream {
 
 namespace detail {
 class GuardedStream;
+class GuardedLoad;
 }
 
 // Drivers implement the protected do_* functions; the public ones around them
@@ -75,6 +76,24 @@ using PipelineCallback = std::function<void(std::size_t index, Result result)>;
 
 // Called with a deferred statement's result (Connection::defer).
 using DeferredCallback = std::function<void(Result result)>;
+
+// A bulk load in progress (Connection::bulk_load): rows go to the server as
+// the driver's buffer fills, so the server loads while the caller is still
+// producing rows. All rows or none: a load destroyed before finish(), or one
+// a row could not be sent for, loads nothing.
+class LINGO_API BulkLoad {
+ public:
+  virtual ~BulkLoad();
+  BulkLoad() = default;
+  BulkLoad(const BulkLoad&) = delete;
+  BulkLoad& operator=(const BulkLoad&) = delete;
+  // One row: a value per column, null pointers never. A value the driver
+  // cannot send ends the load (nothing is loaded) and throws.
+  virtual void add(std::span<const Value* const> row) = 0;
+  // Sends the rest and ends the load; the number of rows loaded. Throws the
+  // server's error when it refused them (nothing was loaded).
+  virtual std::int64_t finish() = 0;
+};
 
 class LINGO_API Connection {
  public:
@@ -145,6 +164,10 @@ class LINGO_API Connection {
   // the caller then inserts with INSERT statements. All rows or none.
   std::optional<std::int64_t> copy_rows(std::string_view target, std::size_t columns,
                                         std::span<const Value* const> cells);
+  // The same bulk path, fed a row at a time (BulkLoad), or null when the
+  // driver has none. While it is open the connection runs nothing else: any
+  // statement is an InterfaceError. Traced as one statement when it ends.
+  std::unique_ptr<BulkLoad> bulk_load(std::string_view target, std::size_t columns);
 
   // A round trip proving the connection works (a pool's check of a
   // connection that sat idle).
@@ -184,6 +207,8 @@ class LINGO_API Connection {
   virtual void do_pipeline(std::span<const PipelineStatement> statements, const PipelineCallback& on_result);
   virtual std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
                                                    std::span<const Value* const> cells);
+  // The default has no bulk path (null).
+  virtual std::unique_ptr<BulkLoad> do_bulk_load(std::string_view target, std::size_t columns);
   // The open transaction's last statements and its COMMIT, sent together
   // (commit() with deferred statements). The first failure is thrown once
   // every answer is in: a statement's (the transaction is then in error and
@@ -216,7 +241,9 @@ class LINGO_API Connection {
                                                 std::chrono::steady_clock::time_point started,
                                                 std::exception_ptr& failure) const;
 
+  friend class detail::GuardedLoad;
   detail::GuardedStream* open_stream_ = nullptr;  // the stream whose rows are still arriving
+  bool loading_ = false;                          // a bulk_load() is open
   std::vector<PipelineStatement> deferred_;       // defer(): sent with the next statement or COMMIT
   std::vector<DeferredCallback> deferred_results_;
 };

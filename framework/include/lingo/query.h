@@ -356,6 +356,8 @@ class LINGO_API Select : public QueryBase {
 
 template <class... T>
 class InsertRows;
+template <class... T>
+class InsertWriter;
 
 namespace detail {
 // The run-time half of check_writable: a lingo::Value of a type the column
@@ -462,6 +464,7 @@ class LINGO_API Insert : public QueryBase {
   [[nodiscard]] const InsertData& data() const noexcept { return data_; }
 
  protected:
+  friend class RowWriter;
   // A row of nodes, or of plain values, one per column of columns(), for InsertRows.
   void add_row(std::vector<ast::NodePtr> values);
   void add_row(std::span<Value> values);
@@ -536,7 +539,73 @@ class InsertRows : public Insert {
     Insert::returning(exprs...);
     return *this;
   }
+  // A writer that sends rows as they are written (InsertWriter below),
+  // for loads too large to build in memory first.
+  [[nodiscard]] InsertWriter<T...> writer() const;
 };
+
+// Rows inserted as they are written (InsertRows::writer): where the driver
+// has a bulk path (PostgreSQL's COPY) the rows go to the server in 64 KiB
+// pieces while the caller produces the next ones, so building and loading
+// overlap and memory stays flat; elsewhere, or with RETURNING, ON CONFLICT
+// or batch_size(), the rows are kept and finish() runs the insert as
+// execute() would. All rows or none either way: a writer destroyed before
+// finish(), or one a value could not be sent for, inserts nothing. While a
+// bulk load is open the session's connection runs nothing else
+// (InterfaceError). Belongs to the session it was opened on.
+class LINGO_API RowWriter {
+ public:
+  explicit RowWriter(Insert insert);
+  RowWriter(RowWriter&&) noexcept;
+  RowWriter& operator=(RowWriter&&) noexcept;
+  ~RowWriter();
+  // Ends the load; the number of rows inserted. InterfaceError when called twice.
+  std::int64_t finish();
+  // Rows written so far.
+  [[nodiscard]] std::int64_t written() const noexcept { return written_; }
+  // Whether rows go to the server as they are written (a bulk path), or are
+  // kept for finish().
+  [[nodiscard]] bool streaming() const noexcept { return load_ != nullptr; }
+
+ protected:
+  [[nodiscard]] const ColumnBase& column(std::size_t index) const { return *insert_.data_.columns[index]; }
+  // One row of values, a value per column, each already checked.
+  void write(std::span<Value> row);
+
+ private:
+  Insert insert_;                          // the columns, and the rows kept when not streaming
+  std::unique_ptr<BulkLoad> load_;         // the driver's bulk load, when streaming
+  std::vector<const FieldKind*> converts_;  // a custom field's conversion per column, or null
+  std::int64_t written_ = 0;
+  bool finished_ = false;
+};
+
+template <class... T>
+class InsertWriter : public RowWriter {
+ public:
+  using RowWriter::RowWriter;
+  // One row: a value per column named in columns(), each checked at compile
+  // time against its column's type, as InsertRows::row checks them.
+  template <class... V>
+  InsertWriter& row(const V&... values) {
+    static_assert(sizeof...(V) == sizeof...(T),
+                  "lingo: row() takes exactly one value per column named in columns()");
+    static_assert(!(std::is_base_of_v<Expr, V> || ...),
+                  "lingo: a writer's rows hold values; an expression needs InsertRows::row");
+    if constexpr (sizeof...(V) == sizeof...(T) && !(std::is_base_of_v<Expr, V> || ...)) {
+      std::size_t c = 0;
+      // A braced list evaluates left to right: each value meets its own column.
+      Value cells[] = {detail::written_value<T>(column(c++), values)...};
+      write(std::span<Value>(cells));
+    }
+    return *this;
+  }
+};
+
+template <class... T>
+InsertWriter<T...> InsertRows<T...>::writer() const {
+  return InsertWriter<T...>(*this);
+}
 
 template <class... T>
 InsertRows<T...> Insert::columns(const Column<T>&... columns) const {

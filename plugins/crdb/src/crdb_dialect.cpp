@@ -48,6 +48,7 @@ class CrdbConnection final : public postgres::PgConnection {
                                            std::span<const Value* const>) override {
     return std::nullopt;
   }
+  std::unique_ptr<BulkLoad> do_bulk_load(std::string_view, std::size_t) override { return nullptr; }
 };
 
 // CockroachDB lists the primary key's index among the others; peewee, and

@@ -745,37 +745,82 @@ int PgConnection::server_version() {
 // two batches in flight at most, what bounds the answers held unread.
 constexpr std::size_t kPipelineBatch = 256;
 
-std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, std::size_t columns,
-                                                       std::span<const Value* const> cells) {
-  const std::string statement = "COPY " + std::string(target) + " FROM STDIN";
-  PQclear(run_copy_start(statement));
-  std::string buffer;
-  std::exception_ptr failure;
-  try {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      append_copy_field(*cells[i], buffer);
-      buffer += (i + 1) % columns == 0 ? '\n' : '\t';
-      if (buffer.size() >= std::size_t{64} * 1024 || i + 1 == cells.size()) {
-        if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
-          fail(nullptr, statement);
-        buffer.clear();
+// COPY target FROM STDIN in text format, sent in pieces of 64 KiB as rows
+// are added. A value that cannot be sent, or a load left unfinished, ends
+// the COPY with an error message, which makes the server discard it all.
+class PgConnection::CopyLoad final : public BulkLoad {
+ public:
+  CopyLoad(PgConnection& conn, std::string statement) : conn_(conn), statement_(std::move(statement)) {
+    PQclear(conn_.run_copy_start(statement_));
+  }
+  ~CopyLoad() override {
+    if (!ended_) abandon("the load was left unfinished; nothing was loaded");
+  }
+  CopyLoad(const CopyLoad&) = delete;
+  CopyLoad& operator=(const CopyLoad&) = delete;
+
+  void add(std::span<const Value* const> row) override {
+    try {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        append_copy_field(*row[c], buffer_);
+        buffer_ += c + 1 == row.size() ? '\n' : '\t';
+      }
+    } catch (...) {
+      abandon("a value could not be sent; nothing was loaded");
+      throw;
+    }
+    if (buffer_.size() >= kPiece) send();
+  }
+
+  std::int64_t finish() override {
+    send();
+    ended_ = true;
+    if (PQputCopyEnd(conn_.conn_, nullptr) != 1) conn_.fail(nullptr, statement_);
+    ResultPtr res(PQgetResult(conn_.conn_));
+    while (ResultPtr extra{PQgetResult(conn_.conn_)}) {
+    }
+    if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) conn_.fail(res.get(), statement_);
+    std::int64_t loaded = 0;
+    const char* tuples = PQcmdTuples(res.get());
+    std::from_chars(tuples, tuples + std::strlen(tuples), loaded);
+    return loaded;
+  }
+
+ private:
+  static constexpr std::size_t kPiece = std::size_t{64} * 1024;
+
+  void send() {
+    if (buffer_.empty()) return;
+    if (PQputCopyData(conn_.conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+      ended_ = true;
+      conn_.fail(nullptr, statement_);
+    }
+    buffer_.clear();
+  }
+  void abandon(const char* why) noexcept {
+    ended_ = true;
+    if (conn_.conn_ == nullptr) return;
+    if (PQputCopyEnd(conn_.conn_, why) == 1) {
+      while (ResultPtr rest{PQgetResult(conn_.conn_)}) {
       }
     }
-  } catch (...) {
-    failure = std::current_exception();
   }
-  // Ending the COPY with an error message makes the server discard it all.
-  if (PQputCopyEnd(conn_, failure ? "a value could not be sent; nothing was loaded" : nullptr) != 1)
-    fail(nullptr, statement);
-  ResultPtr res(PQgetResult(conn_));
-  while (ResultPtr extra{PQgetResult(conn_)}) {
-  }
-  if (failure) std::rethrow_exception(failure);
-  if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) fail(res.get(), statement);
-  std::int64_t loaded = 0;
-  const char* tuples = PQcmdTuples(res.get());
-  std::from_chars(tuples, tuples + std::strlen(tuples), loaded);
-  return loaded;
+
+  PgConnection& conn_;
+  std::string statement_;
+  std::string buffer_;
+  bool ended_ = false;
+};
+
+std::unique_ptr<BulkLoad> PgConnection::do_bulk_load(std::string_view target, std::size_t) {
+  return std::make_unique<CopyLoad>(*this, "COPY " + std::string(target) + " FROM STDIN");
+}
+
+std::optional<std::int64_t> PgConnection::do_copy_rows(std::string_view target, std::size_t columns,
+                                                       std::span<const Value* const> cells) {
+  CopyLoad load(*this, "COPY " + std::string(target) + " FROM STDIN");
+  for (std::size_t at = 0; at < cells.size(); at += columns) load.add(cells.subspan(at, columns));
+  return load.finish();
 }
 
 PGresult* PgConnection::run_copy_start(const std::string& statement) {

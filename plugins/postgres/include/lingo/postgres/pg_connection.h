@@ -86,6 +86,8 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // that cannot be sent ends the COPY with an error: nothing is loaded.
   std::optional<std::int64_t> do_copy_rows(std::string_view target, std::size_t columns,
                                            std::span<const Value* const> cells) override;
+  // The same COPY, sent as rows are added.
+  std::unique_ptr<BulkLoad> do_bulk_load(std::string_view target, std::size_t columns) override;
   // A deferred BEGIN, the statements and COMMIT in one pipeline behind one
   // sync: one round trip (past kPipelineBatch statements, the earlier ones go
   // first by do_pipeline). A failing statement aborts the transaction, so the
@@ -193,6 +195,7 @@ class LINGO_POSTGRES_API PgConnection : public Connection {
   // statement for them: for streams, which cannot run in pipeline mode.
   const Prepared* statement_for(std::string_view sql, std::span<const Value> params);
   friend class PgRowStream;
+  class CopyLoad;
   void ensure_open(std::string_view sql) const;
 
   PGconn* conn_;
