@@ -6,6 +6,7 @@
 // (writer_postgres) and the CockroachDB simulator (writer_crdb).
 #include <stdexcept>
 
+#include "copy_values.h"
 #include "dialect_suite.h"
 #include "lingo/lingo.h"
 
@@ -16,18 +17,7 @@ using lingo_test::kBackend;
 
 namespace {
 
-// Money kept as whole cents in a bigint, through a custom field.
-Value cents_from_decimal(const Value& v) {
-  std::string digits = v.as<Decimal>().rescaled(2).to_string();
-  digits.erase(digits.find('.'), 1);
-  return Value(std::stoll(digits));
-}
-Value decimal_from_cents(const Value& v) {
-  const auto c = v.as<std::int64_t>();
-  return Value(Decimal(std::to_string(c / 100) + "." + (c % 100 < 10 ? "0" : "") + std::to_string(c % 100)));
-}
-const auto money = std::make_shared<const FieldKind>(
-    FieldKind{"MoneyField", BigIntegerField{}, ValueType::decimal, cents_from_decimal, decimal_from_cents});
+using lingo_test::money;
 
 struct Loaded : Table {
   Column<std::int64_t> id = column("id", BigIntegerField{}.primary_key());
@@ -36,11 +26,7 @@ struct Loaded : Table {
   explicit Loaded(std::string name) : Table(std::move(name)) {}
 };
 
-// Strings that COPY's text format treats specially, and some that merely look so.
-const std::vector<std::string> kHostile = {
-    "",      "plain",    "tab\there", "new\nline", "carriage\rreturn", "back\\slash",
-    "\\N",   "\\.",      "\\x41",     "'quoted'",  "\"double\"",       "émoji 🐘",
-    "end\\", "\t\n\r\\", "a\\tb"};
+const std::vector<std::string>& kHostile = lingo_test::kCopyHostile;
 
 class WriterSuite : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(WriterSuite);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "at_commit.h"
 #include "lingo/lingo.h"
 #include "lingo/postgres/pg_connection.h"
 #include "round_trips.h"
@@ -188,12 +189,7 @@ class PgCommitPipelineTest : public CppUnit::TestFixture {
 
  private:
   void run_at_commit(const std::string& name, const std::string& body) {
-    const std::string function = table_ + "_" + name;
-    functions_.push_back(function);
-    db_->execute_sql("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
-                     body + " RETURN NULL; END $$");
-    db_->execute_sql("CREATE CONSTRAINT TRIGGER " + name + " AFTER UPDATE ON " + table_ +
-                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+    functions_.push_back(lingo_test::run_at_commit(*db_, table_, name, body));
   }
   std::int64_t scalar(const std::string& sql) {
     const Result r = db_->execute_sql(sql);

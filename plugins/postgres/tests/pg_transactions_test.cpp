@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "at_commit.h"
 #include "lingo/lingo.h"
 #include "test_support.h"
 
@@ -357,11 +358,7 @@ class PgTransactionsTest : public CppUnit::TestFixture {
   // Runs `body` (PL/pgSQL) at COMMIT of any transaction that updated the
   // table: a deferred constraint trigger.
   void run_at_commit(const std::string& name, const std::string& body) {
-    db_->execute_sql("CREATE FUNCTION " + table_ + "_" + name +
-                     "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body + " RETURN NULL; END $$");
-    db_->execute_sql("CREATE CONSTRAINT TRIGGER " + name + " AFTER UPDATE ON " + table_ +
-                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + table_ + "_" + name +
-                     "()");
+    (void)lingo_test::run_at_commit(*db_, table_, name, body);
   }
 
   // A real server error with the given SQLSTATE.
