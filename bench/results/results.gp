@@ -1,5 +1,5 @@
 set terminal pngcairo size 1200,560 font "sans,10"
-set output "/tmp/bfinal/results.png"
+set output "bench/results/results.png"
 set title "Lingo's throughput / each client's, median of 5 paired rounds (above 1: Lingo is faster)\nAMD EPYC, 2 cores, PostgreSQL 15.18 (Debian 15.18-0+deb12u1)"
 set style data histograms
 set style histogram clustered gap 1
@@ -12,4 +12,4 @@ set grid ytics
 set key outside right top
 set xtics rotate by -20
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb "black"
-plot for [i=2:6] "/tmp/bfinal/results.dat" using i:xtic(1) title columnhead(i)
+plot for [i=2:6] "bench/results/results.dat" using i:xtic(1) title columnhead(i)
