@@ -905,6 +905,7 @@ bool PgConnection::flush_pipeline() {
 
 void PgConnection::do_pipeline(std::span<const PipelineStatement> statements,
                                const PipelineCallback& on_result) {
+  if (statements.empty() && pending_begin_.empty()) return;  // nothing to send
   start_statement("(pipeline)");
   deallocate_forgotten();  // a synchronous command: not possible once in pipeline mode
   // A deferred BEGIN goes first in the first batch.

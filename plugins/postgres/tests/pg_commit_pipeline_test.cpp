@@ -27,6 +27,7 @@ class PgCommitPipelineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSerializationFailureAtCommitIsRetried);
   CPPUNIT_TEST(testConnectionKilledDuringPipelinedCommitIsAmbiguous);
   CPPUNIT_TEST(testMoreStatementsThanABatch);
+  CPPUNIT_TEST(testAnEmptyPipelineSendsNothing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -185,6 +186,19 @@ class PgCommitPipelineTest : public CppUnit::TestFixture {
         },
         "a duplicate key as the 300th statement");
     CPPUNIT_ASSERT_EQUAL(std::int64_t{302}, scalar("SELECT count(*) FROM " + table_));
+  }
+
+  // Nothing to send costs no round trip; a transaction's deferred BEGIN
+  // still goes (alone), so that the block has begun.
+  void testAnEmptyPipelineSendsNothing() {
+    RoundTrips trips(conn_->native_handle());
+    CPPUNIT_ASSERT(db_->pipeline(std::vector<PipelineStatement>{}).empty());
+    CPPUNIT_ASSERT_EQUAL(0, trips.since_last());
+    db_->begin();
+    CPPUNIT_ASSERT(db_->pipeline(std::vector<PipelineStatement>{}).empty());
+    CPPUNIT_ASSERT_EQUAL(1, trips.since_last());
+    CPPUNIT_ASSERT(db_->connection().transaction_status() == TransactionStatus::in_transaction);
+    db_->rollback();
   }
 
  private:
